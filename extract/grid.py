@@ -1,0 +1,101 @@
+"""Build a table's cells from its grid of edges and the boundaries that are really drawn.
+
+Both kinds of table end here: a lattice tells its boundaries by the rules that are drawn; a
+table with horizontal rules only tells its vertical boundaries by the text that does *not*
+cross them. Atomic cells with no boundary between them are one merged cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from renjana.models import BBox, RawCell, TextLine
+
+from .text_lines import group_lines
+
+# Edges closer than this (points) are one edge.
+EDGE_CLUSTER = 2.0
+
+
+def cluster_positions(values: list[float], tolerance: float = EDGE_CLUSTER) -> list[float]:
+    """Sorted positions with near-equal ones folded into their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tolerance:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(group) / len(group) for group in out]
+
+
+def build_cells(col_edges: list[float], row_edges: list[float],
+                has_vertical: Callable[[int, int], bool],
+                has_horizontal: Callable[[int, int], bool],
+                chars: list[dict]) -> list[RawCell]:
+    """Merge atomic cells and fill them with text lines.
+
+    ``has_vertical(row, k)`` says the boundary at ``col_edges[k]`` is drawn in atomic row
+    ``row``; ``has_horizontal(k, col)`` says the boundary at ``row_edges[k]`` is drawn in
+    atomic column ``col``.
+    """
+    n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    for r in range(n_rows):
+        for c in range(1, n_cols):
+            if not has_vertical(r, c):
+                union(r * n_cols + c - 1, r * n_cols + c)
+    for r in range(1, n_rows):
+        for c in range(n_cols):
+            if not has_horizontal(r, c):
+                union((r - 1) * n_cols + c, r * n_cols + c)
+
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+
+    # Chars go to the atomic cell holding their centre.
+    by_cell: dict[int, list[dict]] = {}
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        c = _index(col_edges, cx)
+        r = _index(row_edges, cy)
+        if c is not None and r is not None:
+            by_cell.setdefault(find(r * n_cols + c), []).append(ch)
+
+    cells: list[RawCell] = []
+    for root, members in groups.items():
+        rows = [m[0] for m in members]
+        cols = [m[1] for m in members]
+        r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+        lines: list[TextLine] = group_lines(by_cell.get(root, []))
+        cells.append(RawCell(
+            row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
+            bbox=BBox(x0=col_edges[c0], top=row_edges[r0], x1=col_edges[c1 + 1], bottom=row_edges[r1 + 1]),
+            lines=lines,
+        ))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return cells
+
+
+def _index(edges: list[float], v: float) -> int | None:
+    if v < edges[0] or v > edges[-1]:
+        return None
+    lo, hi = 0, len(edges) - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if edges[mid] <= v:
+            lo = mid
+        else:
+            hi = mid
+    return lo

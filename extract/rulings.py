@@ -1,0 +1,126 @@
+"""Ruling lines: merge the drawn segments into rules and group rules into table regions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Segments closer than this (points) along their own axis are one rule (Writer draws each cell
+# border as its own segment; they touch or overlap by a hair).
+JOIN_TOLERANCE = 1.5
+# Segments whose positions differ by less than this are on one line (line width, rounding).
+ALIGN_TOLERANCE = 1.2
+# A horizontal rule shorter than this cannot bound a table (underlines, bullets).
+MIN_TABLE_RULE = 60.0
+# Rules whose x-extents overlap by less than this share of the shorter rule are different tables.
+SAME_TABLE_OVERLAP = 0.5
+
+
+@dataclass
+class Rule:
+    """A straight rule: ``pos`` is its y (horizontal) or x (vertical); [start, end] its extent."""
+
+    pos: float
+    start: float
+    end: float
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+    def covers(self, a: float, b: float, slack: float = 1.0) -> bool:
+        """True when the rule runs over the whole interval [a, b] (less ``slack`` each end)."""
+        return self.start <= a + slack and self.end >= b - slack
+
+
+def merge_segments(segments: list[tuple[float, float, float]]) -> list[Rule]:
+    """(pos, start, end) segments → rules: collinear segments that touch become one rule."""
+    rules: list[Rule] = []
+    for pos, start, end in sorted(segments):
+        for rule in reversed(rules[-8:]):
+            if abs(rule.pos - pos) <= ALIGN_TOLERANCE and start <= rule.end + JOIN_TOLERANCE:
+                rule.end = max(rule.end, end)
+                break
+        else:
+            rules.append(Rule(pos, start, end))
+    # A second pass joins rules that the sort order interleaved.
+    rules.sort(key=lambda r: (round(r.pos / ALIGN_TOLERANCE), r.start))
+    merged: list[Rule] = []
+    for rule in rules:
+        last = merged[-1] if merged else None
+        if last and abs(last.pos - rule.pos) <= ALIGN_TOLERANCE and rule.start <= last.end + JOIN_TOLERANCE:
+            last.end = max(last.end, rule.end)
+        else:
+            merged.append(rule)
+    return merged
+
+
+def page_rules(edges: list[dict]) -> tuple[list[Rule], list[Rule]]:
+    """pdfplumber edges (lines and thin rectangles' sides) → horizontal and vertical rules."""
+    horizontal = [((e["top"] + e["bottom"]) / 2, e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
+    vertical = [((e["x0"] + e["x1"]) / 2, e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
+    return merge_segments(horizontal), merge_segments(vertical)
+
+
+@dataclass
+class Region:
+    """The rules of one table on one page."""
+
+    x0: float
+    x1: float
+    horizontal: list[Rule] = field(default_factory=list)
+    vertical: list[Rule] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return self.horizontal[0].pos
+
+    @property
+    def bottom(self) -> float:
+        return self.horizontal[-1].pos
+
+    @property
+    def ruled(self) -> bool:
+        """A lattice: inner vertical rules drawn, not only horizontal ones."""
+        inner = [v for v in self.vertical if self.x0 + 2 < v.pos < self.x1 - 2]
+        return len(inner) >= 2
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def find_regions(horizontal: list[Rule], vertical: list[Rule],
+                 is_break: callable = lambda top, bottom: False) -> list[Region]:
+    """Group horizontal rules, top to bottom, into table regions.
+
+    A rule joins the region above it when their x-extents overlap, and (for a lattice) some
+    vertical rule bridges the gap, and ``is_break(top, bottom)`` does not see a caption between.
+    """
+    regions: list[Region] = []
+    for rule in sorted((r for r in horizontal if r.length >= MIN_TABLE_RULE), key=lambda r: r.pos):
+        current = regions[-1] if regions else None
+        if current is not None:
+            shorter = min(rule.length, current.x1 - current.x0)
+            same_width = _overlap(rule.start, rule.end, current.x0, current.x1) >= SAME_TABLE_OVERLAP * shorter
+            gap_top, gap_bottom = current.bottom, rule.pos
+            bridged = any(v.start <= gap_top + 2 and v.end >= gap_bottom - 2 for v in vertical
+                          if current.x0 - 2 <= v.pos <= current.x1 + 2)
+            lattice = current.ruled or any(current.x0 - 2 <= v.pos <= current.x1 + 2 for v in vertical
+                                           if v.start <= gap_bottom and v.end >= gap_top)
+            if same_width and (bridged or not lattice) and not is_break(gap_top, gap_bottom):
+                current.horizontal.append(rule)
+                current.x0, current.x1 = min(current.x0, rule.start), max(current.x1, rule.end)
+                current.vertical = [v for v in vertical if _in_region(v, current)]
+                continue
+        region = Region(rule.start, rule.end, [rule])
+        region.vertical = []
+        regions.append(region)
+    for region in regions:
+        region.vertical = [v for v in vertical if _in_region(v, region)]
+    # A table has at least two rules with something between them.
+    return [r for r in regions if len(r.horizontal) >= 2 and r.bottom - r.top > 4]
+
+
+def _in_region(v: Rule, region: Region) -> bool:
+    return (region.x0 - 2 <= v.pos <= region.x1 + 2
+            and _overlap(v.start, v.end, region.top - 1, region.bottom + 1) > 1)

@@ -1,0 +1,228 @@
+"""Typed data shared by the stages: extract → normalize → validate → emit.
+
+Every model is strict about its fields (``extra="forbid"``) so a typo in a stage is an error,
+not a silently dropped value. Coordinates are PDF points, origin top-left (pdfplumber's),
+pages are 1-based.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TableKind = Literal[
+    "evaluasi_renja", "rencana_program", "pemetaan_perubahan", "analisa_kebutuhan",
+    "tujuan_sasaran", "other",
+]
+RowLevel = Literal[
+    "urusan", "bidang", "program", "kegiatan", "sub_kegiatan", "indicator", "total",
+    "average", "predikat", "section", "other",
+]
+ColumnType = Literal["int", "code", "text", "qty", "unit", "money", "percent"]
+Severity = Literal["error", "warning", "info"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BBox(Strict):
+    """A box on a page: x0 < x1 left to right, top < bottom top to bottom."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    def union(self, other: "BBox") -> "BBox":
+        return BBox(x0=min(self.x0, other.x0), top=min(self.top, other.top),
+                    x1=max(self.x1, other.x1), bottom=max(self.bottom, other.bottom))
+
+
+class TextLine(Strict):
+    """One printed line of text inside a cell, as the PDF laid it out.
+
+    ``glyph_x`` holds the left/right edge of each character of ``text`` (spaces we inserted
+    for a gap get the gap's edges), so the repair stage can reason about geometry.
+    ``trailing_space`` says the producer kept a space glyph after the last character, which
+    some producers (LibreOffice) do at a word-gap line break and others never do.
+    """
+
+    text: str
+    bbox: BBox
+    font_size: float
+    bold: bool = False
+    trailing_space: bool = False
+    glyph_x: list[tuple[float, float]] = Field(default_factory=list, exclude=True, repr=False)
+
+
+# --------------------------------------------------------------------------- extract output
+class RawCell(Strict):
+    """A cell of a page table: its grid position, its span, its box and its text lines."""
+
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: BBox
+    lines: list[TextLine] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text.strip() for line in self.lines).strip()
+
+
+class PageTable(Strict):
+    """A table (or the piece of one) found on one page.
+
+    ``col_edges``/``row_edges`` are the x and y boundaries of the atomic grid; ``cells`` holds
+    one entry per merged region (so a header cell spanning four columns is one cell).
+    """
+
+    page: int
+    bbox: BBox
+    ruled: bool  # True: vertical rules drawn (lattice); False: horizontal rules only
+    col_edges: list[float]
+    row_edges: list[float]
+    cells: list[RawCell]
+    caption: str = ""  # text printed just above the table on this page, if any
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_edges) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
+
+
+class PageText(Strict):
+    """Text lines on a page outside any table (headings, captions, cover, footers)."""
+
+    page: int
+    lines: list[TextLine]
+
+
+class ExtractedDocument(Strict):
+    file: str
+    path: str
+    sha256: str
+    pages: int
+    page_sizes: list[tuple[float, float]] = Field(default_factory=list)
+    tables: list[PageTable] = Field(default_factory=list)
+    text: list[PageText] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # e.g. "page 3: no text layer: needs OCR"
+
+
+# --------------------------------------------------------------------------- normalize output
+class ParsedValue(Strict):
+    """What a cell means as a number. ``number`` is None when nothing parseable is printed;
+    ``reason`` then says why (``empty``, ``nil`` for '-', ``lost`` for '###', ``text``)."""
+
+    number: Decimal | None = None
+    unit: str | None = None
+    decimals: int | None = None  # digits printed after the decimal separator
+    reason: str | None = None
+
+
+class CellSource(Strict):
+    """Where a cell's text came from: its box, page, the raw lines, and how sure the repair is."""
+
+    page: int
+    bbox: BBox | None = None
+    lines: list[str] = Field(default_factory=list)
+    confidence: float = 1.0
+    repair: str | None = None  # short note of what the repair changed and why it is unsure
+
+
+class Column(Strict):
+    key: str
+    label: str
+    type: ColumnType
+
+
+class HeaderCell(Strict):
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+class Row(Strict):
+    cells: list[str]
+    level: RowLevel = "other"
+    kode: str | None = None
+    page: int
+    parent: int | None = None  # index of the parent row in the same table
+    values: dict[str, ParsedValue] = Field(default_factory=dict)
+    sources: list[CellSource] = Field(default_factory=list)
+
+
+class Table(Strict):
+    id: str
+    kind: TableKind = "other"
+    caption: str = ""
+    pages: list[int]
+    header: list[list[HeaderCell]] = Field(default_factory=list)
+    column_numbers: list[str] = Field(default_factory=list)
+    columns: list[Column]
+    rows: list[Row] = Field(default_factory=list)
+
+    def column_index(self, key: str) -> int | None:
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        return None
+
+
+class DocumentMeta(Strict):
+    region: str | None = None
+    province: str | None = None
+    dinas: str | None = None
+    year: int | None = None
+    title: str | None = None
+
+
+class Source(Strict):
+    file: str
+    sha256: str
+    pages: int
+
+
+class Finding(Strict):
+    rule: str
+    severity: Severity
+    table: str
+    row: int | None = None
+    column: str | None = None
+    message: str
+    printed: str | None = None
+    expected: str | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+class NormalizedDocument(Strict):
+    source: Source
+    document: DocumentMeta
+    tables: list[Table] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class DocumentResult(NormalizedDocument):
+    """The contract document (``shared/corpus/CONTRACT.md``): normalized tables plus findings."""
+
+    findings: list[Finding] = Field(default_factory=list)
+
+
+def json_schemas() -> dict[str, dict]:
+    """JSON Schema of the models a user of the output reads."""
+    return {
+        "DocumentResult": DocumentResult.model_json_schema(),
+        "ExtractedDocument": ExtractedDocument.model_json_schema(),
+    }
