@@ -1,0 +1,148 @@
+"""Runner: one worker process per file; crashes, hangs and memory hogs cost only their own file.
+
+The processing functions below are injected into the workers; they live at module level because
+the "spawn" workers import them by name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from renjana.models import DocumentMeta, DocumentResult, Source
+from renjana.runner import RunSettings, run_files
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+RAW_PDFS = sorted(RAW.glob("*.pdf"))
+SHORT_TIMEOUT_S = 2.0
+SMALL_MEMORY = 512 << 20
+HOG_BYTES = 4 << 30
+
+
+def fake_process(path: Path) -> DocumentResult:
+    return DocumentResult(source=Source(file=path.name, sha256="0" * 64, pages=3),
+                          document=DocumentMeta(), notes=["page 2: no text layer: needs OCR"])
+
+
+def extract_only(path: Path) -> DocumentResult:
+    """The real extract stage, nothing after it: real PDFs pass, broken ones raise."""
+    from renjana.extract import extract_document
+
+    doc = extract_document(path)
+    return DocumentResult(source=Source(file=doc.file, sha256=doc.sha256, pages=doc.pages),
+                          document=DocumentMeta(), notes=doc.notes)
+
+
+def abort(path: Path) -> DocumentResult:
+    os.abort()
+
+
+def sleep_forever(path: Path) -> DocumentResult:
+    time.sleep(3600)
+    raise AssertionError("unreachable")
+
+
+def hog(path: Path) -> DocumentResult:
+    blob = bytearray(HOG_BYTES)
+    return fake_process(Path(str(len(blob))))
+
+
+def boom(path: Path) -> DocumentResult:
+    raise ValueError("no tables here")
+
+
+def dispatch(path: Path) -> DocumentResult:
+    """Behaviour picked by the file name, to mix failures and successes in one run."""
+    return {"abort": abort, "sleep": sleep_forever, "boom": boom}.get(path.stem, fake_process)(path)
+
+
+def touch(folder: Path, *names: str) -> list[Path]:
+    paths = [folder / name for name in names]
+    for path in paths:
+        path.write_bytes(b"%PDF-1.4\n")
+    return paths
+
+
+def test_summary_counts_and_outputs(tmp_path: Path):
+    [path] = touch(tmp_path, "a.pdf")
+    report = run_files([path], tmp_path / "out", RunSettings(process=fake_process))
+    [result] = report.results
+    assert result.ok and result.failure is None
+    assert result.summary.pages == 3 and result.summary.tables == 0
+    assert result.summary.notes == ["page 2: no text layer: needs OCR"]
+    assert json.loads(Path(result.summary.outputs[0]).read_text())["source"]["file"] == "a.pdf"
+    assert report.total("pages") == 3 and report.failures == []
+
+
+def test_not_a_pdf_fails_alone(tmp_path: Path):
+    bad = tmp_path / "x.pdf"
+    bad.write_bytes(os.urandom(4096))
+    good = RAW_PDFS[0]
+    report = run_files([bad, good], tmp_path / "out", RunSettings(process=extract_only))
+    first, second = report.results
+    assert not first.ok and "x.pdf" in first.message
+    assert "ExtractError" in first.failure and first.detail
+    assert second.ok and second.path == good and second.summary.pages > 0
+
+
+def test_abort_is_reported_as_killed(tmp_path: Path):
+    paths = touch(tmp_path, "abort.pdf", "fine.pdf")
+    report = run_files(paths, tmp_path / "out", RunSettings(process=dispatch))
+    crashed, fine = report.results
+    assert crashed.failure == "killed by signal SIGABRT"
+    assert "abort.pdf" in crashed.message
+    assert fine.ok
+
+
+def test_timeout(tmp_path: Path):
+    paths = touch(tmp_path, "sleep.pdf", "fine.pdf")
+    report = run_files(paths, tmp_path / "out", RunSettings(process=dispatch, timeout_s=SHORT_TIMEOUT_S))
+    slow, fine = report.results
+    assert slow.failure == f"timed out after {SHORT_TIMEOUT_S:g} s"
+    assert fine.ok
+
+
+def test_memory_limit(tmp_path: Path):
+    [path] = touch(tmp_path, "hog.pdf")
+    report = run_files([path], tmp_path / "out", RunSettings(process=hog, memory_bytes=SMALL_MEMORY))
+    assert report.results[0].failure == "memory limit 512 MiB exceeded"
+
+
+def test_exception_message_and_parallel_workers_keep_input_order(tmp_path: Path):
+    paths = touch(tmp_path, "a.pdf", "boom.pdf", "abort.pdf", "d.pdf")
+    seen = []
+    report = run_files(paths, tmp_path / "out", RunSettings(process=dispatch, workers=2),
+                       on_done=lambda r: seen.append(r.path))
+    assert [r.path for r in report.results] == paths
+    assert sorted(seen) == sorted(paths)
+    assert report.results[1].failure == "ValueError: no tables here"
+    assert [r.ok for r in report.results] == [True, False, False, True]
+
+
+def test_process_given_by_name(tmp_path: Path):
+    [path] = touch(tmp_path, "a.pdf")
+    report = run_files([path], tmp_path / "out", RunSettings(process="test_runner:fake_process"))
+    assert report.results[0].ok
+
+
+def _pipeline_importable() -> bool:
+    try:
+        import renjana.pipeline  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not RAW_PDFS, reason="no sample PDFs in data/raw")
+@pytest.mark.skipif(not _pipeline_importable(), reason="renjana.pipeline does not import yet")
+def test_real_pipeline_on_sample_pdfs(tmp_path: Path):
+    report = run_files(RAW_PDFS, tmp_path, RunSettings())
+    assert report.failures == [], [r.message for r in report.failures]
+    for result in report.results:
+        doc = json.loads(Path(result.summary.outputs[0]).read_text(encoding="utf-8"))
+        assert doc["source"]["file"] == result.path.name
+        assert doc["source"]["pages"] == result.summary.pages > 0
