@@ -1,0 +1,117 @@
+"""Command line: ``renjana run`` and ``renjana schema``. Thin: the work is in runner and emit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from renjana.emit import atomic_path
+from renjana.models import json_schemas
+from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Indonesian Renja PDF tables → validated JSON and Parquet.")
+
+DEFAULT_MEMORY_MB = 2048
+EXIT_FAILED = 1
+EXIT_NO_INPUT = 2
+
+
+def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
+    """PDFs named or found under the inputs (recursively, ``*.pdf`` in any case, sorted), without
+    repeats; and the inputs that do not exist."""
+    found, seen, missing = [], set(), []
+    for item in inputs:
+        if item.is_dir():
+            pdfs = sorted(p for p in item.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+        elif item.is_file():
+            pdfs = [item]
+        else:
+            missing.append(item)
+            continue
+        for pdf in pdfs:
+            if pdf.resolve() not in seen:
+                seen.add(pdf.resolve())
+                found.append(pdf)
+    return found, missing
+
+
+def _summary_table(report: RunReport) -> Table:
+    table = Table(title="renjana run", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    n_ok = len(report.results) - len(report.failures)
+    table.add_row("files", f"{n_ok} of {len(report.results)} done")
+    for name in ("pages", "tables", "rows"):
+        table.add_row(name, str(report.total(name)))
+    table.add_row("findings", f"{report.total('errors')} errors, {report.total('warnings')} warnings")
+    table.add_row("failures", str(len(report.failures)))
+    table.add_row("wall time", f"{report.wall_s:.1f} s")
+    return table
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., metavar="INPUT...", help="PDF files or folders."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, help="Wall-time limit per file, seconds."),
+    memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory limit per file, MiB."),
+    workers: int = typer.Option(1, min=1, help="Files processed at once."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Show tracebacks of failures."),
+) -> None:
+    """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
+    out_console, err_console = Console(), Console(stderr=True)
+    pdfs, missing = find_pdfs(inputs)
+    for item in missing:
+        err_console.print(f"not found: {item}", soft_wrap=True, markup=False, highlight=False)
+    if not pdfs:
+        err_console.print("no input PDFs found", markup=False)
+        raise typer.Exit(EXIT_NO_INPUT)
+    settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("files, {task.fields[pages]} pages"), TimeElapsedColumn(),
+                        console=err_console, transient=True)
+
+    def on_done(result: FileResult) -> None:
+        pages = result.summary.pages if result.summary else 0
+        progress.update(task, advance=1, pages=progress.tasks[task].fields["pages"] + pages)
+        if not result.ok:
+            progress.console.print(f"FAILED {result.message}", soft_wrap=True, markup=False,
+                                   highlight=False)
+
+    with progress:
+        task = progress.add_task("processing", total=len(pdfs), pages=0)
+        report = run_files(pdfs, out, settings, on_done=on_done)
+
+    out_console.print(_summary_table(report))
+    for result in report.results:
+        for note in result.summary.notes if result.summary else []:
+            out_console.print(f"note {result.path}: {note}", soft_wrap=True, markup=False,
+                              highlight=False)
+    for warning in report.warnings:
+        err_console.print(f"warning {warning}", soft_wrap=True, markup=False, highlight=False)
+    for result in report.failures:
+        out_console.print(f"FAILED {result.message}", soft_wrap=True, markup=False, highlight=False)
+        if verbose and result.detail:
+            err_console.print(result.detail, soft_wrap=True, markup=False, highlight=False)
+    if report.failures:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def schema(out: Path = typer.Option(..., "-o", "--out", help="Folder for the schema files.")) -> None:
+    """Write the JSON Schemas of the output documents."""
+    for name, document in json_schemas().items():
+        target = out / f"{name}.schema.json"
+        with atomic_path(target) as tmp:
+            tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        typer.echo(str(target))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,47 @@
+"""CLI: exit codes, failure messages, input discovery, schema export."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from renjana.cli import EXIT_FAILED, EXIT_NO_INPUT, app, find_pdfs
+
+runner = CliRunner()
+
+
+def test_bad_file_fails_with_its_name(tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "broken.pdf").write_bytes(os.urandom(2048))
+    result = runner.invoke(app, ["run", str(folder), "-o", str(tmp_path / "out"), "--timeout", "120"])
+    assert result.exit_code == EXIT_FAILED, result.output
+    assert "FAILED" in result.stderr and "broken.pdf" in result.stderr
+    assert "broken.pdf" in result.stdout and "failures" in result.stdout
+
+
+def test_no_pdfs_exits_2(tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("not a pdf")
+    result = runner.invoke(app, ["run", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == EXIT_NO_INPUT
+    assert "no input PDFs" in result.stderr
+
+
+def test_find_pdfs_recursive_case_insensitive_sorted(tmp_path: Path):
+    (tmp_path / "b").mkdir()
+    for name in ("b/z.PDF", "a.pdf", "b/c.pdf", "skip.txt"):
+        (tmp_path / name).write_bytes(b"")
+    found, missing = find_pdfs([tmp_path, tmp_path / "a.pdf", tmp_path / "nope"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.pdf", "b/c.pdf", "b/z.PDF"]
+    assert missing == [tmp_path / "nope"]
+
+
+def test_schema_writes_json_schemas(tmp_path: Path):
+    result = runner.invoke(app, ["schema", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    schema = json.loads((tmp_path / "DocumentResult.schema.json").read_text())
+    assert "tables" in schema["properties"]
+    assert (tmp_path / "ExtractedDocument.schema.json").exists()
