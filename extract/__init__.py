@@ -23,7 +23,9 @@ __all__ = ["extract_document", "ExtractError"]
 
 # A caption sits at most this far (points) above its table.
 CAPTION_MAX_GAP = 40.0
-CAPTION_LINE = re.compile(r"^\s*(tabel|table|formulir|lampiran|\d+(\.\d+)+\s+\S)", re.IGNORECASE)
+# "Tabel 2.1 …", "Formulir E.81 …", or a section number "3.1 Penyesuaian …" (not a kode: those
+# have more segments, and a body row's name is not what follows a section number).
+CAPTION_LINE = re.compile(r"^\s*((tabel|table|formulir|lampiran)\b|\d{1,2}\.\d{1,2}\.?\s+[A-Z][a-z])", re.IGNORECASE)
 # A rules-only table continues on the next page when its rules span the same x-extent (points).
 SAME_EXTENT = 4.0
 # How much of a row band a vertical rule must cover to count as drawn there.

@@ -107,7 +107,7 @@ def find_regions(horizontal: list[Rule], vertical: list[Rule],
                           if current.x0 - 2 <= v.pos <= current.x1 + 2)
             lattice = current.ruled or any(current.x0 - 2 <= v.pos <= current.x1 + 2 for v in vertical
                                            if v.start <= gap_bottom and v.end >= gap_top)
-            if same_width and (bridged or not lattice) and not is_break(gap_top, gap_bottom):
+            if same_width and (bridged or (not lattice and not is_break(gap_top, gap_bottom))):
                 current.horizontal.append(rule)
                 current.x0, current.x1 = min(current.x0, rule.start), max(current.x1, rule.end)
                 current.vertical = [v for v in vertical if _in_region(v, current)]

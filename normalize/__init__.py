@@ -1,0 +1,109 @@
+"""Stage 2, normalize: page tables → logical tables with leaf columns, repaired cell text,
+parsed numbers, row levels and the kode tree, plus the document's metadata."""
+
+from __future__ import annotations
+
+import statistics
+
+from renjana import nomenclature
+from renjana.models import (
+    BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table,
+)
+
+from .cell_text import GEOMETRY, JoinContext, Lexicon, join_lines
+from .columns import assign_columns, table_kind
+from .header import leaf_labels, printed_header
+from .hierarchy import assign_levels
+from .metadata import extract_metadata
+from .numbers import parse_value
+from .stitch import DraftCell, LogicalTable, build_logical, group_pieces
+
+__all__ = ["normalize_document"]
+
+# Cell padding assumed when a document gives no evidence of its own (points).
+DEFAULT_PADDING = 2.0
+# Body rows sampled per column to tell values from units.
+SAMPLE_ROWS = 12
+
+
+def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
+    ctx = _join_context(doc)
+    tables: list[Table] = []
+    for pieces in group_pieces(doc.tables):
+        logical = build_logical(pieces)
+        table = _table(logical, f"t{len(tables) + 1}", ctx)
+        if table.rows:
+            tables.append(table)
+    cover = [line.text for page in doc.text[:1] for line in page.lines]
+    body = [line.text for page in doc.text[1:4] for line in page.lines]
+    meta = extract_metadata(cover, [t.caption for t in tables], body)
+    return NormalizedDocument(
+        source=Source(file=doc.file, sha256=doc.sha256, pages=doc.pages),
+        document=meta, tables=tables, notes=list(doc.notes),
+    )
+
+
+def _join_context(doc: ExtractedDocument) -> JoinContext:
+    """What the cell-text joiner may know of this document: its words, its producer's habits."""
+    lexicon = Lexicon(set(nomenclature.words()))
+    keeps_space = False
+    paddings: list[float] = []
+    for table in doc.tables:
+        for cell in table.cells:
+            for line in cell.lines:
+                keeps_space = keeps_space or line.trailing_space
+                words = line.text.split()
+                lexicon.add_text(" ".join(words[1:-1]))  # words inside a line were never cut
+            if len(cell.lines) >= 2 and table.ruled:
+                paddings.append(min(line.bbox.x0 for line in cell.lines) - cell.bbox.x0)
+    for page in doc.text:
+        for line in page.lines:
+            lexicon.add_text(line.text)
+    padding = statistics.median(p for p in paddings if p >= 0) if paddings else DEFAULT_PADDING
+    return JoinContext(lexicon=lexicon, keeps_trailing_space=keeps_space, padding=min(padding, 6.0))
+
+
+def _cell_text(cell: RawCell, ctx: JoinContext) -> str:
+    return join_lines(cell.lines, cell.bbox, ctx).text
+
+
+def _table(logical: LogicalTable, table_id: str, ctx: JoinContext) -> Table:
+    first = logical.pieces[0]
+    depth = logical.depth
+    text_of = lambda cell: _cell_text(cell, ctx)  # noqa: E731
+    stacks, numbers = leaf_labels(first, depth, text_of)
+    header = printed_header(first, depth, text_of)
+    header_text = " ".join(text for stack in stacks for text in stack)
+    kind = table_kind(first.caption, header_text)
+    samples = [[" ".join(l.text for l in row.cells[i].lines) for row in logical.rows[:SAMPLE_ROWS]]
+               for i in range(first.n_cols)]
+    columns = assign_columns(stacks, kind, samples)
+    rows: list[Row] = []
+    for draft in logical.rows:
+        texts, sources = [], []
+        for cell in draft.cells:
+            text, source = _finish_cell(cell, ctx)
+            texts.append(text)
+            sources.append(source)
+        values = {col.key: parse_value(text, col.type) for col, text in zip(columns, texts)
+                  if col.type in ("int", "qty", "money", "percent")}
+        rows.append(Row(cells=texts, page=draft.page, values=values, sources=sources))
+    assign_levels(rows, [c.key for c in columns], kind)
+    return Table(id=table_id, kind=kind, caption=" ".join(first.caption.split()),
+                 pages=sorted({p.page for p in logical.pieces}), header=header,
+                 column_numbers=numbers, columns=columns, rows=rows)
+
+
+def _finish_cell(cell: DraftCell, ctx: JoinContext) -> tuple[str, CellSource]:
+    lines = cell.lines + cell.tail_lines
+    if not lines:
+        return "", CellSource(page=cell.page, bbox=cell.bbox)
+    bbox = cell.bbox or cell.tail_bbox or BBox(x0=0, top=0, x1=0, bottom=0)
+    joined = join_lines(lines, bbox, ctx)
+    repair = "; ".join(joined.notes) or None
+    if cell.tail_lines:
+        repair = "; ".join(filter(None, [f"row continues on page {cell.tail_page}", repair]))
+    return joined.text, CellSource(
+        page=cell.page, bbox=cell.bbox, lines=[line.text for line in lines],
+        confidence=round(joined.confidence, 3), repair=repair if joined.confidence < 1 or cell.tail_lines else None,
+    )

@@ -1,0 +1,138 @@
+"""Join a cell's printed lines back into the text the document means.
+
+A narrow cell wraps text at a word gap *or* in the middle of a word or number: ``PENUNJAN`` /
+``G``, ``44.889.784`` / ``.840``, ``b u`` / ``la n``. At each line end we decide "space" or
+"no space" from the evidence there is, strongest first:
+
+1. the producer kept a space glyph at the line end (LibreOffice does at a word gap);
+2. numbers: two pieces that only make one valid number together are one number; a number
+   then a word is a quantity and its unit (``29 Orang``);
+3. the producer keeps trailing spaces elsewhere in the document but not here: a mid-word break;
+4. geometry: a line that stops well short of the cell's edge broke at a word gap (the next
+   word did not fit); a line filled to the edge broke inside a word, unless the lexicon says
+   both pieces are words and the joined text is not;
+5. the lexicon alone (the document's own words, the official nomenclature, Renja vocabulary).
+
+The arithmetic of the document is never consulted. Each decision carries a confidence; the
+cell keeps the lowest one and a note of the unsure joins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from renjana.models import BBox, TextLine
+
+from .numbers import is_valid_number
+
+# Share of the font size taken by a space glyph (Arial/Liberation ~0.28, Times ~0.25, Calibri ~0.23).
+SPACE_WIDTH_RATIO = 0.25
+# Slack (points) when comparing a line's end with the cell's inner edge.
+EDGE_SLACK = 0.8
+# Confidence of each kind of evidence.
+SURE, GEOMETRY, LEXICON, GUESS = 1.0, 0.95, 0.85, 0.6
+
+NUMBER_PIECE = re.compile(r"[\d.,()%-]+$")
+STARTS_NUMBER_PIECE = re.compile(r"^[\d.,)%]")
+WORD = re.compile(r"[A-Za-z]+")
+
+
+@dataclass
+class Lexicon:
+    """Known words, lower case."""
+
+    words: set[str] = field(default_factory=set)
+
+    def knows(self, word: str) -> bool:
+        w = word.casefold().strip(".,;:()/%\"'")
+        return not w or w.isdigit() or w in self.words
+
+    def add_text(self, text: str) -> None:
+        self.words.update(w.casefold() for w in WORD.findall(text) if len(w) > 1)
+
+
+@dataclass
+class JoinContext:
+    """What the joiner knows about the document and the cell."""
+
+    lexicon: Lexicon
+    keeps_trailing_space: bool  # the producer prints a space glyph at word-gap line ends
+    padding: float  # cell padding (points) between a rule and the text
+
+
+@dataclass
+class Joined:
+    text: str
+    confidence: float = SURE
+    notes: list[str] = field(default_factory=list)
+
+
+def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
+    """The cell's text, joined line by line, with the confidence of the weakest join."""
+    if not lines:
+        return Joined("")
+    out = Joined(lines[0].text.strip())
+    inner_right = cell.x1 - ctx.padding
+    for prev, line in zip(lines, lines[1:]):
+        nxt = line.text.strip()
+        if not nxt:
+            continue
+        space, confidence, why = decide_break(out.text, prev, nxt, line, inner_right, ctx)
+        out.text = out.text + (" " if space else "") + nxt
+        if confidence < out.confidence:
+            out.confidence = confidence
+        if confidence < GEOMETRY:
+            out.notes.append(f"{'space' if space else 'joined'} at '{_tail(out.text, nxt)}': {why}")
+    return out
+
+
+def _tail(text: str, nxt: str) -> str:
+    head = text[: len(text) - len(nxt)].rstrip()
+    return f"{head[-12:]}|{nxt[:12]}"
+
+
+def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, inner_right: float,
+                 ctx: JoinContext) -> tuple[bool, float, str]:
+    """(space?, confidence, why) for the break between ``before`` and the next line ``nxt``."""
+    if prev.trailing_space:
+        return True, SURE, "space glyph kept"
+    last_word = before.split()[-1] if before.split() else ""
+    first_word = nxt.split()[0]
+
+    # Numbers and quantities.
+    if NUMBER_PIECE.fullmatch(last_word) and (last_word[-1].isdigit() or last_word[-1] in ".,"):
+        if STARTS_NUMBER_PIECE.match(first_word):
+            joined = last_word + first_word
+            if is_valid_number(joined.rstrip("%")) or not is_valid_number(last_word):
+                return False, SURE, "number pieces"
+            if not is_valid_number(first_word):
+                return False, GEOMETRY, "number continues"
+        elif last_word[-1].isdigit() and (first_word[:1].isalpha() or first_word[:1] in "%-"):
+            return True, SURE, "quantity and unit"
+    if last_word.endswith("-") and len(last_word) > 1:
+        return False, GEOMETRY, "hyphen"
+
+    if ctx.keeps_trailing_space:
+        return False, GEOMETRY, "no space glyph where this producer keeps one"
+
+    # Geometry: could the next word have fitted on this line?
+    size = prev.font_size or 7.0
+    remaining = inner_right - prev.bbox.x1
+    first_glyphs = line.glyph_x[: len(first_word)]
+    word_width = (first_glyphs[-1][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5 * len(first_word)
+    char_width = (first_glyphs[0][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5
+    space_width = SPACE_WIDTH_RATIO * size
+    joined_known = ctx.lexicon.knows(last_word + first_word)
+    pieces_known = ctx.lexicon.knows(last_word) and ctx.lexicon.knows(first_word)
+    if remaining >= char_width + EDGE_SLACK:
+        # Room for another letter was left: the line broke at a word gap.
+        if remaining >= space_width + word_width + EDGE_SLACK and joined_known and not pieces_known:
+            return False, LEXICON, "line short of the edge, but only the joined word is known"
+        return True, GEOMETRY, "line stops short of the cell edge"
+    # The line is full to the edge: a break inside a word, unless the words say otherwise.
+    if pieces_known and not joined_known:
+        return True, LEXICON, "line full, but both pieces are words"
+    if joined_known:
+        return False, GEOMETRY, "line full and the joined word is known"
+    return False, GUESS, "line full; words unknown"

@@ -1,0 +1,68 @@
+"""The multi-row header of a table: where it ends, how it was printed, and its leaf columns."""
+
+from __future__ import annotations
+
+import re
+
+from renjana.models import HeaderCell, PageTable, RawCell
+
+# The header (with its column-number row) is never deeper than this many rows.
+MAX_HEADER_ROWS = 8
+NUMBER_TOKEN = re.compile(r"^\d{1,2}[a-z]?$|^\d{1,2}\s*=\s*[\d\s+\-x×/*%().]+$|^[\d\s+\-x×/*%()=.]+$")
+
+
+def is_number_row(texts: list[str]) -> bool:
+    """A header row of column numbers: ``1 2 3 … 12 = 8+9+10+11 13 = 12/7 x 100%``."""
+    filled = [t for t in texts if t.strip()]
+    if len(filled) < 3:
+        return False
+    if not all(NUMBER_TOKEN.match(t.strip()) for t in filled):
+        return False
+    return sum(bool(re.match(r"^\d{1,2}$", t.strip())) for t in filled) >= 2
+
+
+def row_texts(table: PageTable, row: int, text_of) -> list[str]:
+    """The text of each atomic column of ``row`` (a merged cell's text in its first column)."""
+    texts = [""] * table.n_cols
+    for cell in table.cells:
+        if cell.row == row:
+            texts[cell.col] = text_of(cell)
+    return texts
+
+
+def header_depth(table: PageTable, text_of) -> int:
+    """How many rows at the top of this page table are header rows (0 when none)."""
+    limit = min(MAX_HEADER_ROWS, table.n_rows)
+    for r in range(limit):
+        if is_number_row(row_texts(table, r, text_of)):
+            return r + 1
+    first = [c for c in table.cells if c.row == 0]
+    depth = max((c.rowspan for c in first), default=1)
+    if depth == 1 and any(re.match(r"^\d+(\.\d+)+\.?$", text_of(c)) for c in first):
+        return 0  # starts with a kode: no header on this page
+    return min(depth, table.n_rows)
+
+
+def printed_header(table: PageTable, depth: int, text_of) -> list[list[HeaderCell]]:
+    rows: list[list[HeaderCell]] = [[] for _ in range(depth)]
+    for cell in table.cells:
+        if cell.row < depth:
+            rows[cell.row].append(HeaderCell(text=text_of(cell), colspan=cell.colspan,
+                                             rowspan=min(cell.rowspan, depth - cell.row)))
+    return rows
+
+
+def leaf_labels(table: PageTable, depth: int, text_of) -> tuple[list[list[str]], list[str]]:
+    """For each column, the header texts covering it top to bottom, and its column number."""
+    stacks: list[list[str]] = [[] for _ in range(table.n_cols)]
+    numbers = [""] * table.n_cols
+    number_row = depth - 1 if depth and is_number_row(row_texts(table, depth - 1, text_of)) else None
+    cells: list[RawCell] = sorted((c for c in table.cells if c.row < depth), key=lambda c: (c.row, c.col))
+    for cell in cells:
+        text = text_of(cell).strip()
+        for col in range(cell.col, cell.col + cell.colspan):
+            if cell.row == number_row:
+                numbers[col] = text if cell.colspan == 1 or col == cell.col else ""
+            elif text and not re.fullmatch(r"\d{1,2}", text) and (not stacks[col] or stacks[col][-1] != text):
+                stacks[col].append(text)
+    return stacks, numbers

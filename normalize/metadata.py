@@ -1,0 +1,76 @@
+"""Document metadata (region, province, dinas, year, title) from the cover, captions and headings."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from renjana.models import DocumentMeta
+
+REGION = re.compile(r"\b(KABUPATEN|KOTA)\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)", re.IGNORECASE)
+PROVINCE = re.compile(r"\bPRO[PV]INSI\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)", re.IGNORECASE)
+DINAS = re.compile(r"\b(DINAS|BADAN|SEKRETARIAT|KANTOR|INSPEKTORAT|SATUAN)\s+([A-Za-z ,]+)", re.IGNORECASE)
+YEAR = re.compile(r"\bTAHUN\s+(?:ANGGARAN\s+)?(20\d\d)\b", re.IGNORECASE)
+# Words that end a dinas name in running text.
+DINAS_STOP = re.compile(r"\s+(kabupaten|kota|provinsi|propinsi|tahun|yang|serta|pada|untuk|sebagai|jl|nomor|membangun)\b.*$",
+                        re.IGNORECASE)
+SMALL_WORDS = {"dan", "yang", "di", "ke", "dari", "untuk", "serta", "atau"}
+# Words after a region name that are not part of it.
+NOT_REGION = {"tahun", "yang", "dan", "provinsi", "propinsi", "nomor", "serta", "jl", "pada"}
+# Known kab/kota → province, for documents that never print their province (extend as needed).
+PROVINCE_OF_REGION = {"probolinggo": "Jawa Timur", "malang": "Jawa Timur", "surabaya": "Jawa Timur"}
+
+
+def title_case(text: str) -> str:
+    words = text.split()
+    return " ".join(w.lower() if i and w.lower() in SMALL_WORDS else w[:1].upper() + w[1:].lower()
+                    for i, w in enumerate(words))
+
+
+def extract_metadata(cover: list[str], captions: list[str], body: list[str]) -> DocumentMeta:
+    """``cover``: lines of the first page; ``captions``: table captions; ``body``: other text."""
+    everything = cover + captions + body
+    meta = DocumentMeta()
+    regions = Counter()
+    for line in everything:
+        for kind, name in REGION.findall(line):
+            words = [w for w in name.split() if w.lower() not in NOT_REGION][:2]
+            if words and words[0].lower() not in NOT_REGION:
+                regions[f"{kind.title()} {' '.join(w.title() for w in words[:1])}"] += 1
+    if regions:
+        meta.region = regions.most_common(1)[0][0]
+    provinces = Counter(title_case(m) for line in everything for m in PROVINCE.findall(line))
+    if provinces:
+        meta.province = provinces.most_common(1)[0][0]
+    elif meta.region:
+        meta.province = PROVINCE_OF_REGION.get(meta.region.split()[-1].lower())
+    meta.dinas = _dinas(cover, captions, body)
+    years = Counter(int(y) for line in cover + captions[:1] for y in YEAR.findall(line))
+    if not years:
+        years = Counter(int(y) for line in everything for y in YEAR.findall(line))
+    if years:
+        meta.year = years.most_common(1)[0][0]
+    meta.title = next((" ".join(line.split()) for line in cover if re.search(r"rencana kerja|renja", line, re.I)), None)
+    return meta
+
+
+def _dinas(cover: list[str], captions: list[str], body: list[str]) -> str | None:
+    # The cover prints the name in capitals, often over two lines: join the cover into one text.
+    candidates: Counter = Counter()
+    for source, weight in ((" ".join(cover), 3), *((c, 1) for c in captions), *((b, 1) for b in body)):
+        for m in DINAS.finditer(source):
+            name = DINAS_STOP.sub("", m.group(0)).strip(" ,")
+            if len(name.split()) >= 2:
+                candidates[_canonical(name)] += weight
+    if not candidates:
+        return None
+    # Spellings that differ only in commas are one name; the official one lists with commas.
+    by_letters: dict[str, list[str]] = {}
+    for name in candidates:
+        by_letters.setdefault(re.sub(r"[^a-z]", "", name), []).append(name)
+    best_group = max(by_letters.values(), key=lambda names: (sum(candidates[n] for n in names), len(names[0])))
+    return title_case(max(best_group, key=lambda n: (n.count(","), candidates[n])))
+
+
+def _canonical(name: str) -> str:
+    return " ".join(name.replace(" ,", ",").split()).lower()

@@ -1,0 +1,139 @@
+"""One logical table from its page pieces: repeated headers and column-number rows dropped,
+a row cut by a page break joined back into one row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from renjana.models import BBox, PageTable, TextLine
+
+from .header import header_depth, is_number_row, row_texts
+from .numbers import is_valid_number
+
+CAPTION_START = re.compile(r"^\s*(tabel|table|formulir|lampiran|\d{1,2}\.\d{1,2}\.?\s)", re.IGNORECASE)
+FULL_KODE = re.compile(r"^\d+(\.\d+)+\.?$")
+
+
+@dataclass
+class DraftCell:
+    lines: list[TextLine] = field(default_factory=list)
+    bbox: BBox | None = None
+    page: int = 0
+    tail_lines: list[TextLine] = field(default_factory=list)  # continued from the next page
+    tail_bbox: BBox | None = None
+    tail_page: int = 0
+
+
+@dataclass
+class DraftRow:
+    cells: list[DraftCell]
+    page: int
+
+    def texts(self) -> list[str]:
+        return [" ".join(line.text for line in c.lines + c.tail_lines) for c in self.cells]
+
+
+@dataclass
+class LogicalTable:
+    pieces: list[PageTable]
+    depth: int  # header rows of the first piece
+    rows: list[DraftRow] = field(default_factory=list)
+    cut_rows_joined: int = 0
+
+
+def group_pieces(tables: list[PageTable]) -> list[list[PageTable]]:
+    """Page tables → logical tables. A piece continues the table before it when it is on the
+    next page, has the same number of columns and no caption of its own."""
+    groups: list[list[PageTable]] = []
+    for table in tables:
+        last = groups[-1][-1] if groups else None
+        continues = (last is not None and table.page - last.page == 1 and table.n_cols == last.n_cols
+                     and not CAPTION_START.match(table.caption or ""))
+        if continues:
+            groups[-1].append(table)
+        else:
+            groups.append([table])
+    return groups
+
+
+def _plain_text(cell) -> str:
+    return " ".join(line.text for line in cell.lines)
+
+
+def build_logical(pieces: list[PageTable]) -> LogicalTable:
+    first = pieces[0]
+    depth = header_depth(first, _plain_text)
+    first_header = [row_texts(first, r, _plain_text) for r in range(depth)]
+    logical = LogicalTable(pieces=pieces, depth=depth)
+    for index, piece in enumerate(pieces):
+        start = depth if index == 0 else _repeated_header_depth(piece, first_header)
+        drafts = _draft_rows(piece, start)
+        if index > 0 and drafts and logical.rows and is_cut_row_tail(logical.rows[-1], drafts[0]):
+            _join_tail(logical.rows[-1], drafts.pop(0))
+            logical.cut_rows_joined += 1
+        logical.rows.extend(drafts)
+    return logical
+
+
+def _repeated_header_depth(piece: PageTable, first_header: list[list[str]]) -> int:
+    depth = header_depth(piece, _plain_text)
+    texts = [row_texts(piece, r, _plain_text) for r in range(min(depth, piece.n_rows))]
+    if depth and (texts == first_header[:depth] or is_number_row(texts[-1])):
+        return depth
+    # The header is repeated without a number row: drop the rows equal to the first header.
+    same = 0
+    while same < min(len(first_header), piece.n_rows) and row_texts(piece, same, _plain_text) == first_header[same]:
+        same += 1
+    return same
+
+
+def _draft_rows(piece: PageTable, start: int) -> list[DraftRow]:
+    rows: dict[int, DraftRow] = {}
+    for cell in piece.cells:
+        if cell.row < start:
+            continue
+        row = rows.setdefault(cell.row, DraftRow(cells=[DraftCell(page=piece.page) for _ in range(piece.n_cols)],
+                                                 page=piece.page))
+        row.cells[cell.col] = DraftCell(lines=list(cell.lines), bbox=cell.bbox, page=piece.page)
+    drafts = []
+    for r in sorted(rows):
+        texts = rows[r].texts()
+        if not any(t.strip() for t in texts) or is_number_row(texts):
+            continue
+        drafts.append(rows[r])
+    return drafts
+
+
+def is_cut_row_tail(prev: DraftRow, first: DraftRow) -> bool:
+    """Is ``first`` (the first body row on a page) the rest of ``prev`` (the last on the page before)?
+
+    Evidence: a piece that cannot stand alone on either side of the break (a number cut in two,
+    a word starting in lower case, a one-digit kode end), and no kode of its own.
+    """
+    prev_texts, texts = prev.texts(), first.texts()
+    if any(FULL_KODE.match(t.strip()) and len(t.strip()) > 3 for t in texts):
+        return False
+    filled = [i for i, t in enumerate(texts) if t.strip()]
+    if not filled:
+        return False
+    # Every piece of the tail continues a filled cell above.
+    if any(not prev_texts[i].strip() for i in filled):
+        return False
+    for i in filled:
+        head, tail = prev_texts[i].strip(), texts[i].strip()
+        if tail[:1] in ".,)" or (tail[:1].islower() and head[-1:].isalpha()):
+            return True
+        if re.search(r"[\d.,]$", head) and re.match(r"^[\d.,]", tail) and not is_valid_number(head):
+            return True
+        if head.endswith((".", ",", "-", "/")) and re.match(r"^[\d.,]", tail):
+            return True
+    return False
+
+
+def _join_tail(prev: DraftRow, tail: DraftRow) -> None:
+    for cell, more in zip(prev.cells, tail.cells):
+        if more.lines:
+            cell.tail_lines.extend(more.lines)
+            cell.tail_bbox = more.bbox
+            cell.tail_page = more.page
