@@ -7,6 +7,7 @@ it. Every write goes to a temporary file in the target folder and is then rename
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -187,7 +188,7 @@ def _stale_json(result: DocumentResult, out_dir: Path, keep: Path) -> list[Path]
     """Earlier outputs of this very PDF (same name and sha256) in another folder, e.g. written
     before the metadata was recognised. Left in place they would give the scorer two answers."""
     stale = []
-    for candidate in Path(out_dir).glob(f"*/*/*/{_stem(result)}.json"):
+    for candidate in Path(out_dir).glob(f"*/*/*/{glob.escape(_stem(result))}.json"):
         if candidate == keep:
             continue
         try:

@@ -14,11 +14,13 @@ and its own ``SIGKILL``; a start costs well under a second, small against a PDF'
 Why the "spawn" start method: the child is a fresh interpreter, so it inherits no threads, locks
 or open files from the parent (the CLI's progress bar runs a thread; forking a threaded process can
 deadlock), and it behaves the same on Linux and macOS. "forkserver" with the pipeline preloaded
-would start faster and is the first thing to try if start-up ever shows in a profile.
+would start faster and is the first thing to try if start-up ever shows in a profile. A caller's
+main script must guard its work with ``if __name__ == "__main__":`` (spawn re-imports it).
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import multiprocessing
 import os
@@ -151,10 +153,11 @@ def _worker(conn: Connection, path: Path, out_dir: Path, settings: RunSettings) 
         result = _resolve(settings.process)(path)
         message: tuple = ("ok", _summarize(result, write_all(result, out_dir)))
         del result
-    except MemoryError:
-        message = ("memory",)
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
-        message = ("error", _exception_reason(path, exc), traceback.format_exc())
+        out_of_memory = isinstance(exc, MemoryError) or (
+            isinstance(exc, OSError) and exc.errno == errno.ENOMEM)  # a failed mmap under the limit
+        message = ("memory",) if out_of_memory else (
+            "error", _exception_reason(path, exc), traceback.format_exc())
     try:
         conn.send(message)
     except MemoryError:
