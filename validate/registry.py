@@ -1,0 +1,316 @@
+"""The rule registry and the read-only view of a table that rules work on.
+
+A rule is a small function registered with ``@rule(id, kinds=..., reads=[...], category=...)``.
+It receives a :class:`TableView` (or, for ``scope="document"``, the list of all views) and yields
+:class:`~renjana.models.Finding`s. The registry skips a rule for a table whose kind it does not
+declare or that lacks the columns it reads. Rules never change a value: the view hands out the
+normalized ``ParsedValue``s and the printed cell text, nothing is written back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from renjana.models import BBox, CellSource, Finding, ParsedValue, Row, Table
+
+ALL_KINDS: tuple[str, ...] = (
+    "evaluasi_renja", "rencana_program", "pemetaan_perubahan", "analisa_kebutuhan",
+    "tujuan_sasaran", "other",
+)
+# Tables that print programs, kegiatan and sub kegiatan with money (not tujuan_sasaran).
+PROGRAM_KINDS: tuple[str, ...] = (
+    "evaluasi_renja", "rencana_program", "pemetaan_perubahan", "analisa_kebutuhan", "other",
+)
+CATEGORIES = ("arithmetic", "structure", "nomenclature", "cross_table")
+
+# A CellSource below this confidence makes its relations unverifiable (warning, never error).
+MIN_CONFIDENCE = 0.9
+
+RANK = {"urusan": 0, "bidang": 1, "program": 2, "kegiatan": 3, "sub_kegiatan": 4}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    fn: Callable
+    kinds: tuple[str, ...]
+    reads: tuple[str, ...]
+    any_of: bool
+    category: str
+    scope: str  # "table" or "document"
+    doc: str = ""
+
+    def applies_to(self, view: "TableView") -> bool:
+        if view.table.kind not in self.kinds:
+            return False
+        if not self.reads:
+            return True
+        present = [view.has(key) for key in self.reads]
+        return any(present) if self.any_of else all(present)
+
+
+RULES: list[Rule] = []
+
+
+def rule(rule_id: str, *, kinds: Iterable[str] = ALL_KINDS, reads: Iterable[str] = (),
+         any_of: bool = False, category: str = "arithmetic", scope: str = "table",
+         doc: str = "") -> Callable:
+    """Register ``fn`` as rule ``rule_id``. ``reads``: the column keys it needs (all of them, or
+    at least one with ``any_of=True``); the rule is skipped for a table without them."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    if scope not in ("table", "document"):
+        raise ValueError(f"unknown scope {scope!r}")
+
+    def register(fn: Callable) -> Callable:
+        if any(r.id == rule_id for r in RULES):
+            raise ValueError(f"rule {rule_id!r} registered twice")
+        text = doc or (fn.__doc__ or "").strip().split("\n\n")[0]
+        RULES.append(Rule(rule_id, fn, tuple(kinds), tuple(reads), any_of, category, scope,
+                          " ".join(text.split())))
+        return fn
+
+    return register
+
+
+def describe_rules() -> list[dict]:
+    """The registry as plain data (for docs): id, kinds, reads, category, scope, doc."""
+    return [{"id": r.id, "kinds": list(r.kinds), "reads": list(r.reads),
+             "reads_any": r.any_of, "category": r.category, "scope": r.scope, "doc": r.doc}
+            for r in RULES]
+
+
+def rules_markdown() -> str:
+    """The registry as a Markdown table."""
+    lines = ["| rule | category | reads | kinds | what it checks |", "|---|---|---|---|---|"]
+    for r in RULES:
+        kinds = "all" if set(r.kinds) == set(ALL_KINDS) else ", ".join(r.kinds)
+        reads = (" or " if r.any_of else ", ").join(f"`{k}`" for k in r.reads) or "–"
+        lines.append(f"| `{r.id}` | {r.category} | {reads} | {kinds} | {r.doc} |")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- table view
+_QUARTER_RE = re.compile(r"^realisasi_tw([1-4])_(k|rp)$")
+
+
+def _cell_reason(text: str) -> ParsedValue:
+    """What an unparsed cell stands for when normalize left no ParsedValue for it."""
+    t = text.strip()
+    if not t:
+        return ParsedValue(reason="empty")
+    if set(t) <= {"#"}:
+        return ParsedValue(reason="lost")
+    if t in ("-", "–", "—"):
+        return ParsedValue(reason="nil")
+    return ParsedValue(reason="unparsed")
+
+
+@dataclass
+class Tree:
+    """Parent/child structure of a table's rows (program > kegiatan > sub kegiatan …).
+
+    ``parent`` is taken from ``Row.parent`` when normalize set it, otherwise rebuilt from row
+    order and levels. Indicator rows are attached to their *anchor* (the nearest program /
+    kegiatan / sub kegiatan row above them); they count as extra lines of that row.
+    """
+
+    rows: list[Row]
+    parent: list[int | None] = field(default_factory=list)
+    anchor: list[int | None] = field(default_factory=list)
+    kids: dict[int, list[int]] = field(default_factory=dict)
+    indicators: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rows: list[Row]) -> "Tree":
+        tree = cls(rows)
+        n = len(rows)
+        tree.parent = [None] * n
+        tree.anchor = [None] * n
+        stack: list[int] = []
+        for i, row in enumerate(rows):
+            rank = RANK.get(row.level)
+            if rank is not None:
+                while stack and RANK[rows[stack[-1]].level] >= rank:
+                    stack.pop()
+                given = row.parent
+                if given is not None and 0 <= given < i and RANK.get(rows[given].level, 99) < rank:
+                    tree.parent[i] = given
+                else:
+                    tree.parent[i] = stack[-1] if stack else None
+                stack.append(i)
+            elif row.level == "indicator":
+                tree.anchor[i] = tree._find_anchor(i)
+                tree.parent[i] = tree.anchor[i]
+        for i, p in enumerate(tree.parent):
+            if p is None:
+                continue
+            if rows[i].level == "indicator":
+                tree.indicators.setdefault(p, []).append(i)
+            else:
+                tree.kids.setdefault(p, []).append(i)
+        return tree
+
+    def _find_anchor(self, i: int) -> int | None:
+        rows = self.rows
+        given = rows[i].parent
+        seen = set()
+        j = given if given is not None and 0 <= given < i else i - 1
+        while j is not None and 0 <= j and j not in seen:
+            seen.add(j)
+            level = rows[j].level
+            if level in RANK:
+                return j
+            if level != "indicator":
+                return None
+            j = self.anchor[j] if self.anchor[j] is not None else j - 1
+        return None
+
+    def children(self, p: int) -> list[int]:
+        return self.kids.get(p, [])
+
+    def with_indicators(self, i: int) -> list[int]:
+        return [i, *self.indicators.get(i, [])]
+
+    def money_children(self, p: int) -> list[int]:
+        """Direct children with their indicator lines (they add into ``p``)."""
+        out: list[int] = []
+        for c in self.children(p):
+            out.extend(self.with_indicators(c))
+        return out
+
+    def descendants(self, p: int) -> list[int]:
+        out: list[int] = []
+        todo = list(self.children(p))
+        while todo:
+            c = todo.pop(0)
+            out.append(c)
+            todo[0:0] = self.children(c)
+        return sorted(out)
+
+    def leaves(self, p: int) -> list[int]:
+        """The lowest rows under ``p`` (no children of their own) with their indicator lines."""
+        out: list[int] = []
+        for d in self.descendants(p):
+            if not self.children(d):
+                out.extend(self.with_indicators(d))
+        return sorted(out)
+
+    def ancestors(self, i: int) -> list[int]:
+        out = []
+        p = self.parent[i]
+        while p is not None and p not in out:
+            out.append(p)
+            p = self.parent[p]
+        return out
+
+
+class TableView:
+    """Read-only access to one table: values by column key, printed text, sources, tree."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.rows = table.rows
+        self._index: dict[str, int] = {}
+        for i, column in enumerate(table.columns):
+            self._index.setdefault(column.key, i)
+        self.aliases: dict[str, str] = {}
+        self._add_aliases()
+        self.tree = Tree.build(table.rows)
+
+    def _add_aliases(self) -> None:
+        # "Realisasi s/d Triwulan II" alone: when a table prints no realisasi_{k,rp} column but
+        # exactly one quarter column, that column is this year's realisation so far.
+        for kind in ("k", "rp"):
+            key = f"realisasi_{kind}"
+            if key in self._index:
+                continue
+            quarters = [k for k in self._index if (m := _QUARTER_RE.match(k)) and m[2] == kind]
+            if len(quarters) == 1:
+                self.aliases[key] = quarters[0]
+
+    # -- columns
+    def key(self, key: str) -> str:
+        return self.aliases.get(key, key)
+
+    def has(self, key: str) -> bool:
+        return self.key(key) in self._index
+
+    def col(self, key: str) -> int | None:
+        return self._index.get(self.key(key))
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    # -- cells
+    def text(self, r: int, key: str) -> str:
+        c = self.col(key)
+        cells = self.rows[r].cells
+        if c is None or c >= len(cells):
+            return ""
+        return cells[c] or ""
+
+    def value(self, r: int, key: str) -> ParsedValue | None:
+        """The ParsedValue of a cell; None when the table has no such column."""
+        if not self.has(key):
+            return None
+        k = self.key(key)
+        v = self.rows[r].values.get(k)
+        if v is not None:
+            return v
+        return _cell_reason(self.text(r, key))
+
+    def source(self, r: int, key: str) -> CellSource | None:
+        c = self.col(key)
+        sources = self.rows[r].sources
+        if c is None or c >= len(sources):
+            return None
+        return sources[c]
+
+    def confident(self, r: int, key: str) -> bool:
+        """False when the cell's value was lost ('###') or its repair is unsure."""
+        v = self.value(r, key)
+        if v is not None and v.reason == "lost":
+            return False
+        s = self.source(r, key)
+        return s is None or s.confidence >= MIN_CONFIDENCE
+
+    def lost(self, r: int, key: str) -> bool:
+        v = self.value(r, key)
+        return v is not None and v.reason == "lost"
+
+    def level(self, r: int) -> str:
+        return self.rows[r].level
+
+    def label(self, r: int) -> str:
+        """A short human name of a row for messages: its code, or its first text."""
+        row = self.rows[r]
+        if row.kode:
+            return f"row {r} ({row.kode.strip()})"
+        for key in ("kode", "uraian", "indikator"):
+            t = self.text(r, key).strip()
+            if t:
+                return f"row {r} ({t[:40]})"
+        return f"row {r}"
+
+    # -- findings
+    def finding(self, rule_id: str, severity: str, r: int | None, key: str | None, message: str,
+                printed: str | None = None, expected: str | None = None) -> Finding:
+        page: int | None = None
+        bbox: BBox | None = None
+        column = self.key(key) if key is not None else None
+        if r is not None:
+            row = self.rows[r]
+            page = row.page
+            if key is not None:
+                src = self.source(r, key)
+                if src is not None and src.bbox is not None:
+                    bbox = src.bbox
+                    page = src.page
+                if printed is None:
+                    printed = self.text(r, key).strip() or None
+        return Finding(rule=rule_id, severity=severity, table=self.table.id, row=r,
+                       column=column, message=message, printed=printed, expected=expected,
+                       page=page, bbox=bbox)
