@@ -14,7 +14,7 @@ import pdfplumber
 
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine
 
-from .columns import PHRASE_JOIN_RATIO, WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
+from .columns import WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
 from .grid import EDGE_CLUSTER, build_cells, cluster_positions
 from .rulings import Region, Rule, find_regions, page_rules
 from .text_lines import group_lines
@@ -30,6 +30,9 @@ CAPTION_LINE = re.compile(r"^\s*((tabel|table|formulir|lampiran)\b|\d{1,2}\.\d{1
 SAME_EXTENT = 4.0
 # How much of a row band a vertical rule must cover to count as drawn there.
 COVER_SHARE = 0.25
+# Header text joins across gaps this wide (share of the font size) when deciding that a
+# header cell spans columns; printed space glyphs already join the words of one cell.
+HEADER_JOIN_RATIO = 0.2
 # Header bands searched for the column-number row of a rules-only table.
 MAX_HEADER_BANDS = 6
 
@@ -140,7 +143,9 @@ def _bands(row_edges: list[float], chars: list[dict]) -> list[Band]:
     bands = []
     for band_chars in by_band:
         lines = group_lines(band_chars)
-        glyphs = [(line.bbox.top, [g for g, t in zip(line.glyph_x, line.text) if t != " "]) for line in lines]
+        # Printed space glyphs count as ink: a phrase is continuous inside its cell, and the gap
+        # between two cells (where no space glyph is printed) stays empty.
+        glyphs = [(line.bbox.top, [g for g in line.glyph_x if g[1] > g[0]]) for line in lines]
         size = max((line.font_size for line in lines), default=7.0)
         bands.append(Band(lines=glyphs, text=" ".join(line.text for line in lines), font_size=size,
                           line_texts=[line.text for line in lines]))
@@ -196,7 +201,7 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
     n_header = _header_band_count(bands)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
-    runs = [band.ink_runs(PHRASE_JOIN_RATIO if r < n_header else WORD_JOIN_RATIO)
+    runs = [band.ink_runs(HEADER_JOIN_RATIO if r < n_header else WORD_JOIN_RATIO)
             for r, band in enumerate(bands)]
 
     def crosses(r: int, c: int) -> bool:

@@ -15,6 +15,8 @@ from .text_lines import group_lines
 
 # Edges closer than this (points) are one edge.
 EDGE_CLUSTER = 2.0
+# A space glyph starting this close (points) to the end of the previous glyph belongs with it.
+SPACE_ATTACH = 0.5
 
 
 def cluster_positions(values: list[float], tolerance: float = EDGE_CLUSTER) -> list[float]:
@@ -64,14 +66,24 @@ def build_cells(col_edges: list[float], row_edges: list[float],
         for c in range(n_cols):
             groups.setdefault(find(r * n_cols + c), []).append((r, c))
 
-    # Chars go to the atomic cell holding their centre.
+    # Chars go to the atomic cell holding their centre; a space glyph goes with the character it
+    # follows (in a narrow column the space after a word can stick out past the cell's edge).
     by_cell: dict[int, list[dict]] = {}
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        c = _index(col_edges, cx)
-        r = _index(row_edges, cy)
-        if c is not None and r is not None:
-            by_cell.setdefault(find(r * n_cols + c), []).append(ch)
+    prev: dict | None = None
+    prev_cell: int | None = None
+    for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        cell = None
+        if (ch["text"].isspace() and prev is not None and abs(ch["top"] - prev["top"]) < 1
+                and abs(ch["x0"] - prev["x1"]) < SPACE_ATTACH):
+            cell = prev_cell
+        else:
+            c = _index(col_edges, (ch["x0"] + ch["x1"]) / 2)
+            r = _index(row_edges, (ch["top"] + ch["bottom"]) / 2)
+            if c is not None and r is not None:
+                cell = find(r * n_cols + c)
+        if cell is not None:
+            by_cell.setdefault(cell, []).append(ch)
+        prev, prev_cell = ch, cell
 
     cells: list[RawCell] = []
     for root, members in groups.items():

@@ -56,7 +56,7 @@ def _make_line(chars: list[dict]) -> TextLine | None:
             gap = ch["x0"] - prev["x1"]
             if gap > WORD_GAP_RATIO * ch["size"]:
                 text.append(" ")
-                glyphs.append((prev["x1"], ch["x0"]))
+                glyphs.append((prev["x1"], prev["x1"]))  # no glyph here: zero width
         text.append(t)
         glyphs.append((ch["x0"], ch["x1"]))
         prev = ch

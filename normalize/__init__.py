@@ -22,6 +22,9 @@ __all__ = ["normalize_document"]
 
 # Cell padding assumed when a document gives no evidence of its own (points).
 DEFAULT_PADDING = 2.0
+# A producer "keeps the trailing space" when at least this share of its line breaks end in a
+# space glyph (LibreOffice: most; ReportLab: almost none, a stray one from the source text).
+KEEPS_SPACE_SHARE = 0.3
 # Body rows sampled per column to tell values from units.
 SAMPLE_ROWS = 12
 
@@ -46,12 +49,14 @@ def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
 def _join_context(doc: ExtractedDocument) -> JoinContext:
     """What the cell-text joiner may know of this document: its words, its producer's habits."""
     lexicon = Lexicon(set(nomenclature.words()))
-    keeps_space = False
+    breaks = breaks_with_space = 0
     paddings: list[float] = []
     for table in doc.tables:
         for cell in table.cells:
+            for line in cell.lines[:-1]:
+                breaks += 1
+                breaks_with_space += line.trailing_space
             for line in cell.lines:
-                keeps_space = keeps_space or line.trailing_space
                 words = line.text.split()
                 lexicon.add_text(" ".join(words[1:-1]))  # words inside a line were never cut
             if len(cell.lines) >= 2 and table.ruled:
@@ -60,6 +65,7 @@ def _join_context(doc: ExtractedDocument) -> JoinContext:
         for line in page.lines:
             lexicon.add_text(line.text)
     padding = statistics.median(p for p in paddings if p >= 0) if paddings else DEFAULT_PADDING
+    keeps_space = breaks > 0 and breaks_with_space >= KEEPS_SPACE_SHARE * breaks
     return JoinContext(lexicon=lexicon, keeps_trailing_space=keeps_space, padding=min(padding, 6.0))
 
 

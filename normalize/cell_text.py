@@ -30,11 +30,13 @@ from .numbers import is_valid_number
 SPACE_WIDTH_RATIO = 0.25
 # Slack (points) when comparing a line's end with the cell's inner edge.
 EDGE_SLACK = 0.8
+# Lines whose left (right, centre) edges agree within this many points share that alignment.
+ALIGN_SLACK = 1.0
 # Confidence of each kind of evidence.
 SURE, GEOMETRY, LEXICON, GUESS = 1.0, 0.95, 0.85, 0.6
 
 NUMBER_PIECE = re.compile(r"[\d.,()%-]+$")
-STARTS_NUMBER_PIECE = re.compile(r"^[\d.,)%]")
+STARTS_NUMBER_PIECE = re.compile(r"^[\d.,)]")
 WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -73,12 +75,14 @@ def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
     if not lines:
         return Joined("")
     out = Joined(lines[0].text.strip())
-    inner_right = cell.x1 - ctx.padding
+    inner = (cell.x0 + ctx.padding, cell.x1 - ctx.padding)
+    align = alignment(lines)
     for prev, line in zip(lines, lines[1:]):
         nxt = line.text.strip()
         if not nxt:
             continue
-        space, confidence, why = decide_break(out.text, prev, nxt, line, inner_right, ctx)
+        space, confidence, why = decide_break(out.text, prev, nxt, line, _room_left(prev, inner, align), ctx,
+                                              inner[1] - inner[0])
         out.text = out.text + (" " if space else "") + nxt
         if confidence < out.confidence:
             out.confidence = confidence
@@ -87,13 +91,37 @@ def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
     return out
 
 
+def alignment(lines: list[TextLine]) -> str:
+    """``left``, ``right`` or ``center``: which edge the cell's lines share."""
+    if len(lines) < 2:
+        return "left"
+    spread = lambda values: max(values) - min(values)  # noqa: E731
+    lefts = spread([ln.bbox.x0 for ln in lines])
+    rights = spread([ln.bbox.x1 for ln in lines])
+    centres = spread([(ln.bbox.x0 + ln.bbox.x1) / 2 for ln in lines])
+    if lefts <= ALIGN_SLACK:
+        return "left"
+    if rights <= ALIGN_SLACK:
+        return "right"
+    return "center" if centres <= ALIGN_SLACK * 2 else "left"
+
+
+def _room_left(line: TextLine, inner: tuple[float, float], align: str) -> float:
+    """Space the line left unused in its cell: how much more text would have fitted on it."""
+    if align == "center":
+        return (inner[1] - inner[0]) - (line.bbox.x1 - line.bbox.x0)
+    if align == "right":
+        return line.bbox.x0 - inner[0]
+    return inner[1] - line.bbox.x1
+
+
 def _tail(text: str, nxt: str) -> str:
     head = text[: len(text) - len(nxt)].rstrip()
     return f"{head[-12:]}|{nxt[:12]}"
 
 
-def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, inner_right: float,
-                 ctx: JoinContext) -> tuple[bool, float, str]:
+def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remaining: float,
+                 ctx: JoinContext, inner_width: float = 1e9) -> tuple[bool, float, str]:
     """(space?, confidence, why) for the break between ``before`` and the next line ``nxt``."""
     if prev.trailing_space:
         return True, SURE, "space glyph kept"
@@ -113,24 +141,25 @@ def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, inner_ri
     if last_word.endswith("-") and len(last_word) > 1:
         return False, GEOMETRY, "hyphen"
 
-    if ctx.keeps_trailing_space:
-        return False, GEOMETRY, "no space glyph where this producer keeps one"
-
     # Geometry: could the next word have fitted on this line?
     size = prev.font_size or 7.0
-    remaining = inner_right - prev.bbox.x1
     first_glyphs = line.glyph_x[: len(first_word)]
     word_width = (first_glyphs[-1][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5 * len(first_word)
     char_width = (first_glyphs[0][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5
     space_width = SPACE_WIDTH_RATIO * size
     joined_known = ctx.lexicon.knows(last_word + first_word)
     pieces_known = ctx.lexicon.knows(last_word) and ctx.lexicon.knows(first_word)
+    if remaining < -EDGE_SLACK or word_width > inner_width + EDGE_SLACK:
+        # Text wider than its cell: this producer does not cut words here, so it broke at a gap.
+        return True, GEOMETRY, "line overflows its cell: words are not cut here"
     if remaining >= char_width + EDGE_SLACK:
         # Room for another letter was left: the line broke at a word gap.
         if remaining >= space_width + word_width + EDGE_SLACK and joined_known and not pieces_known:
             return False, LEXICON, "line short of the edge, but only the joined word is known"
         return True, GEOMETRY, "line stops short of the cell edge"
     # The line is full to the edge: a break inside a word, unless the words say otherwise.
+    if ctx.keeps_trailing_space:
+        return False, GEOMETRY, "line full, no space glyph where this producer keeps one"
     if pieces_known and not joined_known:
         return True, LEXICON, "line full, but both pieces are words"
     if joined_known:

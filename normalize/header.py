@@ -8,6 +8,8 @@ from renjana.models import HeaderCell, PageTable, RawCell
 
 # The header (with its column-number row) is never deeper than this many rows.
 MAX_HEADER_ROWS = 8
+# A kode or a money amount: the body has begun.
+BODY_VALUE = re.compile(r"^\d+(\.\d+){1,5}\.?$|^\d{1,3}(\.\d{3})+(,\d+)?$")
 NUMBER_TOKEN = re.compile(r"^\d{1,2}[a-z]?$|^\d{1,2}\s*=\s*[\d\s+\-x×/*%().]+$|^[\d\s+\-x×/*%()=.]+$")
 
 
@@ -33,9 +35,15 @@ def row_texts(table: PageTable, row: int, text_of) -> list[str]:
 def header_depth(table: PageTable, text_of) -> int:
     """How many rows at the top of this page table are header rows (0 when none)."""
     limit = min(MAX_HEADER_ROWS, table.n_rows)
+    last_number_row = None
     for r in range(limit):
-        if is_number_row(row_texts(table, r, text_of)):
-            return r + 1
+        texts = row_texts(table, r, text_of)
+        if is_number_row(texts):
+            last_number_row = r  # group numbers (5, 6, 7 over K/Rp pairs) can come before the last
+        elif any(BODY_VALUE.match(t.strip()) for t in texts):
+            break
+    if last_number_row is not None:
+        return last_number_row + 1
     first = [c for c in table.cells if c.row == 0]
     depth = max((c.rowspan for c in first), default=1)
     if depth == 1 and any(re.match(r"^\d+(\.\d+)+\.?$", text_of(c)) for c in first):

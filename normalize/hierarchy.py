@@ -15,10 +15,12 @@ from renjana.models import Row
 RANK = {"urusan": 1, "bidang": 2, "program": 3, "kegiatan": 4, "sub_kegiatan": 5}
 LEVEL_BY_SEGMENTS = {1: "urusan", 2: "bidang", 3: "program", 4: "kegiatan", 5: "kegiatan", 6: "sub_kegiatan"}
 KODE = re.compile(r"^\d+(\.\d+)*\.?$")
-TOTAL = re.compile(r"^(jumlah|total|grand total)\b", re.IGNORECASE)
-AVERAGE = re.compile(r"rata[\s-]*rata", re.IGNORECASE)
-PREDIKAT = re.compile(r"^predikat\b", re.IGNORECASE)
+# Matched against the label with its spaces removed: narrow cells stack these words letter by letter.
+TOTAL = re.compile(r"^(jumlah|total|grandtotal)(?![a-z])", re.IGNORECASE)
+AVERAGE = re.compile(r"rata-?rata", re.IGNORECASE)
+PREDIKAT = re.compile(r"^predikat", re.IGNORECASE)
 TEXT_KEYS = ("uraian", "tujuan", "sasaran")
+ORGANISATION = re.compile(r"^(DINAS|BADAN|SEKRETARIAT|KANTOR|INSPEKTORAT|SATUAN POLISI|KECAMATAN|KELURAHAN)\b")
 
 
 def clean_kode(text: str) -> str | None:
@@ -46,7 +48,10 @@ def assign_levels(rows: list[Row], keys: list[str], kind: str) -> None:
         kode = clean_kode(text(row, "kode"))
         row.kode = kode
         name = next((text(row, k) for k in name_keys if text(row, k)), "")
-        all_text = " ".join(c for c in row.cells if c.strip())
+        # The row's label: its first text, before the indicator column (totals, averages and
+        # predikat rows print it in a cell merged over the No/Kode/Uraian columns).
+        label = next((c.strip() for i, c in enumerate(row.cells)
+                      if c.strip() and i < col.get("indikator", len(row.cells))), "").replace(" ", "")
         has_values = any(row.cells[i].strip() for i in value_cols)
         if kind == "tujuan_sasaran":
             row.level = "indicator" if not name and text(row, "indikator") else "other"
@@ -54,11 +59,11 @@ def assign_levels(rows: list[Row], keys: list[str], kind: str) -> None:
         if kode:
             row.level = _level_from_code(kode, name, rows, index, keys)
             seen_structure = True
-        elif PREDIKAT.search(all_text):
+        elif PREDIKAT.search(label):
             row.level = "predikat"
-        elif AVERAGE.search(all_text):
+        elif AVERAGE.search(label):
             row.level = "average"
-        elif TOTAL.search(name or all_text):
+        elif TOTAL.search(label):
             row.level = "total"
         elif name:
             row.level = _level_from_name(name, has_values)
@@ -80,6 +85,8 @@ def _level_from_name(name: str, has_values: bool) -> str:
         return "urusan"
     if upper.startswith("PROGRAM"):
         return "program"
+    if ORGANISATION.match(name):
+        return "section"  # the dinas itself heading its programs
     levels = nomenclature.levels_by_name().get(nomenclature.normal_name(name), set())
     if len(levels) == 1:
         return next(iter(levels))
@@ -87,16 +94,19 @@ def _level_from_name(name: str, has_values: bool) -> str:
 
 
 def _level_from_code(kode: str, name: str, rows: list[Row], index: int, keys: list[str]) -> str:
+    if name and ORGANISATION.match(name):
+        return "section"
     level = LEVEL_BY_SEGMENTS.get(_segments(kode), "other")
     by_name = nomenclature.levels_by_name().get(nomenclature.normal_name(name), set()) if name else set()
     if len(by_name) == 1 and next(iter(by_name)) != level:
         return next(iter(by_name))
     if level == "program" and name and not name.isupper() and not name.upper().startswith("PROGRAM"):
         return "kegiatan"  # a kegiatan printed with its program's code
-    if level == "sub_kegiatan" and index + 1 < len(rows):
-        nxt = rows[index + 1]
-        kode_col = keys.index("kode") if "kode" in keys else None
-        if kode_col is not None and clean_kode(nxt.cells[kode_col]) == kode:
+    if level == "sub_kegiatan" and "kode" in keys:
+        kode_col = keys.index("kode")
+        following = (clean_kode(r.cells[kode_col]) for r in rows[index + 1:index + 4])
+        nxt = next((k for k in following if k), None)
+        if nxt == kode:
             return "kegiatan"  # a kegiatan printed with its first sub kegiatan's code
     return level
 

@@ -108,26 +108,25 @@ def _draft_rows(piece: PageTable, start: int) -> list[DraftRow]:
 def is_cut_row_tail(prev: DraftRow, first: DraftRow) -> bool:
     """Is ``first`` (the first body row on a page) the rest of ``prev`` (the last on the page before)?
 
-    Evidence: a piece that cannot stand alone on either side of the break (a number cut in two,
-    a word starting in lower case, a one-digit kode end), and no kode of its own.
+    Evidence, read at the break (the last line above it, the first line below it): a number cut
+    in two, a word continuing in lower case, and no kode of its own.
     """
-    prev_texts, texts = prev.texts(), first.texts()
+    texts = first.texts()
     if any(FULL_KODE.match(t.strip()) and len(t.strip()) > 3 for t in texts):
         return False
     filled = [i for i, t in enumerate(texts) if t.strip()]
-    if not filled:
-        return False
-    # Every piece of the tail continues a filled cell above.
-    if any(not prev_texts[i].strip() for i in filled):
-        return False
+    if not filled or any(not prev.cells[i].lines for i in filled):
+        return False  # a tail only continues cells that are filled above it
     for i in filled:
-        head, tail = prev_texts[i].strip(), texts[i].strip()
-        if tail[:1] in ".,)" or (tail[:1].islower() and head[-1:].isalpha()):
+        head = prev.cells[i].lines[-1].text.strip()
+        tail = first.cells[i].lines[0].text.strip()
+        if tail[:1] in ".,)":
             return True
-        if re.search(r"[\d.,]$", head) and re.match(r"^[\d.,]", tail) and not is_valid_number(head):
+        if tail[:1].islower() and head[-1:].isalpha() and not prev.cells[i].lines[-1].trailing_space:
             return True
-        if head.endswith((".", ",", "-", "/")) and re.match(r"^[\d.,]", tail):
-            return True
+        if re.search(r"[\d.,]$", head) and re.match(r"^[\d.,]", tail):
+            if not is_valid_number(head) and is_valid_number(head + tail):
+                return True
     return False
 
 

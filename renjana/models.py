@@ -48,8 +48,9 @@ class BBox(Strict):
 class TextLine(Strict):
     """One printed line of text inside a cell, as the PDF laid it out.
 
-    ``glyph_x`` holds the left/right edge of each character of ``text`` (spaces we inserted
-    for a gap get the gap's edges), so the repair stage can reason about geometry.
+    ``glyph_x`` holds the left/right edge of each character of ``text`` (a space inserted for a
+    gap where the PDF printed no space glyph has zero width), so later stages can reason about
+    geometry and tell a printed word space from the gap between two cells.
     ``trailing_space`` says the producer kept a space glyph after the last character, which
     some producers (LibreOffice) do at a word-gap line break and others never do.
     """
