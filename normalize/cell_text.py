@@ -30,6 +30,8 @@ from .numbers import is_valid_number
 SPACE_WIDTH_RATIO = 0.25
 # Slack (points) when comparing a line's end with the cell's inner edge.
 EDGE_SLACK = 0.8
+# A line whose unused room is less than the next letter plus this (points) counts as full.
+FULL_SLACK = 1.5
 # Lines whose left (right, centre) edges agree within this many points share that alignment.
 ALIGN_SLACK = 1.0
 # Confidence of each kind of evidence.
@@ -138,8 +140,12 @@ def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remainin
                 return False, GEOMETRY, "number continues"
         elif last_word[-1].isdigit() and (first_word[:1].isalpha() or first_word[:1] in "%-"):
             return True, SURE, "quantity and unit"
+    if last_word in ("-", "(", "Rp", "Rp.") and STARTS_NUMBER_PIECE.match(first_word):
+        return (last_word.startswith("Rp"), SURE, "sign or currency before a number")
     if last_word.endswith("-") and len(last_word) > 1:
         return False, GEOMETRY, "hyphen"
+    if last_word.endswith("/") and len(last_word) > 1:
+        return False, GEOMETRY, "break after a slash, no space glyph"
 
     # Geometry: could the next word have fitted on this line?
     size = prev.font_size or 7.0
@@ -152,16 +158,17 @@ def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remainin
     if remaining < -EDGE_SLACK or word_width > inner_width + EDGE_SLACK:
         # Text wider than its cell: this producer does not cut words here, so it broke at a gap.
         return True, GEOMETRY, "line overflows its cell: words are not cut here"
-    if remaining >= char_width + EDGE_SLACK:
+    if remaining >= char_width + FULL_SLACK:
         # Room for another letter was left: the line broke at a word gap.
         if remaining >= space_width + word_width + EDGE_SLACK and joined_known and not pieces_known:
             return False, LEXICON, "line short of the edge, but only the joined word is known"
         return True, GEOMETRY, "line stops short of the cell edge"
-    # The line is full to the edge: a break inside a word, unless the words say otherwise.
-    if ctx.keeps_trailing_space:
-        return False, GEOMETRY, "line full, no space glyph where this producer keeps one"
+    # The line is full to the edge: a break inside a word, unless the words say otherwise (a
+    # producer that keeps trailing spaces still drops some, e.g. in right-aligned cells).
     if pieces_known and not joined_known:
         return True, LEXICON, "line full, but both pieces are words"
     if joined_known:
         return False, GEOMETRY, "line full and the joined word is known"
+    if ctx.keeps_trailing_space:
+        return False, GEOMETRY, "line full, no space glyph where this producer keeps one"
     return False, GUESS, "line full; words unknown"

@@ -62,12 +62,12 @@ def main() -> None:
                     if tv.levels[i] != ov.levels[j]:
                         kinds[(tv.levels[i], ov.levels[j])] += 1
                         if shown < args.limit:
-                            print(f"{truth['file'][:28]} {tv.id} r{i}: truth {tv.levels[i]} out {ov.levels[j]} | {tv.sigs[i][:90]!r}")
+                            print(f"{truth['file'][:-4]} {tv.id} r{i}: truth {tv.levels[i]} out {ov.levels[j]} | {tv.sigs[i][:90]!r}")
                             shown += 1
                     continue
                 for c, d in colmap.items():
                     if tv.rows[i][c] != ov.rows[j][d] and shown < args.limit:
-                        print(f"{truth['file'][:28]} {tv.id} r{i} {tv.keys[c]}: truth {tv.rows[i][c]!r} out {ov.rows[j][d]!r}")
+                        print(f"{truth['file'][:-4]} {tv.id} r{i} {tv.keys[c]}: truth {tv.rows[i][c]!r} out {ov.rows[j][d]!r}")
                         shown += 1
     if kinds:
         print(kinds.most_common())
