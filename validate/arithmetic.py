@@ -144,7 +144,7 @@ def check_row_sum(view: TableView, rule_id: str, result: str, terms: list[tuple[
                 continue
         expected = sum((s * x for (s, _), x in zip(terms, numbers)), ZERO)
         shown = as_printed(pr)
-        if matches_printed(expected, shown):
+        if matches_printed(expected, shown, truncation=False):
             continue
         dec = printed_decimals(shown)
         unit = pr.unit if is_k else None

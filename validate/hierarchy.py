@@ -108,6 +108,11 @@ def _groups(view: TableView) -> Iterator[tuple[int, list[int], list[int], list[i
             "programs" if view.level(covered[0]) == "program" else "rows"
 
 
+def _same(computed: Decimal, printed: ParsedValue) -> bool:
+    """A sum of printed amounts is exact (or rounded to fewer printed decimals), never truncated."""
+    return matches_printed(computed, printed, truncation=False)
+
+
 def _rows_text(rows: list[int]) -> str:
     if len(rows) > 8:
         return f"{len(rows)} rows {rows[0]}–{rows[-1]}"
@@ -121,7 +126,7 @@ def _wrong_subtotals(view: TableView, kids: list[int], key: str) -> list[int]:
             continue
         pv = view.value(k, key)
         inner = _Sum(view, view.tree.money_children(k), key)
-        if not inner.printed or not matches_printed(inner.total, as_printed(pv)):
+        if not inner.printed or not _same(inner.total, as_printed(pv)):
             if inner.printed:
                 out.append(k)
     return out
@@ -160,14 +165,14 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                                        expected=format_id(direct.total, 2))
                 continue
             pv = as_printed(pv)
-            if matches_printed(direct.total, pv):
+            if _same(direct.total, pv):
                 continue
-            if alternative and matches_printed(_Sum(view, alternative, key).total, pv):
+            if alternative and _same(_Sum(view, alternative, key).total, pv):
                 continue  # a grand total after sub totals: = Σ of every program
             dec = printed_decimals(pv)
             leaf = _Sum(view, leaves, key)
             intermediate = sorted(set(leaves)) != sorted(set(kids))
-            if intermediate and leaf.printed and matches_printed(leaf.total, pv):
+            if intermediate and leaf.printed and _same(leaf.total, pv):
                 wrong = _wrong_subtotals(view, kids, key)
                 where = f" (rows {', '.join(map(str, wrong))}, reported there)" if wrong else ""
                 yield view.finding(
@@ -320,7 +325,8 @@ _WORDS = {"SANGAT TINGGI": "ST", "TINGGI": "T", "SEDANG": "S", "RENDAH": "R",
 
 
 def band(x: Decimal) -> str:
-    """Permendagri 86/2017 bands, gaps closed upward: ST ≥ 91, T ≥ 76, S ≥ 66, R ≥ 51, SR."""
+    """Permendagri 86/2017 bands, gaps closed upward: ST ≥ 91, T ≥ 76, S ≥ 66, R ≥ 51, else SR.
+    """
     for lower, letter in BANDS:
         if x >= lower:
             return letter

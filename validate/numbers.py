@@ -40,13 +40,17 @@ def printed_decimals(value: ParsedValue) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def matches_printed(computed: Decimal, printed: ParsedValue) -> bool:
-    """True when ``printed`` is ``computed`` rounded half up or truncated to the printed decimals."""
+def matches_printed(computed: Decimal, printed: ParsedValue, *, truncation: bool = True) -> bool:
+    """True when ``printed`` is ``computed`` rounded half up (or, for ratios, truncated) to the
+    printed decimals. Sums of printed values use ``truncation=False``: they are exact, or at
+    most rounded when printed with fewer decimals than their terms."""
     if printed.number is None:
         return False
     d = printed_decimals(printed)
     target = printed.number
-    return round_half_up(computed, d) == target or truncate(computed, d) == target
+    if round_half_up(computed, d) == target:
+        return True
+    return truncation and truncate(computed, d) == target
 
 
 def as_printed(value: ParsedValue) -> ParsedValue:
@@ -68,7 +72,7 @@ def number_or_zero(value: ParsedValue | None) -> Decimal | None:
 
 
 def norm_unit(unit: str | None) -> str | None:
-    """A comparable unit: lower case, spaces collapsed; '-' and '' are no unit; percent words → '%'."""
+    """A comparable unit: lower case, spaces collapsed; '-' and '' are no unit; 'persen' → '%'."""
     if unit is None:
         return None
     u = " ".join(unit.split()).strip().lower()

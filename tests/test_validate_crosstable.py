@@ -1,0 +1,68 @@
+"""validate: the same sub kegiatan carries the same pagu and target in every table."""
+
+from __future__ import annotations
+
+from renjana.validate import validate_document
+
+try:
+    from test_validate_helpers import errors, make_doc, make_table
+except ImportError:  # tests/ made a package
+    from tests.test_validate_helpers import errors, make_doc, make_table
+
+CODES = ["2.17.01.2.01.01", "2.17.01.2.01.06", "2.17.03.2.01.01", "2.17.04.2.01.01",
+         "2.17.05.2.01.01"]
+PAGU = ("100,00", "200,00", "300,00", "400,00", "500,00")
+
+
+def evaluasi(pagu=PAGU, target=("5 Orang",) * 5):
+    rows = [dict(level="sub_kegiatan", kode=c, target_rp=p, target_k=t)
+            for c, p, t in zip(CODES, pagu, target)]
+    return make_table(rows, kind="evaluasi_renja", keys=["kode", "target_k", "target_rp"],
+                      table_id="t21")
+
+
+def pemetaan(pagu=PAGU, target=("5 Orang",) * 5, **kw):
+    rows = [dict(level="sub_kegiatan", kode=c, pagu_sesudah=p, target_sesudah=t)
+            for c, p, t in zip(CODES, pagu, target)]
+    return make_table(rows, kind="pemetaan_perubahan",
+                      keys=["kode", "target_sesudah", "pagu_sesudah"], table_id="t31", **kw)
+
+
+def xtab(*tables):
+    return [f for f in validate_document(make_doc(*tables)) if f.rule.startswith("xtab")]
+
+
+def test_agreeing_tables():
+    assert xtab(evaluasi(), pemetaan()) == []
+
+
+def test_one_disagreeing_sub_kegiatan_is_reported_on_the_later_table():
+    found = xtab(evaluasi(), pemetaan(pagu=("100,00", "200,00", "0,00", "400,00", "500,00"),
+                                      target=("5 Orang", "5 Orang", "0", "5 Orang", "5 Orang")))
+    assert sorted((f.rule, f.table, f.row, f.column, f.severity, f.printed, f.expected)
+                  for f in found) == [
+        ("xtab_pagu", "t31", 2, "pagu_sesudah", "error", "0,00", "300,00"),
+        ("xtab_target_k", "t31", 2, "target_sesudah", "error", "0", "5 Orang"),
+    ]
+    assert all("t21 row 2" in f.message for f in found)
+
+
+def test_unsure_cell_gives_a_warning():
+    found = xtab(evaluasi(), pemetaan(pagu=("100,00", "200,00", "0,00", "400,00", "500,00"),
+                                      low_confidence={(2, "pagu_sesudah"): 0.5}))
+    assert [(f.rule, f.severity) for f in found] == [("xtab_pagu", "warning")]
+
+
+def test_tables_of_different_years_are_not_compared():
+    found = xtab(evaluasi(), pemetaan(pagu=("1,00", "2,00", "3,00", "400,00", "500,00")))
+    assert errors(found) == [] and found == []
+
+
+def test_rencana_program_uses_jumlah():
+    rows = [dict(level="sub_kegiatan", kode=c, pagu_indikatif="1,00", tambahan=t, jumlah=j)
+            for c, t, j in zip(CODES, ["99,00", "199,00", "299,00", "-", "499,00"],
+                               ["100,00", "200,00", "300,00", "1,00", "500,00"])]
+    rencana = make_table(rows, kind="rencana_program",
+                         keys=["kode", "pagu_indikatif", "tambahan", "jumlah"], table_id="tc33")
+    found = xtab(evaluasi(), rencana)
+    assert [(f.table, f.row, f.column) for f in errors(found)] == [("tc33", 3, "jumlah")]
