@@ -333,6 +333,16 @@ def test_registry_describes_every_rule():
     assert "| `parent_sum` |" in rules_markdown()
 
 
+def test_rules_md_is_up_to_date():
+    from pathlib import Path
+
+    import renjana.validate as package
+    from renjana.validate.__main__ import HEADER
+    path = Path(package.__file__).with_name("RULES.md")
+    assert path.read_text("utf-8").strip() == (HEADER + rules_markdown()).strip(), \
+        "regenerate with: python -m renjana.validate > validate/RULES.md"
+
+
 def test_rule_skipped_for_table_without_its_columns_or_kind():
     by_id = {r.id: r for r in RULES}
     view = TableView(make_table([dict(level="sub_kegiatan", target_rp="1", realisasi_rp="1")],

@@ -8,11 +8,11 @@ reported as a warning (cannot be verified), never as an error.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from renjana.models import Finding, ParsedValue
+from renjana.models import Finding
 
 from .numbers import (
-    HUNDRED, ZERO, as_printed, format_id, matches_printed, number_or_zero, plain, printed_decimals,
-    round_half_up, units_compatible,
+    HUNDRED, ZERO, as_printed, format_id, looks_grouped, matches_printed, number_or_zero, plain,
+    printed_decimals, round_half_up, units_compatible,
 )
 from .registry import PROGRAM_KINDS, TableView, rule
 
@@ -34,10 +34,9 @@ def unsure_cells(view: TableView, r: int, keys: list[str]) -> str:
     return "; cannot be verified: " + ", ".join(parts)
 
 
-def _fmt_value(v: ParsedValue | None) -> str:
-    if v is None or v.number is None:
-        return "?" if v is None or v.reason != "nil" else "-"
-    return format_id(v.number, printed_decimals(v), v.unit) or "?"
+def _shown(view: TableView, r: int, key: str) -> str:
+    """A cell as printed, for a message."""
+    return " ".join(view.text(r, key).split()) or "(empty)"
 
 
 def _unverifiable(view: TableView, rule_id: str, r: int, key: str, keys: list[str],
@@ -92,7 +91,8 @@ def check_ratio(view: TableView, rule_id: str, ratio: str, num_key: str, den_key
         dec = printed_decimals(pr)
         yield view.finding(
             rule_id, severity_for(view, r, keys), r, ratio,
-            f"{relation} = {_fmt_value(num)} / {_fmt_value(den)} × 100 = {plain(expected)}; "
+            f"{relation} = {_shown(view, r, num_key)} / {_shown(view, r, den_key)} × 100 = "
+            f"{plain(expected)}; "
             f"printed {view.text(r, ratio).strip()} is neither rounded nor truncated to "
             f"{dec} decimals{unsure_cells(view, r, keys)}",
             expected=format_id(round_half_up(expected, dec), dec))
@@ -148,14 +148,16 @@ def check_row_sum(view: TableView, rule_id: str, result: str, terms: list[tuple[
             continue
         dec = printed_decimals(shown)
         unit = pr.unit if is_k else None
+        grouping = not is_k or looks_grouped(*(view.text(r, k) for k in keys))
+        want = format_id(expected, dec, unit, grouping)
         detail = " ".join(
-            (("- " if s < 0 else "+ ") if i else ("-" if s < 0 else "")) + _fmt_value(v)
-            for i, ((s, _), v) in enumerate(zip(terms, values)))
+            (("- " if s < 0 else "+ ") if i else ("-" if s < 0 else "")) + _shown(view, r, k)
+            for i, (s, k) in enumerate(terms))
         yield view.finding(
             rule_id, severity_for(view, r, keys), r, result,
-            f"{relation}: {detail} = {format_id(expected, dec, unit)}, printed "
-            f"{view.text(r, result).strip()}{unsure_cells(view, r, keys)}",
-            expected=format_id(expected, dec, unit))
+            f"{relation}: {detail} = {want}, printed "
+            f"{_shown(view, r, result)}{unsure_cells(view, r, keys)}",
+            expected=want)
 
 
 @rule("realisasi_renstra_k", kinds=PROGRAM_KINDS,

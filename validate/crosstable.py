@@ -49,7 +49,7 @@ def sub_kegiatan_rows(view: TableView) -> dict[str, int]:
 
 
 def _compare(views: list[TableView], rule_id: str, choices: dict[str, list[str]],
-             what: str, same_unit: bool) -> Iterator[Finding]:
+             what: str) -> Iterator[Finding]:
     prepared = []
     for v in views:
         key = _column(v, choices)
@@ -74,8 +74,8 @@ def _compare(views: list[TableView], rule_id: str, choices: dict[str, list[str]]
                 if xa == xb:
                     continue
                 sure = a.confident(ra, ka) and b.confident(rb, kb)
-                shown = format_id(xa, printed_decimals(va) if va.number is not None else 0,
-                                  va.unit if same_unit else None)
+                shown = " ".join(a.text(ra, ka).split()) or format_id(
+                    xa, printed_decimals(va) if va.number is not None else 0)
                 yield b.finding(
                     rule_id, "error" if sure else "warning", rb, kb,
                     f"sub kegiatan {code}: {what} {b.text(rb, kb).strip() or '-'} here, but "
@@ -90,7 +90,7 @@ def _compare(views: list[TableView], rule_id: str, choices: dict[str, list[str]]
 def xtab_pagu(views: list[TableView]) -> Iterator[Finding]:
     """The same sub kegiatan (same code) carries the same pagu after the change in every table
     (evaluasi target_rp, rencana jumlah or pagu_indikatif, pemetaan/analisa pagu_sesudah)."""
-    return _compare(views, "xtab_pagu", PAGU_AFTER, "pagu", same_unit=False)
+    return _compare(views, "xtab_pagu", PAGU_AFTER, "pagu")
 
 
 @rule("xtab_target_k", scope="document", category="cross_table",
@@ -98,4 +98,4 @@ def xtab_pagu(views: list[TableView]) -> Iterator[Finding]:
       reads=["target_k", "target_k_perubahan", "target_sesudah"], any_of=True)
 def xtab_target_k(views: list[TableView]) -> Iterator[Finding]:
     """The same sub kegiatan carries the same K target (its number) in every table."""
-    return _compare(views, "xtab_target_k", TARGET_AFTER, "target", same_unit=True)
+    return _compare(views, "xtab_target_k", TARGET_AFTER, "target")

@@ -6,6 +6,7 @@ Nothing here parses cell text: normalize does that and hands us ``ParsedValue``s
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from renjana.models import ParsedValue
@@ -89,8 +90,10 @@ def units_compatible(*units: str | None) -> bool:
     return len(present) <= 1 or (len(present) == 2 and "%" in present)
 
 
-def format_id(x: Decimal | None, decimals: int | None = 2, unit: str | None = None) -> str | None:
-    """Write ``x`` as the documents do: dot thousands, comma decimals, minus sign for negatives."""
+def format_id(x: Decimal | None, decimals: int | None = 2, unit: str | None = None,
+              grouping: bool = True) -> str | None:
+    """Write ``x`` as the documents do: dot thousands (unless ``grouping`` is off, as K
+    quantities are often printed: '10475 Orang'), comma decimals, minus sign for negatives."""
     if x is None:
         return None
     d = 0 if decimals is None else decimals
@@ -99,7 +102,7 @@ def format_id(x: Decimal | None, decimals: int | None = 2, unit: str | None = No
     q = abs(q)
     whole, _, frac = f"{q:.{d}f}".partition(".")
     groups = []
-    while len(whole) > 3:
+    while grouping and len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     groups.insert(0, whole)
@@ -110,6 +113,11 @@ def format_id(x: Decimal | None, decimals: int | None = 2, unit: str | None = No
     if u:
         text += " %" if u == "%" else f" {unit.strip()}"
     return text
+
+
+def looks_grouped(*texts: str) -> bool:
+    """True when one of the printed texts groups thousands with dots (1.250, not 1250)."""
+    return any(re.search(r"\d\.\d{3}(?!\d)", t or "") for t in texts)
 
 
 def plain(x: Decimal | None, places: int = 4) -> str | None:

@@ -86,7 +86,9 @@ def rules_markdown() -> str:
     """The registry as a Markdown table."""
     lines = ["| rule | category | reads | kinds | what it checks |", "|---|---|---|---|---|"]
     for r in RULES:
-        kinds = "all" if set(r.kinds) == set(ALL_KINDS) else ", ".join(r.kinds)
+        missing = [k for k in ALL_KINDS if k not in r.kinds]
+        kinds = "all" if not missing else \
+            f"all but {', '.join(missing)}" if len(missing) <= 2 else ", ".join(r.kinds)
         reads = (" or " if r.any_of else ", ").join(f"`{k}`" for k in r.reads) or "–"
         lines.append(f"| `{r.id}` | {r.category} | {reads} | {kinds} | {r.doc} |")
     return "\n".join(lines)
@@ -122,6 +124,8 @@ class Tree:
     anchor: list[int | None] = field(default_factory=list)
     kids: dict[int, list[int]] = field(default_factory=dict)
     indicators: dict[int, list[int]] = field(default_factory=dict)
+    _descendants: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _leaves: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, rows: list[Row]) -> "Tree":
@@ -182,21 +186,23 @@ class Tree:
         return out
 
     def descendants(self, p: int) -> list[int]:
-        out: list[int] = []
-        todo = list(self.children(p))
-        while todo:
-            c = todo.pop(0)
-            out.append(c)
-            todo[0:0] = self.children(c)
-        return sorted(out)
+        if p not in self._descendants:
+            out: list[int] = []
+            for c in self.children(p):
+                out.append(c)
+                out.extend(self.descendants(c))
+            self._descendants[p] = sorted(out)
+        return self._descendants[p]
 
     def leaves(self, p: int) -> list[int]:
         """The lowest rows under ``p`` (no children of their own) with their indicator lines."""
-        out: list[int] = []
-        for d in self.descendants(p):
-            if not self.children(d):
-                out.extend(self.with_indicators(d))
-        return sorted(out)
+        if p not in self._leaves:
+            out: list[int] = []
+            for d in self.descendants(p):
+                if not self.children(d):
+                    out.extend(self.with_indicators(d))
+            self._leaves[p] = sorted(out)
+        return self._leaves[p]
 
     def ancestors(self, i: int) -> list[int]:
         out = []
