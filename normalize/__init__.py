@@ -3,14 +3,12 @@ parsed numbers, row levels and the kode tree, plus the document's metadata."""
 
 from __future__ import annotations
 
-import statistics
-
 from renjana import nomenclature
 from renjana.models import (
     BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table,
 )
 
-from .cell_text import GEOMETRY, JoinContext, Lexicon, join_lines
+from .cell_text import JoinContext, Lexicon, builtin_words, join_lines
 from .columns import assign_columns, table_kind
 from .header import leaf_labels, printed_header
 from .hierarchy import assign_levels
@@ -48,7 +46,7 @@ def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
 
 def _join_context(doc: ExtractedDocument) -> JoinContext:
     """What the cell-text joiner may know of this document: its words, its producer's habits."""
-    lexicon = Lexicon(set(nomenclature.words()))
+    lexicon = Lexicon(set(nomenclature.words()) | builtin_words())
     breaks = breaks_with_space = 0
     paddings: list[float] = []
     for table in doc.tables:
@@ -60,11 +58,14 @@ def _join_context(doc: ExtractedDocument) -> JoinContext:
                 words = line.text.split()
                 lexicon.add_text(" ".join(words[1:-1]))  # words inside a line were never cut
             if len(cell.lines) >= 2 and table.ruled:
-                paddings.append(min(line.bbox.x0 for line in cell.lines) - cell.bbox.x0)
+                paddings.append(min(min(line.bbox.x0 for line in cell.lines) - cell.bbox.x0,
+                                    min(cell.bbox.x1 - line.bbox.x1 for line in cell.lines)))
     for page in doc.text:
         for line in page.lines:
             lexicon.add_text(line.text)
-    padding = statistics.median(p for p in paddings if p >= 0) if paddings else DEFAULT_PADDING
+    # Full lines come closest to the rule: the low end of the gaps is the padding.
+    paddings = sorted(p for p in paddings if p >= 0)
+    padding = paddings[len(paddings) // 10] if paddings else DEFAULT_PADDING
     keeps_space = breaks > 0 and breaks_with_space >= KEEPS_SPACE_SHARE * breaks
     return JoinContext(lexicon=lexicon, keeps_trailing_space=keeps_space, padding=min(padding, 6.0))
 

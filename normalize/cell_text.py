@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from renjana.models import BBox, TextLine
 
 from .numbers import is_valid_number
 
-# Share of the font size taken by a space glyph (Arial/Liberation ~0.28, Times ~0.25, Calibri ~0.23).
-SPACE_WIDTH_RATIO = 0.25
 # Slack (points) when comparing a line's end with the cell's inner edge.
 EDGE_SLACK = 0.8
 # A line whose unused room is less than the next letter plus this (points) counts as full.
@@ -37,6 +37,7 @@ ALIGN_SLACK = 1.0
 # Confidence of each kind of evidence.
 SURE, GEOMETRY, LEXICON, GUESS = 1.0, 0.95, 0.85, 0.6
 
+BUILTIN_WORDS = Path(__file__).with_name("data") / "renja_words.txt"
 NUMBER_PIECE = re.compile(r"[\d.,()%-]+$")
 STARTS_NUMBER_PIECE = re.compile(r"^[\d.,)]")
 WORD = re.compile(r"[A-Za-z]+")
@@ -49,11 +50,19 @@ class Lexicon:
     words: set[str] = field(default_factory=set)
 
     def knows(self, word: str) -> bool:
-        w = word.casefold().strip(".,;:()/%\"'")
-        return not w or w.isdigit() or w in self.words
+        """Every letter run of the token is a known word (``Koperasi/UMK``: both parts)."""
+        parts = WORD.findall(word)
+        return bool(parts) and all(p.casefold() in self.words for p in parts)
 
     def add_text(self, text: str) -> None:
         self.words.update(w.casefold() for w in WORD.findall(text) if len(w) > 1)
+
+
+@lru_cache(maxsize=1)
+def builtin_words() -> frozenset[str]:
+    """The small built-in Renja vocabulary shipped with the package."""
+    text = BUILTIN_WORDS.read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
 @dataclass
@@ -147,28 +156,30 @@ def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remainin
     if last_word.endswith("/") and len(last_word) > 1:
         return False, GEOMETRY, "break after a slash, no space glyph"
 
-    # Geometry: could the next word have fitted on this line?
+    if first_word.startswith("(") and last_word[-1:].isalnum():
+        return True, GEOMETRY, "a bracket opens a new word"
+
+    # Geometry: how much room did the line leave, and how wide is what follows?
     size = prev.font_size or 7.0
     first_glyphs = line.glyph_x[: len(first_word)]
     word_width = (first_glyphs[-1][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5 * len(first_word)
     char_width = (first_glyphs[0][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5
-    space_width = SPACE_WIDTH_RATIO * size
-    joined_known = ctx.lexicon.knows(last_word + first_word)
-    pieces_known = ctx.lexicon.knows(last_word) and ctx.lexicon.knows(first_word)
     if remaining < -EDGE_SLACK or word_width > inner_width + EDGE_SLACK:
         # Text wider than its cell: this producer does not cut words here, so it broke at a gap.
         return True, GEOMETRY, "line overflows its cell: words are not cut here"
-    if remaining >= char_width + FULL_SLACK:
-        # Room for another letter was left: the line broke at a word gap.
-        if remaining >= space_width + word_width + EDGE_SLACK and joined_known and not pieces_known:
-            return False, LEXICON, "line short of the edge, but only the joined word is known"
+    full = remaining < char_width + FULL_SLACK
+
+    # The words: keep known words whole; join when only the joined word is known.
+    joined_known = ctx.lexicon.knows(last_word + first_word)
+    last_known, first_known = ctx.lexicon.knows(last_word), ctx.lexicon.knows(first_word)
+    if joined_known and not (last_known and first_known):
+        return False, (GEOMETRY if full else LEXICON), "the joined word is known, its pieces are not"
+    if (last_known or first_known) and not joined_known:
+        return True, (LEXICON if full else GEOMETRY), "known words kept whole"
+    if not full:
         return True, GEOMETRY, "line stops short of the cell edge"
-    # The line is full to the edge: a break inside a word, unless the words say otherwise (a
-    # producer that keeps trailing spaces still drops some, e.g. in right-aligned cells).
-    if pieces_known and not joined_known:
-        return True, LEXICON, "line full, but both pieces are words"
-    if joined_known:
-        return False, GEOMETRY, "line full and the joined word is known"
+    # The line is full to the edge: a break inside a word, by the producer's habit when it
+    # keeps a space glyph at word gaps; a guess otherwise.
     if ctx.keeps_trailing_space:
         return False, GEOMETRY, "line full, no space glyph where this producer keeps one"
     return False, GUESS, "line full; words unknown"
