@@ -101,6 +101,14 @@ def test_nil_counts_as_zero():
     assert errors(pemetaan(rows)) == []
 
 
+def test_indicator_lines_repeating_their_amount_are_not_added_twice():
+    rows = [r("kegiatan", "2.17.01.2.05", "100", "300"),
+            r("sub_kegiatan", "2.17.01.2.05.01", "100", "300"),
+            dict(r("indicator", "", "100", "300"), uraian=""),
+            dict(r("indicator", "", "100", "300"), uraian="")]
+    assert errors(pemetaan(rows)) == []
+
+
 def test_empty_parent_cell_with_children_amounts():
     keys = ["kode", "pagu_indikatif", "maju_pagu"]
     rows = [dict(level="bidang", kode="2.17", pagu_indikatif="300"),   # bidang: no maju at all

@@ -159,14 +159,19 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                         printed="", expected=format_id(direct.total, printed_decimals_any(
                             view, kids, key)))
                 elif pv.reason == "lost" or p_unsure:
+                    how = "was lost ('###')" if pv.reason == "lost" else "could not be read"
                     yield view.finding("parent_sum", "warning", p, key,
-                                       f"{key} of this {view.level(p)} was lost ('###'): Σ of "
-                                       f"its {what} is {format_id(direct.total, 2)}",
+                                       f"{key} of this {view.level(p)} {how}: Σ of its {what} "
+                                       f"is {format_id(direct.total, 2)}",
                                        expected=format_id(direct.total, 2))
                 continue
             pv = as_printed(pv)
             if _same(direct.total, pv):
                 continue
+            repeats = _repeated_indicator_lines(view, kids, key)
+            if repeats and _same(_Sum(view, [k for k in kids if k not in repeats], key).total,
+                                 pv):
+                continue  # indicator lines repeating their row's amount (a merged cell copied)
             if alternative and _same(_Sum(view, alternative, key).total, pv):
                 continue  # a grand total after sub totals: = Σ of every program
             dec = printed_decimals(pv)
@@ -194,6 +199,19 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                    if direct.unsure else "")
                 + ("; this cell was read with low confidence" if p_unsure else ""),
                 expected=format_id(direct.total, dec))
+
+
+def _repeated_indicator_lines(view: TableView, rows: list[int], key: str) -> set[int]:
+    """Indicator lines whose amount is the same as the row they belong to."""
+    out = set()
+    for r in rows:
+        a = view.tree.anchor[r]
+        if a is None or view.level(r) != "indicator":
+            continue
+        x, y = view.value(r, key).number, view.value(a, key).number
+        if x is not None and x != 0 and x == y:
+            out.add(r)
+    return out
 
 
 def printed_decimals_any(view: TableView, rows: list[int], key: str) -> int:
