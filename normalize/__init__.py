@@ -57,6 +57,7 @@ def _join_context(doc: ExtractedDocument) -> JoinContext:
             for line in cell.lines:
                 words = line.text.split()
                 lexicon.add_text(" ".join(words[1:-1]))  # words inside a line were never cut
+                lexicon.add_line(line.text)
             if len(cell.lines) >= 2 and table.ruled:
                 paddings.append(min(min(line.bbox.x0 for line in cell.lines) - cell.bbox.x0,
                                     min(cell.bbox.x1 - line.bbox.x1 for line in cell.lines)))

@@ -41,6 +41,7 @@ BUILTIN_WORDS = Path(__file__).with_name("data") / "renja_words.txt"
 NUMBER_PIECE = re.compile(r"[\d.,()%-]+$")
 STARTS_NUMBER_PIECE = re.compile(r"^[\d.,)]")
 WORD = re.compile(r"[A-Za-z]+")
+SLASHED = re.compile(r"([A-Za-z]+)/( ?)(?=[A-Za-z])")
 
 
 @dataclass
@@ -54,8 +55,23 @@ class Lexicon:
         parts = WORD.findall(word)
         return bool(parts) and all(p.casefold() in self.words for p in parts)
 
+    slashes: dict[str, list[int]] = field(default_factory=dict)  # word → [times "w/ x", times "w/x"]
+
     def add_text(self, text: str) -> None:
         self.words.update(w.casefold() for w in WORD.findall(text) if len(w) > 1)
+
+    def add_line(self, text: str) -> None:
+        """A whole printed line: its slashes show how the document spaces them."""
+        for word, space in SLASHED.findall(text):
+            counts = self.slashes.setdefault(word.casefold(), [0, 0])
+            counts[0 if space else 1] += 1
+
+    def slash_spacing(self, word: str) -> bool | None:
+        """Whether this document prints a space after ``word/`` (None: it never printed one whole)."""
+        counts = self.slashes.get(word.casefold().split("/")[-1])
+        if not counts or counts[0] == counts[1]:
+            return None
+        return counts[0] > counts[1]
 
 
 @lru_cache(maxsize=1)
@@ -154,7 +170,14 @@ def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remainin
     if last_word.endswith("-") and len(last_word) > 1:
         return False, GEOMETRY, "hyphen"
     if last_word.endswith("/") and len(last_word) > 1:
-        return False, GEOMETRY, "break after a slash, no space glyph"
+        spaced = ctx.lexicon.slash_spacing(last_word[:-1])
+        if spaced is None:
+            return False, LEXICON, "break after a slash, no space glyph"
+        return spaced, GEOMETRY, "the document's own spacing after this slash"
+    if last_word[-1:] in ",;:)&" and first_word[:1].isalnum() or first_word[:1] in "&+=" and last_word[-1:].isalnum():
+        return True, GEOMETRY, "punctuation between words"
+    if last_word[-1:].isalpha() and first_word[:1].isdigit():
+        return True, GEOMETRY, "a word then a number"
 
     if first_word.startswith("(") and last_word[-1:].isalnum():
         return True, GEOMETRY, "a bracket opens a new word"

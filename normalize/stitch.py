@@ -122,7 +122,7 @@ def is_cut_row_tail(prev: DraftRow, first: DraftRow) -> bool:
         tail = first.cells[i].lines[0].text.strip()
         if tail[:1] in ".,)":
             return True
-        if tail[:1].islower() and head[-1:].isalpha() and not prev.cells[i].lines[-1].trailing_space:
+        if tail[:1].islower() and head[-1:].isalpha():
             return True
         if re.search(r"[\d.,]$", head) and re.match(r"^[\d.,]", tail):
             if not is_valid_number(head) and is_valid_number(head + tail):
