@@ -1,0 +1,472 @@
+"""Renja-like PDFs for tests, drawn with ReportLab's canvas so every rule and glyph sits exactly
+where the test says.
+
+One :class:`TableSpec` describes a table (column widths, header rows with spans, body rows as
+lists of strings, borders, how the "producer" wraps text); :class:`PdfBuilder` lays tables out on
+landscape pages (caption, header, body, page breaks with the header repeated, footers) and adds a
+cover page or an image-only page. Everything the builder placed is recorded in :class:`Layout`
+objects, so a test can compare what extraction found with what was drawn.
+
+Coordinates in this module are PDF points with the origin at the *top left* (as pdfplumber
+reports them); the conversion to ReportLab's bottom-left origin happens only when drawing.
+
+Text wrapping imitates two producers:
+
+* ``keeps_trailing_space=True`` (LibreOffice Writer): a line that broke at a word gap is drawn
+  with its space glyph at the end;
+* ``keeps_trailing_space=False`` (ReportLab, many converters): no space glyph at the line end.
+
+Both break a word or number that is wider than its column at any character (``44.889.784`` /
+``.840``), and neither prints a space at such a break. A ``"\\n"`` in a cell forces a line break.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen import canvas
+
+PAGE = landscape(A4)  # (841.89, 595.28)
+MARGIN_LEFT = 40.0
+MARGIN_TOP = 40.0
+MARGIN_BOTTOM = 50.0  # the table never runs below PAGE height minus this
+FOOTER_FROM_BOTTOM = 30.0  # baseline of the footer line, from the page's bottom edge
+CAPTION_SIZE = 9.0
+CAPTION_GAP = 8.0  # between the caption's last line and the table's top rule
+TABLE_GAP = 36.0  # between two tables on one page (room for the second caption)
+
+
+# --------------------------------------------------------------------------- description
+@dataclass
+class H:
+    """A header cell, placed like an HTML ``<td>``: left to right in its row, skipping the
+    columns that a ``rowspan`` from a row above still covers."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class TableSpec:
+    widths: list[float]
+    header: list[list[H | str]]
+    rows: list[list[str]]
+    caption: str = ""
+    borders: str = "grid"  # "grid": every cell's four sides; "rules": horizontal sides only
+    keeps_trailing_space: bool = True
+    font: str = "Helvetica"
+    bold_font: str = "Helvetica-Bold"
+    size: float = 7.0
+    padding: float = 2.0
+    leading: float = 1.2  # line pitch, share of the font size
+    align: list[str] | None = None  # per column "left" | "right" | "center" (default left)
+    bold_rows: set[int] = field(default_factory=set)
+    repeat_header: bool = True
+    # Forced page breaks: body row index -> lines of that row kept on the page before the break
+    # (0 = the break comes before the row; n > 0 = the row is cut after its n-th line).
+    page_breaks: dict[int, int] = field(default_factory=dict)
+    x0: float = MARGIN_LEFT
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.widths)
+
+    @property
+    def col_edges(self) -> list[float]:
+        edges = [self.x0]
+        for w in self.widths:
+            edges.append(edges[-1] + w)
+        return edges
+
+    def inner_width(self, col: int, colspan: int = 1) -> float:
+        return sum(self.widths[col:col + colspan]) - 2 * self.padding
+
+
+@dataclass
+class Line:
+    """One wrapped line: its text (no trailing space) and whether it broke at a word gap."""
+
+    text: str
+    at_gap: bool
+
+
+@dataclass
+class DrawnCell:
+    row: int  # header row index, or body row index
+    col: int
+    rowspan: int
+    colspan: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[str]
+    ink: list[tuple[float, float]] = field(default_factory=list)  # x-extent of each drawn line
+
+
+@dataclass
+class Piece:
+    """What one page holds of a table."""
+
+    page: int
+    top: float = 0.0
+    bottom: float = 0.0
+    header: list[DrawnCell] = field(default_factory=list)
+    header_row_edges: list[float] = field(default_factory=list)
+    body: list[DrawnCell] = field(default_factory=list)  # row = index into TableSpec.rows
+    body_row_edges: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """Where a table was drawn: its caption's page and its pieces, one per page."""
+
+    spec: TableSpec
+    col_edges: list[float]
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[int]:
+        return [p.page for p in self.pieces]
+
+
+# --------------------------------------------------------------------------- wrapping
+def text_width(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
+
+
+def wrap(text: str, width: float, font: str = "Helvetica", size: float = 7.0) -> list[Line]:
+    """Greedy word wrap into ``width`` points; a word wider than ``width`` is cut at characters.
+
+    A word that does not fit after others goes to a new line (the line before broke at a gap);
+    a word too wide for an empty line fills lines character by character.
+    """
+    out: list[Line] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split():
+            candidate = f"{current} {word}" if current else word
+            if text_width(candidate, font, size) <= width:
+                current = candidate
+                continue
+            if current:
+                out.append(Line(current, at_gap=True))
+                current = ""
+            while text_width(word, font, size) > width:
+                n = 1
+                while n < len(word) and text_width(word[:n + 1], font, size) <= width:
+                    n += 1
+                out.append(Line(word[:n], at_gap=False))
+                word = word[n:]
+            current = word
+        if current:
+            out.append(Line(current, at_gap=False))
+    return out
+
+
+def _font_box(font: str, size: float) -> float:
+    """Distance from a glyph box's top (as pdfminer computes it) down to the baseline."""
+    descent = getFont(font).face.descent / 1000.0  # negative
+    return size * (1.0 + descent)
+
+
+# --------------------------------------------------------------------------- building
+class PdfBuilder:
+    """Draws pages one after another. ``footer``: a slogan printed with the page number under
+    the table on every table page (``None``: no footer)."""
+
+    def __init__(self, path: str | Path, footer: str | None = None, page_label: str = "II-{n}",
+                 pagesize: tuple[float, float] = PAGE):
+        self.path = Path(path)
+        self.width, self.height = pagesize
+        self.canvas = canvas.Canvas(str(self.path), pagesize=pagesize)
+        self.canvas.setTitle("test document")
+        self.footer = footer
+        self.page_label = page_label
+        self.page = 1  # the page being drawn
+        self.dirty = False  # something drawn on the current page
+        self.cursor = MARGIN_TOP  # top of the free space on the current page
+        self.layouts: list[Layout] = []
+        self.footers: dict[int, str] = {}  # page -> footer text drawn there
+        self.footer_due = False  # the current page holds a table: give it a footer
+
+    # -- pages
+    def _y(self, top: float) -> float:
+        return self.height - top
+
+    def new_page(self) -> None:
+        """Finish the current page (its footer, if it holds a table) and start the next."""
+        if self.dirty:
+            self._draw_footer()
+            self.canvas.showPage()
+            self.page += 1
+        self.dirty = False
+        self.cursor = MARGIN_TOP
+
+    def _draw_footer(self) -> None:
+        if self.footer is not None and self.footer_due:
+            label = self.page_label.format(n=self.page)
+            c = self.canvas
+            c.setFont("Helvetica-Oblique", 7)
+            c.drawString(self.width / 2 - 150, FOOTER_FROM_BOTTOM, self.footer)
+            c.drawRightString(self.width / 2 + 250, FOOTER_FROM_BOTTOM, label)
+            self.footers[self.page] = f"{self.footer} {label}"
+        self.footer_due = False
+
+    def save(self) -> Path:
+        if self.dirty:
+            self._draw_footer()
+            self.canvas.showPage()
+        self.canvas.save()
+        return self.path
+
+    # -- simple pages
+    def cover(self, lines: list[str], size: float = 16.0) -> None:
+        """A cover page: lines centred down the page (wrapped when too wide)."""
+        self.new_page()
+        c = self.canvas
+        top = 150.0
+        for text in lines:
+            for line in wrap(text, self.width - 200, "Helvetica-Bold", size):
+                c.setFont("Helvetica-Bold", size)
+                c.drawCentredString(self.width / 2, self._y(top + _font_box("Helvetica-Bold", size)), line.text)
+                top += size * 1.5
+            top += size * 0.5
+        self.dirty = True
+        self.new_page()
+
+    def text_lines(self, lines: list[str], size: float = 10.0) -> None:
+        """Plain paragraphs at the cursor (headings, running text)."""
+        c = self.canvas
+        c.setFont("Helvetica", size)
+        for text in lines:
+            for line in wrap(text, self.width - 2 * MARGIN_LEFT, "Helvetica", size):
+                c.drawString(MARGIN_LEFT, self._y(self.cursor + _font_box("Helvetica", size)), line.text)
+                self.cursor += size * 1.4
+        self.dirty = True
+
+    def image_page(self, seed: int = 3) -> None:
+        """A page holding one bitmap and no text at all (a scanned page)."""
+        from PIL import Image, ImageDraw
+
+        self.new_page()
+        rng = random.Random(seed)
+        img = Image.new("L", (600, 420), 250)
+        draw = ImageDraw.Draw(img)
+        for y in range(40, 400, 24):  # ruled table with "text" smudges
+            draw.line([(30, y), (570, y)], fill=40, width=2)
+            for x in range(40, 560, 60):
+                draw.rectangle([x, y + 6, x + rng.randint(15, 45), y + 14], fill=rng.randint(30, 90))
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+        buf.seek(0)
+        self.canvas.drawImage(ImageReader(buf), 60, 60, width=self.width - 120, height=self.height - 120)
+        self.dirty = True
+        self.new_page()
+
+    # -- tables
+    def table(self, spec: TableSpec, new_page: bool = True) -> Layout:
+        """Draw ``spec`` from the top of a new page (or below what the page already holds)."""
+        if new_page:
+            self.new_page()
+        elif self.dirty:
+            self.cursor += TABLE_GAP - CAPTION_GAP
+        layout = Layout(spec=spec, col_edges=spec.col_edges)
+        self.layouts.append(layout)
+        if spec.caption:
+            width = sum(spec.widths)
+            self.canvas.setFont("Helvetica-Bold", CAPTION_SIZE)
+            for line in wrap(spec.caption, width, "Helvetica-Bold", CAPTION_SIZE):
+                self.canvas.drawString(spec.x0, self._y(self.cursor + _font_box("Helvetica-Bold", CAPTION_SIZE)),
+                                       line.text)
+                self.cursor += CAPTION_SIZE * 1.3
+            self.cursor += CAPTION_GAP
+        self.dirty = True
+        piece = self._start_piece(spec, layout)
+        limit = self.height - MARGIN_BOTTOM
+        for index, cells in enumerate(spec.rows):
+            font = spec.bold_font if index in spec.bold_rows else spec.font
+            wrapped = [self._wrap_cell(spec, col, text, font) for col, text in enumerate(cells)]
+            height = self._row_height(spec, wrapped)
+            keep = spec.page_breaks.get(index)
+            if keep is None and self.cursor + height > limit:
+                keep = 0
+            if keep is not None and keep > 0:
+                head = [lines[:keep] for lines in wrapped]
+                self._draw_row(spec, piece, index, head, font)
+                wrapped = [lines[keep:] for lines in wrapped]
+                height = self._row_height(spec, wrapped)
+            if keep is not None:
+                self._end_piece(piece)
+                self.new_page()
+                piece = self._start_piece(spec, layout, with_caption=False)
+            self._draw_row(spec, piece, index, wrapped, font)
+        self._end_piece(piece)
+        return layout
+
+    def _wrap_cell(self, spec: TableSpec, col: int, text: str, font: str, colspan: int = 1) -> list[Line]:
+        return wrap(text, spec.inner_width(col, colspan), font, spec.size)
+
+    def _row_height(self, spec: TableSpec, wrapped: list[list[Line]]) -> float:
+        n = max((len(lines) for lines in wrapped), default=0)
+        return max(n, 1) * spec.size * spec.leading + 2 * spec.padding
+
+    def _start_piece(self, spec: TableSpec, layout: Layout, with_caption: bool = True) -> Piece:
+        piece = Piece(page=self.page, top=self.cursor)
+        layout.pieces.append(piece)
+        if with_caption or spec.repeat_header:
+            self._draw_header(spec, piece)
+        piece.body_row_edges.append(self.cursor)
+        self.dirty = self.footer_due = True
+        return piece
+
+    def _end_piece(self, piece: Piece) -> None:
+        piece.bottom = self.cursor
+
+    def _draw_header(self, spec: TableSpec, piece: Piece) -> None:
+        placed = place_header(spec.header, spec.n_cols)
+        n_rows = len(spec.header)
+        wrapped = {id(h): self._wrap_cell(spec, c, h.text, spec.font, h.colspan) for (r, c, h) in placed}
+        line_h = spec.size * spec.leading
+        heights = [line_h + 2 * spec.padding] * n_rows
+        for r, c, h in placed:
+            if h.rowspan == 1:
+                heights[r] = max(heights[r], len(wrapped[id(h)]) * line_h + 2 * spec.padding)
+        for r, c, h in placed:
+            if h.rowspan > 1:
+                need = len(wrapped[id(h)]) * line_h + 2 * spec.padding
+                have = sum(heights[r:r + h.rowspan])
+                if need > have:
+                    heights[r + h.rowspan - 1] += need - have
+        edges = [self.cursor]
+        for height in heights:
+            edges.append(edges[-1] + height)
+        piece.header_row_edges = edges
+        cols = spec.col_edges
+        for r, c, h in placed:
+            box = (cols[c], edges[r], cols[c + h.colspan], edges[r + h.rowspan])
+            lines = wrapped[id(h)]
+            ink = self._draw_cell(spec, box, lines, "center", spec.font, valign="middle")
+            piece.header.append(DrawnCell(r, c, h.rowspan, h.colspan, *box, [ln.text for ln in lines], ink))
+        self.cursor = edges[-1]
+
+    def _draw_row(self, spec: TableSpec, piece: Piece, index: int, wrapped: list[list[Line]], font: str) -> None:
+        height = self._row_height(spec, wrapped)
+        cols = spec.col_edges
+        top, bottom = self.cursor, self.cursor + height
+        for col, lines in enumerate(wrapped):
+            align = spec.align[col] if spec.align else "left"
+            box = (cols[col], top, cols[col + 1], bottom)
+            ink = self._draw_cell(spec, box, lines, align, font)
+            piece.body.append(DrawnCell(index, col, 1, 1, *box, [ln.text for ln in lines], ink))
+        piece.body_row_edges.append(bottom)
+        self.cursor = bottom
+
+    def _draw_cell(self, spec: TableSpec, box: tuple[float, float, float, float], lines: list[Line],
+                   align: str, font: str, valign: str = "top") -> list[tuple[float, float]]:
+        x0, top, x1, bottom = box
+        c = self.canvas
+        c.setLineWidth(0.5)
+        # Each cell draws its own sides as separate segments (as Writer does).
+        c.line(x0, self._y(top), x1, self._y(top))
+        c.line(x0, self._y(bottom), x1, self._y(bottom))
+        if spec.borders == "grid":
+            c.line(x0, self._y(top), x0, self._y(bottom))
+            c.line(x1, self._y(top), x1, self._y(bottom))
+        line_h = spec.size * spec.leading
+        text_top = top + spec.padding
+        if valign == "middle":
+            text_top = (top + bottom) / 2 - len(lines) * line_h / 2
+        c.setFont(font, spec.size)
+        ink = []
+        for i, line in enumerate(lines):
+            baseline = text_top + i * line_h + _font_box(font, spec.size)
+            w = text_width(line.text, font, spec.size)
+            if align == "right":
+                x = x1 - spec.padding - w
+            elif align == "center":
+                x = (x0 + x1) / 2 - w / 2
+            else:
+                x = x0 + spec.padding
+            text = line.text + (" " if spec.keeps_trailing_space and line.at_gap else "")
+            c.drawString(x, self._y(baseline), text)
+            ink.append((x, x + w))
+        return ink
+
+
+def place_header(rows: list[list[H | str]], n_cols: int) -> list[tuple[int, int, H]]:
+    """(row, col, cell) of each header cell, placed as HTML places table cells."""
+    taken: set[tuple[int, int]] = set()
+    placed: list[tuple[int, int, H]] = []
+    for r, row in enumerate(rows):
+        col = 0
+        for item in row:
+            cell = item if isinstance(item, H) else H(item)
+            while (r, col) in taken:
+                col += 1
+            if col + cell.colspan > n_cols:
+                raise ValueError(f"header row {r}: cell {cell.text!r} runs past column {n_cols}")
+            placed.append((r, col, cell))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, col + dc))
+            col += cell.colspan
+    return placed
+
+
+# --------------------------------------------------------------------------- invented content
+# A made-up office and made-up programs; codes follow the Permendagri 90/2019 shape.
+COVER = [
+    "PEMERINTAH KABUPATEN CONTOH",
+    "PROVINSI JAWA TENGAH",
+    "RENCANA KERJA DINAS KOPERASI DAN USAHA MIKRO TAHUN 2023",
+]
+SLOGAN = "Contoh Maju Berdaya Saing"
+
+EVALUASI_CAPTION = "Tabel 2.1 Evaluasi Pelaksanaan Renja Dinas Koperasi dan Usaha Mikro Tahun 2022"
+
+
+def evaluasi_header(numbers: str = "1 2 3 4 5 5 6 6 7 7 8") -> list[list[H | str]]:
+    """No | Kode | Uraian | Indikator | three K/Rp groups | Keterangan, then K/Rp, then numbers."""
+    return [
+        [H("No", rowspan=2), H("Kode", rowspan=2), H("Program/ Kegiatan/ Sub Kegiatan", rowspan=2),
+         H("Indikator Kinerja", rowspan=2), H("Target Kinerja dan Anggaran Renja Tahun 2022", colspan=2),
+         H("Realisasi Kinerja dan Anggaran Renja", colspan=2),
+         H("Tingkat Capaian Kinerja dan Realisasi Anggaran (%)", colspan=2), H("Keterangan", rowspan=2)],
+        ["K", "Rp", "K", "Rp", "K", "Rp"],
+        numbers.split(),
+    ]
+
+
+EVALUASI_WIDTHS = [18, 56, 120, 104, 40, 70, 40, 70, 40, 40, 56]
+EVALUASI_ALIGN = ["center", "left", "left", "left", "left", "right", "left", "right", "right", "right", "left"]
+
+
+def evaluasi_rows() -> list[list[str]]:
+    """A program, a kegiatan, two sub kegiatan, an extra indicator line and a total."""
+    return [
+        ["1", "2.17.03", "PROGRAM PENGUATAN KELEMBAGAAN KOPERASI", "Jumlah koperasi sehat",
+         "29 Orang", "1.234.567,89", "20 Orang", "987.654,00", "68,97", "80,00", ""],
+        ["", "2.17.03.2.01", "Penilaian Kesehatan Koperasi Simpan Pinjam", "Koperasi yang dinilai",
+         "14 bulan", "456.000.000,00", "7 bulan", "228.000.000,00", "50,00", "50,00", ""],
+        ["", "2.17.03.2.01.06", "Pendampingan Tata Kelola Koperasi Produsen", "Koperasi didampingi",
+         "12 Unit", "250.000.000,00", "6 Unit", "125.000.000,00", "50,00", "50,00", ""],
+        ["", "", "", "Laporan pendampingan", "2 Dokumen", "", "1 Dokumen", "", "50,00", "", ""],
+        ["", "2.17.03.2.01.07", "Klinik Konsultasi Usaha Mikro Keliling", "Pelaku usaha terlayani",
+         "100 %", "206.000.000,00", "48.88 %", "103.000.000,00", "48,88", "50,00", ""],
+        ["", "", "JUMLAH", "", "", "1.234.567,89", "", "987.654,00", "", "80,00", ""],
+    ]
+
+
+def evaluasi_spec(**overrides) -> TableSpec:
+    spec = dict(widths=list(EVALUASI_WIDTHS), header=evaluasi_header(), rows=evaluasi_rows(),
+                caption=EVALUASI_CAPTION, align=list(EVALUASI_ALIGN))
+    spec.update(overrides)
+    return TableSpec(**spec)
