@@ -34,6 +34,12 @@ EDGE_SLACK = 0.8
 FULL_SLACK = 1.5
 # Lines whose left (right, centre) edges agree within this many points share that alignment.
 ALIGN_SLACK = 1.0
+# A cell of at least this many lines, most of them this short, prints stacked letters.
+STACKED_MIN_LINES = 4
+STACKED_LINE_CHARS = 4
+# Segmenting stacked letters: cost of each letter not in a known word, longest word tried.
+UNKNOWN_LETTER_COST = 2.0
+MAX_WORD = 24
 # Confidence of each kind of evidence.
 SURE, GEOMETRY, LEXICON, GUESS = 1.0, 0.95, 0.85, 0.6
 
@@ -101,6 +107,9 @@ def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
     """The cell's text, joined line by line, with the confidence of the weakest join."""
     if not lines:
         return Joined("")
+    if is_stacked(lines):
+        return Joined(rebuild_stacked(lines, ctx.lexicon), LEXICON,
+                      ["stacked letters: words rebuilt from the lexicon"])
     out = Joined(lines[0].text.strip())
     inner = (cell.x0 + ctx.padding, cell.x1 - ctx.padding)
     align = alignment(lines)
@@ -116,6 +125,59 @@ def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
         if confidence < GEOMETRY:
             out.notes.append(f"{'space' if space else 'joined'} at '{_tail(out.text, nxt)}': {why}")
     return out
+
+
+def is_stacked(lines: list[TextLine]) -> bool:
+    """A column one or two characters wide prints a word a few letters per line."""
+    if len(lines) < STACKED_MIN_LINES:
+        return False
+    texts = [line.text.replace(" ", "") for line in lines]
+    letters = sum(ch.isalpha() for t in texts for ch in t)
+    short = sum(len(t) <= STACKED_LINE_CHARS for t in texts)
+    return short >= 0.8 * len(texts) and letters >= 0.7 * sum(len(t) for t in texts)
+
+
+def rebuild_stacked(lines: list[TextLine], lexicon: Lexicon) -> str:
+    """Concatenate the letters (a kept space glyph still marks a word end) and cut the letter
+    runs into the likeliest known words."""
+    text = "".join(line.text.replace(" ", "") + (" " if line.trailing_space else "") for line in lines)
+    out: list[str] = []
+    for chunk in text.split():
+        for piece in re.findall(r"[A-Za-z]+|[^A-Za-z]+", chunk):
+            if piece[0].isalpha():
+                words = segment_words(piece, lexicon)
+                if out and out[-1].endswith(("-", "/")):
+                    out[-1] += words[0]
+                    words = words[1:]
+                out.extend(words)
+            elif out and piece[0] in "-/":
+                out[-1] += piece
+            else:
+                out.append(piece)
+        out.append("\n")  # a kept space: a sure word end
+    return " ".join(w for w in out if w != "\n").replace("( ", "(").replace(" )", ")")
+
+
+def segment_words(letters: str, lexicon: Lexicon) -> list[str]:
+    """Cut a run of letters into words: known words cost 1, unknown letters cost more each,
+    a cut before a capital after a small letter is cheap (``taCa`` → ``ta Ca``)."""
+    n = len(letters)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * n
+    for i in range(1, n + 1):
+        for j in range(max(0, i - MAX_WORD), i):
+            piece = letters[j:i]
+            known = len(piece) > 1 and piece.casefold() in lexicon.words
+            cost = 1.0 if known else UNKNOWN_LETTER_COST * len(piece)
+            if j and not (letters[j].isupper() and letters[j - 1].islower()):
+                cost += 0.5  # a cut inside a lower-case run needs the lexicon's support
+            if best[j][0] + cost < best[i][0]:
+                best[i] = (best[j][0] + cost, j)
+    words, i = [], n
+    while i > 0:
+        j = best[i][1]
+        words.append(letters[j:i])
+        i = j
+    return list(reversed(words))
 
 
 def alignment(lines: list[TextLine]) -> str:
