@@ -235,6 +235,22 @@ def test_predikat_bands(avg, letter):
         [(6, "capaian_k", wrong, letter)]
 
 
+def test_predikat_needs_its_average_right_above():
+    rows = program_block("58,34", predikat="ST")
+    rows.insert(6, dict(level="total", uraian="Jumlah"))
+    assert averages(rows) == []
+
+
+def test_leaked_column_number_row_is_not_checked():
+    keys = ["kode", "target_k", "realisasi_k", "capaian_k"]
+    table = make_table([dict(level="total", kode="Rata", target_k="7", realisasi_k="8",
+                             capaian_k="9")], keys=keys)
+    table.column_numbers = ["", "7", "8", "9"]
+    assert validate_document(make_doc(table)) == []
+    table.column_numbers = []
+    assert errors(validate_document(make_doc(table)))
+
+
 def test_predikat_words():
     assert predikat_letter("Sangat Tinggi") == "ST"
     assert predikat_letter(" sr ") == "SR"

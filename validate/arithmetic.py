@@ -66,8 +66,8 @@ def check_ratio(view: TableView, rule_id: str, ratio: str, num_key: str, den_key
                 is_k: bool) -> Iterator[Finding]:
     keys = [ratio, num_key, den_key]
     relation = f"{ratio} = {num_key} / {den_key} × 100"
-    for r, row in enumerate(view.rows):
-        if row.level in NOT_A_RATIO_ROW:
+    for r in range(len(view.rows)):
+        if view.level(r) in NOT_A_RATIO_ROW or r in view.noise:
             continue
         pr, num, den = (view.value(r, k) for k in keys)
         n, d = number_or_zero(num), number_or_zero(den)
@@ -122,8 +122,8 @@ def check_row_sum(view: TableView, rule_id: str, result: str, terms: list[tuple[
     relation = f"{result} = " + " ".join(
         (("- " if s < 0 else "+ ") if i else ("-" if s < 0 else "")) + k
         for i, (s, k) in enumerate(terms))
-    for r, row in enumerate(view.rows):
-        if row.level in NOT_A_RATIO_ROW:
+    for r in range(len(view.rows)):
+        if view.level(r) in NOT_A_RATIO_ROW or r in view.noise:
             continue
         pr = view.value(r, result)
         values = [view.value(r, k) for _, k in terms]

@@ -88,8 +88,8 @@ def table_codes(view: TableView) -> dict[int, Code]:
     cache = getattr(view, "_codes", None)
     if cache is None:
         cache = {}
-        for r, row in enumerate(view.rows):
-            if row.level in RANK and (code := row_code(view, r)) is not None:
+        for r in range(len(view.rows)):
+            if view.level(r) in RANK and (code := row_code(view, r)) is not None:
                 cache[r] = code
         view._codes = cache  # type: ignore[attr-defined]
     return cache
@@ -137,10 +137,10 @@ def inferred_codes(view: TableView) -> dict[int, str]:
     """Codes of hierarchy rows printed without one, from their first coded descendant."""
     codes = table_codes(view)
     out: dict[int, str] = {}
-    for r, row in enumerate(view.rows):
-        if row.level not in RANK or r in codes:
+    for r in range(len(view.rows)):
+        if view.level(r) not in RANK or r in codes:
             continue
-        n = SEGMENTS[row.level]
+        n = SEGMENTS[view.level(r)]
         for d in view.tree.descendants(r):
             c = codes.get(d)
             if c is not None and c.valid and len(c) > n and level_ok(view, d, c):
@@ -166,8 +166,9 @@ def code_prefix(view: TableView) -> Iterator[Finding]:
         return child.startswith(parent + ".")
 
     key = _kode_key(view)
-    for p, row in enumerate(view.rows):
-        if row.level not in RANK:
+    for p in range(len(view.rows)):
+        level = view.level(p)
+        if level not in RANK:
             continue
         p_code = usable(p)
         kids = [(c, usable(c)) for c in view.tree.children(p)]
@@ -177,7 +178,7 @@ def code_prefix(view: TableView) -> Iterator[Finding]:
         bad = [(c, k) for c, k in kids if not fits(k, p_code)]
         if not bad:
             continue
-        n = SEGMENTS[row.level]
+        n = SEGMENTS[level]
         shared = {".".join(k.split(".")[:n]) for _, k in bad}
         gp = view.tree.parent[p]
         gp_code = usable(gp) if gp is not None else None
@@ -187,7 +188,7 @@ def code_prefix(view: TableView) -> Iterator[Finding]:
             want = shared.pop()
             yield view.finding(
                 "code_prefix", "error", p, key,
-                f"{row.level} code {codes[p].raw} does not prefix any of its "
+                f"{level} code {codes[p].raw} does not prefix any of its "
                 f"{len(kids)} children (rows {', '.join(str(c) for c, _ in kids)}), which are "
                 f"all coded {want}.…: this row's code is wrong",
                 printed=codes[p].raw, expected=want)

@@ -69,14 +69,15 @@ def _leaves_of(view: TableView, tops: list[int]) -> list[int]:
 def _total_groups(view: TableView) -> list[tuple[int, list[int], list[int]]]:
     """For each total row: (row, the top-level rows it covers, every top-level row)."""
     rows = view.rows
-    top_level = "program" if any(r.level == "program" for r in rows) else None
+    levels = view.levels
+    top_level = "program" if "program" in levels else None
     if top_level is None:
-        ranks = [RANK[r.level] for r in rows if r.level in RANK]
+        ranks = [RANK[lvl] for lvl in levels if lvl in RANK]
         if not ranks:
             return []
         top_level = next(k for k, v in RANK.items() if v == min(ranks))
-    tops = [i for i, r in enumerate(rows) if r.level == top_level]
-    totals = [i for i, r in enumerate(rows) if r.level == "total"]
+    tops = [i for i, lvl in enumerate(levels) if lvl == top_level]
+    totals = [i for i, lvl in enumerate(levels) if lvl == "total"]
     out = []
     for n, t in enumerate(totals):
         prev_t = totals[n - 1] if n else -1
@@ -91,8 +92,8 @@ def _total_groups(view: TableView) -> list[tuple[int, list[int], list[int]]]:
 def _groups(view: TableView) -> Iterator[tuple[int, list[int], list[int], list[int], str]]:
     """(parent row, direct money children, leaves, alternative children, what the children are)."""
     tree = view.tree
-    for p, row in enumerate(view.rows):
-        rank = RANK.get(row.level)
+    for p in range(len(view.rows)):
+        rank = RANK.get(view.level(p))
         if rank is None or not tree.children(p):
             continue
         if rank <= 1:  # urusan, bidang: Σ programs under them
@@ -139,8 +140,9 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
     children and against the leaves so that the wrong row is named."""
     money = [k for k in view.keys() if k in MONEY_COLUMNS]
     for key in money:
-        peers = {lvl: sum(1 for r, row in enumerate(view.rows)
-                          if row.level == lvl and number_or_zero(view.value(r, key)) is not None)
+        printed = [r for r in range(len(view.rows))
+                   if number_or_zero(view.value(r, key)) is not None]
+        peers = {lvl: sum(1 for r in printed if view.level(r) == lvl)
                  for lvl in ("urusan", "bidang", "program", "kegiatan", "total")}
         for p, kids, leaves, alternative, what in _groups(view):
             direct = _Sum(view, kids, key)
@@ -244,8 +246,8 @@ def _row_words(view: TableView, r: int) -> str:
 def average_scope(view: TableView, a: int) -> tuple[str, list[int]]:
     """('program', rows) or ('total', rows): the rows an average row is the mean of."""
     tree = view.tree
-    all_leaves = sorted({x for r, row in enumerate(view.rows)
-                         if row.level in RANK and not tree.children(r)
+    all_leaves = sorted({x for r in range(len(view.rows))
+                         if view.level(r) in RANK and not tree.children(r)
                          for x in tree.with_indicators(r)})
     if any(w in _row_words(view, a) for w in _TOTAL_WORDS):
         return "total", all_leaves
@@ -306,8 +308,8 @@ def average(view: TableView) -> Iterator[Finding]:
     indicator rows of its program (all of them for a total average); flagged only when no
     documented convention (rows with target > 0, all rows, rows with own target > 0; mean of
     printed or of unrounded values) reproduces the printed value."""
-    for a, row in enumerate(view.rows):
-        if row.level != "average":
+    for a in range(len(view.rows)):
+        if view.level(a) != "average":
             continue
         scope, rows = average_scope(view, a)
         if not rows:
@@ -362,12 +364,14 @@ def predikat_letter(text: str) -> str | None:
 def predikat(view: TableView) -> Iterator[Finding]:
     """A predikat row = the band of the printed average above it: ST ≥ 91, T 76–<91,
     S 66–<76, R 51–<66, SR < 51."""
-    for q, row in enumerate(view.rows):
-        if row.level != "predikat":
+    for q in range(len(view.rows)):
+        if view.level(q) != "predikat":
             continue
-        a = next((j for j in range(q - 1, -1, -1) if view.level(j) == "average"), None)
-        if a is None:
-            continue
+        a = q - 1
+        while a >= 0 and view.level(a) in ("other", "section"):
+            a -= 1
+        if a < 0 or view.level(a) != "average":
+            continue  # the band is of the average printed right above it
         for col in AVERAGED:
             if not view.has(col):
                 continue

@@ -96,6 +96,8 @@ def rules_markdown() -> str:
 
 # --------------------------------------------------------------------------- table view
 _QUARTER_RE = re.compile(r"^realisasi_tw([1-4])_(k|rp)$")
+_CODE_RE = re.compile(r"^[0-9X]+(\.[0-9X]+)*\.?$", re.IGNORECASE)
+_LEVEL_BY_SEGMENTS = {1: "urusan", 2: "bidang", 3: "program", 5: "kegiatan", 6: "sub_kegiatan"}
 
 
 def _cell_reason(text: str) -> ParsedValue:
@@ -127,44 +129,47 @@ class Tree:
     _descendants: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _leaves: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
+    levels: list[str] = field(default_factory=list)
+
     @classmethod
-    def build(cls, rows: list[Row]) -> "Tree":
+    def build(cls, rows: list[Row], levels: list[str] | None = None) -> "Tree":
+        """``levels``: the level of each row (default ``Row.level``)."""
         tree = cls(rows)
         n = len(rows)
+        tree.levels = levels = list(levels) if levels is not None else [r.level for r in rows]
         tree.parent = [None] * n
         tree.anchor = [None] * n
         stack: list[int] = []
         for i, row in enumerate(rows):
-            rank = RANK.get(row.level)
+            rank = RANK.get(levels[i])
             if rank is not None:
-                while stack and RANK[rows[stack[-1]].level] >= rank:
+                while stack and RANK[levels[stack[-1]]] >= rank:
                     stack.pop()
                 given = row.parent
-                if given is not None and 0 <= given < i and RANK.get(rows[given].level, 99) < rank:
+                if given is not None and 0 <= given < i and RANK.get(levels[given], 99) < rank:
                     tree.parent[i] = given
                 else:
                     tree.parent[i] = stack[-1] if stack else None
                 stack.append(i)
-            elif row.level == "indicator":
+            elif levels[i] == "indicator":
                 tree.anchor[i] = tree._find_anchor(i)
                 tree.parent[i] = tree.anchor[i]
         for i, p in enumerate(tree.parent):
             if p is None:
                 continue
-            if rows[i].level == "indicator":
+            if levels[i] == "indicator":
                 tree.indicators.setdefault(p, []).append(i)
             else:
                 tree.kids.setdefault(p, []).append(i)
         return tree
 
     def _find_anchor(self, i: int) -> int | None:
-        rows = self.rows
-        given = rows[i].parent
+        given = self.rows[i].parent
         seen = set()
         j = given if given is not None and 0 <= given < i else i - 1
         while j is not None and 0 <= j and j not in seen:
             seen.add(j)
-            level = rows[j].level
+            level = self.levels[j]
             if level in RANK:
                 return j
             if level != "indicator":
@@ -224,7 +229,10 @@ class TableView:
             self._index.setdefault(column.key, i)
         self.aliases: dict[str, str] = {}
         self._add_aliases()
-        self.tree = Tree.build(table.rows)
+        # Rows that are not table body: a repeated column-number line that leaked in.
+        self.noise = {r for r in range(len(self.rows)) if self._is_column_numbers(r)}
+        self.levels = [self._effective_level(r) for r in range(len(self.rows))]
+        self.tree = Tree.build(table.rows, self.levels)
 
     def _add_aliases(self) -> None:
         # "Realisasi s/d Triwulan II" alone: when a table prints no realisasi_{k,rp} column but
@@ -236,6 +244,27 @@ class TableView:
             quarters = [k for k in self._index if (m := _QUARTER_RE.match(k)) and m[2] == kind]
             if len(quarters) == 1:
                 self.aliases[key] = quarters[0]
+
+    def _effective_level(self, r: int) -> str:
+        """``Row.level``, except that an ``other`` row printing a well-formed code of a
+        hierarchy length is taken for that level (a sub kegiatan normalize could not place)."""
+        row = self.rows[r]
+        if r in self.noise:
+            return "other"  # a repeated header line (1 2 3 … 12 = 8+9+10+11) that leaked in
+        if row.level != "other":
+            return row.level
+        text = (self.text(r, "kode") if "kode" in self._index else "") or row.kode or ""
+        text = "".join(text.split())
+        if not _CODE_RE.match(text):
+            return row.level
+        return _LEVEL_BY_SEGMENTS.get(len(text.rstrip(".").split(".")), row.level)
+
+    def _is_column_numbers(self, r: int) -> bool:
+        numbers = self.table.column_numbers
+        cells = self.rows[r].cells
+        pairs = [(n.strip(), cells[i].strip()) for i, n in enumerate(numbers)
+                 if n.strip() and i < len(cells)]
+        return len(pairs) >= 3 and all(n == c for n, c in pairs)
 
     # -- columns
     def key(self, key: str) -> str:
@@ -288,7 +317,7 @@ class TableView:
         return v is not None and v.reason == "lost"
 
     def level(self, r: int) -> str:
-        return self.rows[r].level
+        return self.levels[r]
 
     def label(self, r: int) -> str:
         """A short human name of a row for messages: its code, or its first text."""
