@@ -32,7 +32,6 @@ class _Sum:
     """Σ of a column over some rows: '-' and empty count 0; lost/unsure cells are remembered."""
 
     def __init__(self, view: TableView, rows: list[int], key: str):
-        self.rows = rows
         self.total = ZERO
         self.printed = 0  # rows with a number or '-'
         self.unsure: list[int] = []
@@ -127,9 +126,8 @@ def _wrong_subtotals(view: TableView, kids: list[int], key: str) -> list[int]:
             continue
         pv = view.value(k, key)
         inner = _Sum(view, view.tree.money_children(k), key)
-        if not inner.printed or not _same(inner.total, as_printed(pv)):
-            if inner.printed:
-                out.append(k)
+        if inner.printed and not _same(inner.total, as_printed(pv)):
+            out.append(k)
     return out
 
 
