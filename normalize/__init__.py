@@ -14,7 +14,7 @@ from .header import leaf_labels, printed_header
 from .hierarchy import assign_levels
 from .metadata import extract_metadata
 from .numbers import parse_value
-from .stitch import DraftCell, LogicalTable, build_logical, group_pieces
+from .stitch import DraftCell, LogicalTable, build_logical, group_pieces, squeeze
 
 __all__ = ["normalize_document"]
 
@@ -29,9 +29,11 @@ SAMPLE_ROWS = 12
 
 def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
     ctx = _join_context(doc)
+    known_cells = frozenset(squeeze(" ".join(line.text for line in cell.lines))
+                            for table in doc.tables for cell in table.cells if cell.lines)
     tables: list[Table] = []
     for pieces in group_pieces(doc.tables):
-        logical = build_logical(pieces)
+        logical = build_logical(pieces, known_cells)
         table = _table(logical, f"t{len(tables) + 1}", ctx)
         if table.rows:
             tables.append(table)

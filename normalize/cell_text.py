@@ -249,8 +249,8 @@ def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remainin
     first_glyphs = line.glyph_x[: len(first_word)]
     word_width = (first_glyphs[-1][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5 * len(first_word)
     char_width = (first_glyphs[0][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5
-    if remaining < -EDGE_SLACK or word_width > inner_width + EDGE_SLACK:
-        # Text wider than its cell: this producer does not cut words here, so it broke at a gap.
+    if remaining < -EDGE_SLACK:
+        # The line is wider than its cell: this producer does not cut words here, so a gap.
         return True, GEOMETRY, "line overflows its cell: words are not cut here"
     full = remaining < char_width + FULL_SLACK
 

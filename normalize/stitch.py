@@ -12,6 +12,8 @@ from .header import header_depth, is_number_row, row_texts
 from .numbers import is_valid_number
 
 CAPTION_START = re.compile(r"^\s*(tabel|table|formulir|lampiran|\d{1,2}\.\d{1,2}\.?\s)", re.IGNORECASE)
+# A joined text this long (letters) that the document prints whole elsewhere is one cell.
+MIN_KNOWN_TEXT = 8
 FULL_KODE = re.compile(r"^\d+(\.\d+)+\.?$")
 
 
@@ -61,7 +63,14 @@ def _plain_text(cell) -> str:
     return " ".join(line.text for line in cell.lines)
 
 
-def build_logical(pieces: list[PageTable]) -> LogicalTable:
+def squeeze(text: str) -> str:
+    """Text without spaces, lower case: equal for the same words however a cell wrapped them."""
+    return "".join(text.split()).casefold()
+
+
+def build_logical(pieces: list[PageTable], known_cells: frozenset[str] = frozenset()) -> LogicalTable:
+    """``known_cells``: the squeezed text of every cell of the document, to recognise a name
+    that a page break cut in two because the document prints it whole elsewhere."""
     first = pieces[0]
     depth = header_depth(first, _plain_text)
     first_header = [row_texts(first, r, _plain_text) for r in range(depth)]
@@ -69,7 +78,7 @@ def build_logical(pieces: list[PageTable]) -> LogicalTable:
     for index, piece in enumerate(pieces):
         start = depth if index == 0 else _repeated_header_depth(piece, first_header)
         drafts = _draft_rows(piece, start)
-        if index > 0 and drafts and logical.rows and is_cut_row_tail(logical.rows[-1], drafts[0]):
+        if index > 0 and drafts and logical.rows and is_cut_row_tail(logical.rows[-1], drafts[0], known_cells):
             _join_tail(logical.rows[-1], drafts.pop(0))
             logical.cut_rows_joined += 1
         logical.rows.extend(drafts)
@@ -105,11 +114,12 @@ def _draft_rows(piece: PageTable, start: int) -> list[DraftRow]:
     return drafts
 
 
-def is_cut_row_tail(prev: DraftRow, first: DraftRow) -> bool:
+def is_cut_row_tail(prev: DraftRow, first: DraftRow, known_cells: frozenset[str] = frozenset()) -> bool:
     """Is ``first`` (the first body row on a page) the rest of ``prev`` (the last on the page before)?
 
     Evidence, read at the break (the last line above it, the first line below it): a number cut
-    in two, a word continuing in lower case, and no kode of its own.
+    in two, a word continuing in lower case, or a cell that only together with the one above
+    reads as a text the document prints whole elsewhere; and no kode of its own.
     """
     texts = first.texts()
     if any(FULL_KODE.match(t.strip()) and len(t.strip()) > 3 for t in texts):
@@ -117,6 +127,9 @@ def is_cut_row_tail(prev: DraftRow, first: DraftRow) -> bool:
     filled = [i for i, t in enumerate(texts) if t.strip()]
     if not filled or any(not prev.cells[i].lines for i in filled):
         return False  # a tail only continues cells that are filled above it
+    tail_text = " ".join(texts[i] for i in filled)
+    if not re.search(r"\d", tail_text) and not tail_text.isupper():
+        return True  # only words, continuing filled cells: a new row would carry its own values
     for i in filled:
         head = prev.cells[i].lines[-1].text.strip()
         tail = first.cells[i].lines[0].text.strip()
@@ -127,6 +140,11 @@ def is_cut_row_tail(prev: DraftRow, first: DraftRow) -> bool:
         if re.search(r"[\d.,]$", head) and re.match(r"^[\d.,]", tail):
             if not is_valid_number(head) and is_valid_number(head + tail):
                 return True
+        above = " ".join(line.text for line in prev.cells[i].lines)
+        below = " ".join(line.text for line in first.cells[i].lines)
+        if (len(squeeze(above + below)) >= MIN_KNOWN_TEXT and squeeze(above + below) in known_cells
+                and squeeze(above) not in known_cells):
+            return True
     return False
 
 
