@@ -75,7 +75,7 @@ def parse_value(text: str, column_type: str) -> ParsedValue:
             return ParsedValue(reason="text")
         value, decimals = number
         unit = (m.group("unit") or "").strip() or None
-        if unit and re.match(r"^[\d.,]", unit):  # "3-3,5": a range, not a number
+        if unit and re.match(r"^[-–]?[\d.,]", unit):  # "3-3,5": a range, not a number
             return ParsedValue(reason="text")
         return ParsedValue(number=value, unit=unit, decimals=decimals)
     number = _number(raw)
