@@ -64,16 +64,17 @@ def test_tree_rebuilt_from_levels_matches_given_parents():
     assert Tree.build(table.rows).parent == rebuilt.parent
 
 
-def test_wrong_kegiatan_is_named_not_its_program():
+def test_wrong_kegiatan_is_named_and_its_program_points_at_it():
     rows = tree_rows()
     rows[3] = r("kegiatan", "2.17.01.2.01", "600", "750")  # subs say 700
     findings = [f for f in pemetaan(rows) if f.rule == "parent_sum"]
-    assert cells(errors(findings)) == {("parent_sum", 3, "pagu_sesudah"),
-                                       ("parent_sum", 3, "selisih")}
+    # The kegiatan's sum fails; the program's printed sum of its kegiatan fails too (as the
+    # documents' auditors count it), and its message names the subtotal that causes it.
+    assert cells(errors(findings)) == {("parent_sum", 3, "pagu_sesudah"), ("parent_sum", 3, "selisih"),
+                                       ("parent_sum", 2, "pagu_sesudah"), ("parent_sum", 2, "selisih")}
     program = [f for f in findings if f.row == 2]
-    assert {f.severity for f in program} == {"warning"}  # program = Σ leaves: not its fault
-    assert "rows 3, reported there" in program[0].message
-    f = next(f for f in errors(findings) if f.column == "pagu_sesudah")
+    assert all("rows 3, reported there" in f.message for f in program)
+    f = next(f for f in errors(findings) if f.column == "pagu_sesudah" and f.row == 3)
     assert (f.printed, f.expected) == ("750", "700")
 
 
@@ -83,9 +84,9 @@ def test_wrong_program_is_named():
     findings = errors(pemetaan(rows))
     assert ("parent_sum", 2, "pagu_sesudah") in cells(findings)
     assert not any(f.row in (3, 7) for f in findings)
-    # the bidang and urusan above sum programs: they disagree with the wrong program, and their
-    # leaves agree with them, so they only get warnings
-    assert not any(f.row in (0, 1) and f.column == "pagu_sesudah" for f in findings)
+    # the bidang and urusan above sum programs: they disagree with the wrong program but agree
+    # with their leaves, so their findings name the program as the cause
+    assert all("a subtotal below is wrong" in f.message for f in findings if f.row in (0, 1))
 
 
 def test_wrong_leaf_makes_its_kegiatan_wrong():

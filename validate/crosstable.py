@@ -3,8 +3,8 @@ table that prints it after the change.
 
 Tables of one document can refer to different years or stages (an evaluation of last year next
 to this year's plan), so a pair of tables is compared only when most of the sub kegiatan they
-share agree: then the few that do not are the document's mistakes. The finding goes on the
-later table's row.
+share agree: then the few that do not are the document's mistakes. Which copy is wrong cannot be
+told, so each of the two cells gets a finding naming the other.
 """
 
 from __future__ import annotations
@@ -74,14 +74,17 @@ def _compare(views: list[TableView], rule_id: str, choices: dict[str, list[str]]
                 if xa == xb:
                     continue
                 sure = a.confident(ra, ka) and b.confident(rb, kb)
-                shown = " ".join(a.text(ra, ka).split()) or format_id(
-                    xa, printed_decimals(va) if va.number is not None else 0)
-                yield b.finding(
-                    rule_id, "error" if sure else "warning", rb, kb,
-                    f"sub kegiatan {code}: {what} {b.text(rb, kb).strip() or '-'} here, but "
-                    f"{a.text(ra, ka).strip() or '-'} in table {a.table.id} row {ra} ({ka}); "
-                    f"{agree} of {len(pairs)} shared sub kegiatan agree",
-                    expected=shown)
+                severity = "error" if sure else "warning"
+                for (here, r_here, k_here, v_here, x_here), (there, r_there, k_there, v_there, x_there) in (
+                        ((b, rb, kb, vb, xb), (a, ra, ka, va, xa)), ((a, ra, ka, va, xa), (b, rb, kb, vb, xb))):
+                    shown = " ".join(there.text(r_there, k_there).split()) or format_id(
+                        x_there, printed_decimals(v_there) if v_there.number is not None else 0)
+                    yield here.finding(
+                        rule_id, severity, r_here, k_here,
+                        f"sub kegiatan {code}: {what} {here.text(r_here, k_here).strip() or '-'} here, but "
+                        f"{there.text(r_there, k_there).strip() or '-'} in table {there.table.id} row "
+                        f"{r_there} ({k_there}); {agree} of {len(pairs)} shared sub kegiatan agree",
+                        expected=shown)
 
 
 @rule("xtab_pagu", scope="document", category="cross_table",

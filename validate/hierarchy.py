@@ -180,8 +180,9 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
             if intermediate and leaf.printed and _same(leaf.total, pv):
                 wrong = _wrong_subtotals(view, kids, key)
                 where = f" (rows {', '.join(map(str, wrong))}, reported there)" if wrong else ""
+                # The sum this row claims fails (an error on it), though the cause is below.
                 yield view.finding(
-                    "parent_sum", "warning", p, key,
+                    "parent_sum", "warning" if direct.unsure or p_unsure else "error", p, key,
                     f"{key} of this {view.level(p)} ≠ Σ its {what} ({_rows_text(kids)}) = "
                     f"{format_id(direct.total, dec)}, but = Σ of the rows below them "
                     f"({format_id(leaf.total, dec)}): a subtotal below is wrong{where}",
