@@ -104,7 +104,9 @@ def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band
     counts = _occupancy(x0, n, body)
     complete = next((band for band in number_rows if numbers_every_column(band.text)), None)
     if complete is not None:
-        return _edges_between_numbers(x0, x1, counts, complete.ink_runs())
+        # Where neither body text nor a header word is: an edge there cuts nothing.
+        clear = [c + h for c, h in zip(counts, _occupancy(x0, n, header))]
+        return _edges_between_numbers(x0, x1, counts, complete.ink_runs(), clear)
 
     # Empty runs (start, end) in points.
     runs: list[tuple[float, float]] = []
@@ -145,7 +147,7 @@ def numbers_every_column(text: str) -> bool:
 
 
 def _edges_between_numbers(x0: float, x1: float, counts: list[int],
-                           tokens: list[tuple[float, float]]) -> list[float]:
+                           tokens: list[tuple[float, float]], clear: list[int]) -> list[float]:
     """One column per number. A column number is printed centred in its column, so each right
     edge mirrors the left edge about the number's centre; the guess is then moved to the
     nearest x that no body text covers (the true gap), so errors do not add up.
@@ -153,7 +155,10 @@ def _edges_between_numbers(x0: float, x1: float, counts: list[int],
     edges = [x0]
     for a, b in tokens[:-1]:
         guess = 2 * (a + b) / 2 - edges[-1]
-        edges.append(round(_snap(guess, x0, counts), 2))
+        snapped = _snap(guess, x0, clear)
+        if snapped == guess:
+            snapped = _snap(guess, x0, counts)
+        edges.append(round(snapped, 2))
     edges.append(x1)
     return edges if all(p < q for p, q in zip(edges, edges[1:])) else sorted(set(edges))
 
