@@ -75,9 +75,6 @@ def test_not_one_number_in_a_money_column(text):
     assert value.reason == "text"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "normalize/numbers.py parse_value(qty): the range '3-3,5' parses as 3 with unit '-3,5'; the "
-    "range guard only looks for a unit starting with a digit, '.' or ','"))
 def test_a_range_is_not_a_quantity():
     value = parse_value("3-3,5", "qty")
     assert value.number is None

@@ -1,0 +1,116 @@
+"""The whole pipeline over the shared corpus, scored by the corpus's own scorer.
+
+Born-digital PDFs must reach the quality gates; scanned (image-only) PDFs must come out with a
+"needs OCR" note and no crash. Which PDF is scanned is read from its truth file's ``style.scan``,
+the same field the scorer groups by. Takes about half a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from renjana.emit import write_json
+from renjana.pipeline import process_file
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PDFS = SHARED / "corpus" / "pdf"
+TRUTH = SHARED / "corpus" / "truth"
+SCORER = SHARED / "tools" / "renja_score.py"
+
+GATES = {"tables_found": 0.95, "cell_accuracy": 0.85, "level_accuracy": 0.90}
+
+pytestmark = pytest.mark.skipif(
+    not (PDFS.is_dir() and TRUTH.is_dir() and SCORER.is_file()),
+    reason=f"shared corpus not found at {SHARED} (needs corpus/pdf, corpus/truth and tools/renja_score.py)")
+
+
+def _scanned() -> dict[str, bool]:
+    """PDF file name → scanned, from the truth files."""
+    out = {}
+    for path in sorted(TRUTH.glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        out[truth["file"]] = bool((truth.get("style") or {}).get("scan"))
+    return out
+
+
+def _show(request, text: str) -> None:
+    """Write to the terminal even when pytest captures output, so CI logs keep the scores."""
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if capture is None:
+        print(text)
+        return
+    with capture.global_and_fixture_disabled():
+        print("\n" + text.rstrip(), flush=True)
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory, request):
+    out = tmp_path_factory.mktemp("corpus-out")
+    scanned = _scanned()
+    results = {}
+    for pdf in sorted(PDFS.glob("*.pdf")):
+        result = process_file(pdf)  # must not raise, scanned or not
+        write_json(result, out)
+        results[pdf.name] = result
+    score_json = out.parent / "score.json"
+    proc = subprocess.run(
+        [sys.executable, str(SCORER), "--truth", str(TRUTH), "--out", str(out), "--json", str(score_json),
+         "--per-doc"],
+        capture_output=True, text=True, timeout=600)
+    _show(request, proc.stdout)  # the scorer's summary, for CI logs
+    assert proc.returncode == 0, proc.stderr
+    score = json.loads(score_json.read_text(encoding="utf-8"))
+    return results, scanned, score, proc.stdout
+
+
+def test_every_corpus_pdf_has_a_truth_file(corpus_run):
+    results, scanned, _, _ = corpus_run
+    assert set(results) == set(scanned)
+    assert any(scanned.values()) and not all(scanned.values())
+
+
+def test_born_digital_quality(corpus_run):
+    _, _, score, summary = corpus_run
+    figures = score["groups"]["born-digital"]
+    report = ", ".join(f"{k} {figures[k]:.1%}" for k in ("tables_found", "cell_accuracy", "row_accuracy",
+                                                          "level_accuracy", "kind_accuracy", "meta_accuracy")
+                       if figures.get(k) is not None)
+    print(f"born-digital: {report}")
+    low = {k: figures[k] for k, gate in GATES.items() if figures[k] is None or figures[k] < gate}
+    assert not low, f"below the gates {GATES}: {low}\n{summary}"
+
+
+def test_every_born_digital_document_was_scored(corpus_run):
+    _, scanned, score, _ = corpus_run
+    docs = {d["file"]: d for d in score["documents"]}
+    for name, is_scan in scanned.items():
+        if not is_scan:
+            assert docs[name]["output"] is not None, f"{name}: no output matched"
+    assert not score["unmatched_outputs"]
+
+
+def test_scanned_pdfs_say_they_need_ocr(corpus_run):
+    results, scanned, _, _ = corpus_run
+    for name, is_scan in scanned.items():
+        notes = results[name].notes
+        if is_scan:
+            assert any("needs OCR" in note for note in notes), f"{name}: {notes}"
+            assert not results[name].tables
+        else:
+            assert not any("needs OCR" in note for note in notes), f"{name}: {notes}"
+
+
+def test_born_digital_documents_have_their_metadata(corpus_run):
+    results, scanned, _, _ = corpus_run
+    for name, is_scan in scanned.items():
+        if is_scan:
+            continue
+        truth = json.loads((TRUTH / (Path(name).stem + ".json")).read_text(encoding="utf-8"))
+        meta = results[name].document
+        for key in ("region", "year"):
+            assert str(getattr(meta, key)).casefold() == str(truth["meta"][key]).casefold(), (name, key)
