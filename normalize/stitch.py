@@ -14,7 +14,12 @@ from .numbers import is_valid_number
 CAPTION_START = re.compile(r"^\s*(tabel|table|formulir|lampiran|\d{1,2}\.\d{1,2}\.?\s)", re.IGNORECASE)
 # A joined text this long (letters) that the document prints whole elsewhere is one cell.
 MIN_KNOWN_TEXT = 8
-FULL_KODE = re.compile(r"^\d+(\.\d+)+\.?$")
+# A kode: one- or two-digit segments (a four-digit sub kegiatan segment in SIPD exports).
+FULL_KODE = re.compile(r"^\d{1,2}(\.\d{1,2})+(\.\d{4})?\.?$")
+# A word space is about this share of the font size.
+SPACE_SHARE = 0.3
+# Cell padding assumed when judging whether a line was full (points).
+PADDING = 2.0
 
 
 @dataclass
@@ -128,8 +133,9 @@ def is_cut_row_tail(prev: DraftRow, first: DraftRow, known_cells: frozenset[str]
     if not filled or any(not prev.cells[i].lines for i in filled):
         return False  # a tail only continues cells that are filled above it
     tail_text = " ".join(texts[i] for i in filled)
-    if not re.search(r"\d", tail_text) and not tail_text.isupper():
-        return True  # only words, continuing filled cells: a new row would carry its own values
+    if (not re.search(r"\d", tail_text) and not tail_text.isupper()
+            and all(_wrapped_on(prev.cells[i], first.cells[i].lines[0]) for i in filled)):
+        return True  # only words, each continuing a cell whose last line had no room for them
     for i in filled:
         head = prev.cells[i].lines[-1].text.strip()
         tail = first.cells[i].lines[0].text.strip()
@@ -146,6 +152,19 @@ def is_cut_row_tail(prev: DraftRow, first: DraftRow, known_cells: frozenset[str]
                 and squeeze(above) not in known_cells):
             return True
     return False
+
+
+def _wrapped_on(cell: DraftCell, next_line: TextLine) -> bool:
+    """Could ``next_line`` be the continuation of the cell's text? Only if its first word would
+    not have fitted on the cell's last line (a finished text usually leaves room)."""
+    last = cell.lines[-1]
+    if cell.bbox is None:
+        return True
+    room = cell.bbox.x1 - PADDING - last.bbox.x1
+    word = next_line.text.split()[0]
+    glyphs = next_line.glyph_x[: len(word)]
+    width = glyphs[-1][1] - glyphs[0][0] if glyphs else 0.5 * next_line.font_size * len(word)
+    return room < width + SPACE_SHARE * next_line.font_size
 
 
 def _join_tail(prev: DraftRow, tail: DraftRow) -> None:
