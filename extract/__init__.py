@@ -57,6 +57,7 @@ def extract_document(path: str | Path) -> ExtractedDocument:
         raise ExtractError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
     pending: list[tuple[int, Region, list[dict], bool]] = []  # rules-only regions, columns pooled later
+    image_only: list[int] = []
     with pdf:
         doc.pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
@@ -64,7 +65,7 @@ def extract_document(path: str | Path) -> ExtractedDocument:
             chars = [c for c in page.chars if c.get("upright", True)]
             if not [c for c in chars if not c["text"].isspace()]:
                 if page.images:
-                    doc.notes.append(f"page {number}: no text layer: needs OCR")
+                    image_only.append(number)
                 page.close()
                 continue
             tables, rules_only, outside = _page_tables(number, chars, page.edges)
@@ -72,11 +73,25 @@ def extract_document(path: str | Path) -> ExtractedDocument:
             pending.extend(rules_only)
             doc.text.append(PageText(page=number, lines=group_lines(outside)))
             page.close()
+    if image_only:
+        doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
     doc.tables.extend(_rules_only_tables(pending))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:
         table.caption = _caption_above(table, doc.text)
     return doc
+
+
+def _page_ranges(pages: list[int]) -> str:
+    """[1, 2, 3, 7] → 'pages 1-3, 7'."""
+    spans: list[list[int]] = []
+    for p in pages:
+        if spans and p == spans[-1][1] + 1:
+            spans[-1][1] = p
+        else:
+            spans.append([p, p])
+    text = ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in spans)
+    return ("pages " if len(pages) > 1 else "page ") + text
 
 
 def _page_tables(number: int, chars: list[dict], edges: list[dict]):
