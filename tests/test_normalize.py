@@ -519,25 +519,11 @@ CUT_CASES = {
     "new-heading-row-mixed-case": (["", "", "Bidang Kelembagaan dan Pengawasan Koperasi", "", "", "", "", "",
                                     "", "", ""], 0, None),
 }
-CUT_XFAIL = {
-    "number-tail-like-a-kode": (
-        "normalize/stitch.py is_cut_row_tail: any tail cell matching FULL_KODE ('784.840', the rest of "
-        "'44.889.' / '784.840') is taken for the kode of a new row, so the cut amount stays split in two rows"),
-    "new-indicator-row-of-words": (
-        "normalize/stitch.py is_cut_row_tail: 'only words, continuing filled cells' glues a whole new "
-        "indicator row whose targets are words ('Ada') onto the last row of the page before "
-        "(indikator 'Tersedianya … Terlaksananya …', K 'Ada Ada')"),
-    "new-heading-row-mixed-case": (
-        "normalize/stitch.py is_cut_row_tail: a mixed-case heading row starting a page is glued onto "
-        "the uraian of the last row of the page before ('only words' rule)"),
-}
 
 
 @pytest.mark.parametrize("keeps", [True, False], ids=["keeps-space", "no-space"])
 @pytest.mark.parametrize("case", sorted(CUT_CASES))
-def test_row_at_a_page_break(tmp_path, case, keeps, request):
-    if case in CUT_XFAIL:
-        request.applymarker(pytest.mark.xfail(strict=False, reason=CUT_XFAIL[case]))
+def test_row_at_a_page_break(tmp_path, case, keeps):
     third, keep, rp_width = CUT_CASES[case]
     widths = list(CUT_WIDTHS)
     if rp_width:
