@@ -119,13 +119,14 @@ def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band
             start = None
 
     blocks = header_blocks(header)
+    header_ink = _occupancy(x0, n, header)
     edges = [x0, x1]
     for a, b in runs:
         at_left, at_right = a <= x0 + STEP, b >= x1 - STEP
         inside = sorted((h0, h1) for h0, h1 in blocks if h0 >= a and h1 <= b)
         if not inside:
             if not at_left and not at_right and b - a >= MIN_COLUMN_GAP:
-                edges.append((a + b) / 2)
+                edges.append(_least_header_ink(a, b, x0, header_ink))
             continue
         # Header text alone in this gap: a column of its own (cut where the header's ink ends).
         lo, hi = inside[0][0], max(h1 for _, h1 in inside)
@@ -135,6 +136,16 @@ def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band
             edges.append((hi + b) / 2)
     edges = sorted(set(round(e, 2) for e in edges))
     return _split_by_numbers(edges, x0, counts, number_rows)
+
+
+def _least_header_ink(a: float, b: float, x0: float, header_ink: list[int]) -> float:
+    """The x in the empty body run [a, b] that cuts the fewest header words, nearest its middle."""
+    lo, hi = int((a - x0) / STEP), min(len(header_ink) - 1, int((b - x0) / STEP))
+    if hi <= lo:
+        return (a + b) / 2
+    mid = (lo + hi) / 2
+    best = min(range(lo, hi + 1), key=lambda i: (header_ink[i], abs(i - mid)))
+    return x0 + best * STEP
 
 
 def numbers_every_column(text: str) -> bool:
