@@ -544,3 +544,43 @@ def test_row_at_a_page_break(tmp_path, case, keeps):
     (table,) = normalized(tmp_path / "cut.pdf").tables
     assert [r.cells for r in table.rows] == [[norm(c) for c in row] for row in rows]
     assert table.pages == layout.pages
+
+
+# --------------------------------------------------------------------------- the whole hierarchy
+def _ev(no="", kode="", uraian="", indikator="", tk="", trp="", rk="", rrp="", ck="", crp=""):
+    return [no, kode, uraian, indikator, tk, trp, rk, rrp, ck, crp, ""]
+
+
+HIERARCHY = [
+    ("urusan", None, _ev(kode="2", uraian="URUSAN PEMERINTAHAN PILIHAN CONTOH")),
+    ("bidang", 0, _ev(kode="2.17", uraian="BIDANG KOPERASI CONTOH")),
+    ("section", None, _ev(uraian="BIDANG KELEMBAGAAN")),
+    # Printed codes as documents print them: a trailing dot, segments not zero-padded.
+    ("program", 1, _ev("1", "2.17.03.", "PROGRAM PENGUATAN KELEMBAGAAN KOPERASI", "Jumlah koperasi sehat",
+                       "29 Orang", "1.234.567,89", "20 Orang", "987.654,00", "68,97", "80,00")),
+    ("kegiatan", 3, _ev("", "2.17.3.2.1", "Penilaian Kesehatan Koperasi Simpan Pinjam", "Koperasi yang dinilai",
+                        "14 bulan", "456.000.000,00", "7 bulan", "228.000.000,00", "50,00", "50,00")),
+    ("sub_kegiatan", 4, _ev("", "2.17.3.2.1.6", "Pendampingan Tata Kelola Koperasi Produsen",
+                            "Koperasi didampingi", "12 Unit", "250.000.000,00", "6 Unit", "125.000.000,00",
+                            "50,00", "50,00")),
+    ("indicator", 5, _ev(indikator="Laporan pendampingan", tk="2 Dokumen", rk="1 Dokumen", ck="50,00")),
+    ("average", None, _ev(uraian="Rata-rata capaian kinerja", ck="59,49")),
+    ("predikat", None, _ev(uraian="Predikat kinerja", ck="R")),
+    ("total", None, _ev(uraian="JUMLAH", trp="1.234.567,89", rrp="987.654,00", crp="80,00")),
+]
+
+
+@pytest.mark.parametrize("repeat_header", [True, False], ids=["header-repeated", "header-not-repeated"])
+@pytest.mark.parametrize("page_break", [{4: 0}, {6: 0}, {5: 1}], ids=["before-kegiatan", "before-indicator",
+                                                                       "cut-sub-kegiatan"])
+def test_levels_across_a_page_break(tmp_path, page_break, repeat_header):
+    spec = g.evaluasi_spec(rows=cells(HIERARCHY), page_breaks=page_break, repeat_header=repeat_header)
+    b = g.PdfBuilder(tmp_path / "levels.pdf", footer=g.SLOGAN)
+    layout = b.table(spec)
+    b.save()
+    assert len(layout.pages) == 2
+    (table,) = normalized(tmp_path / "levels.pdf").tables
+    assert table.pages == layout.pages
+    assert [r.cells for r in table.rows] == [[norm(c) for c in row] for row in cells(HIERARCHY)]
+    assert [(r.level, r.parent) for r in table.rows] == [(level, parent) for level, parent, _ in HIERARCHY]
+    assert [r.kode for r in table.rows][:6] == ["2", "2.17", None, "2.17.03.", "2.17.3.2.1", "2.17.3.2.1.6"]
