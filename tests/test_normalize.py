@@ -584,3 +584,47 @@ def test_levels_across_a_page_break(tmp_path, page_break, repeat_header):
     assert [r.cells for r in table.rows] == [[norm(c) for c in row] for row in cells(HIERARCHY)]
     assert [(r.level, r.parent) for r in table.rows] == [(level, parent) for level, parent, _ in HIERARCHY]
     assert [r.kode for r in table.rows][:6] == ["2", "2.17", None, "2.17.03.", "2.17.3.2.1", "2.17.3.2.1.6"]
+
+
+# --------------------------------------------------------------------------- other covers
+COVERS = {
+    "kota": (["PEMERINTAH KOTA CONTOH", "PROVINSI JAWA TENGAH", "RENCANA KERJA",
+              "DINAS PERDAGANGAN DAN PERINDUSTRIAN", "TAHUN 2024"],
+             dict(region="Kota Contoh", province="Jawa Tengah", dinas="Dinas Perdagangan dan Perindustrian",
+                  year=2024)),
+    "anggaran-and-badan": (["PEMERINTAH KABUPATEN CONTOH", "PROPINSI JAWA TENGAH", "RENCANA KERJA (RENJA)",
+                            "BADAN PERENCANAAN PEMBANGUNAN DAERAH", "TAHUN ANGGARAN 2023"],
+                           dict(region="Kabupaten Contoh", province="Jawa Tengah",
+                                dinas="Badan Perencanaan Pembangunan Daerah", year=2023)),
+    "dinas-over-two-lines": (["RENCANA KERJA PERUBAHAN", "DINAS KOPERASI, USAHA KECIL", "DAN MENENGAH",
+                              "KABUPATEN CONTOH", "PROVINSI JAWA TENGAH", "TAHUN 2022"],
+                             dict(region="Kabupaten Contoh", province="Jawa Tengah",
+                                  dinas="Dinas Koperasi, Usaha Kecil dan Menengah", year=2022)),
+    "two-word-region": (["PEMERINTAH KOTA CONTOH RAYA", "PROVINSI JAWA TENGAH", "RENCANA KERJA",
+                         "DINAS KOPERASI DAN USAHA MIKRO", "TAHUN 2023"],
+                        dict(region="Kota Contoh Raya", province="Jawa Tengah",
+                             dinas="Dinas Koperasi dan Usaha Mikro", year=2023)),
+    "three-word-province": (["PEMERINTAH KABUPATEN CONTOH", "PROVINSI NUSA TENGGARA BARAT", "RENCANA KERJA",
+                             "DINAS KOPERASI DAN USAHA MIKRO", "TAHUN 2023"],
+                            dict(region="Kabupaten Contoh", province="Nusa Tenggara Barat",
+                                 dinas="Dinas Koperasi dan Usaha Mikro", year=2023)),
+}
+COVER_XFAIL = {
+    "two-word-region": ("normalize/metadata.py: the region keeps only the first word after KABUPATEN/KOTA "
+                        "(words[:1]), so 'KOTA CONTOH RAYA' becomes 'Kota Contoh'"),
+    "three-word-province": ("normalize/metadata.py PROVINCE: at most two words after PROVINSI, so "
+                            "'PROVINSI NUSA TENGGARA BARAT' becomes 'Nusa Tenggara'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COVERS))
+def test_metadata_from_other_covers(tmp_path, name, request):
+    if name in COVER_XFAIL:
+        request.applymarker(pytest.mark.xfail(strict=False, reason=COVER_XFAIL[name]))
+    cover, expected = COVERS[name]
+    b = g.PdfBuilder(tmp_path / "cover.pdf")
+    b.cover(cover)
+    b.table(g.evaluasi_spec())
+    b.save()
+    meta = normalized(tmp_path / "cover.pdf").document
+    assert {k: getattr(meta, k) for k in expected} == expected
