@@ -167,14 +167,8 @@ def test_rules_only_empty_keterangan_column(rules):
     assert all(not c.lines for c in table.cells if c.col == last and c.row >= len(layout.spec.header))
 
 
-def test_rules_only_header_spans(rules, request):
-    doc, layout, variant = rules
-    if variant != "numbers-every-column":
-        request.applymarker(pytest.mark.xfail(strict=False, reason=(
-            "extract/columns.py: without a number row for every column, a column edge is put in the "
-            "middle of the body's blank between columns and can cut a centred group header "
-            "('Tingkat Capaian …' starts 2.7 pt right of the drawn edge, the edge lands 8 pt right of it), "
-            "so two K/Rp groups merge into one colspan-4 header cell")))
+def test_rules_only_header_spans(rules):
+    doc, layout, _ = rules
     (table,) = tables_on(doc, layout.pages[0])
     piece = layout.pieces[0]
     for drawn in piece.header:
