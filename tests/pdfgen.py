@@ -69,6 +69,7 @@ class TableSpec:
     align: list[str] | None = None  # per column "left" | "right" | "center" (default left)
     bold_rows: set[int] = field(default_factory=set)
     repeat_header: bool = True
+    repeat_rows: int | None = None  # header rows repeated on later pages (None: all of them)
     # Forced page breaks: body row index -> lines of that row kept on the page before the break
     # (0 = the break comes before the row; n > 0 = the row is cut after its n-th line).
     page_breaks: dict[int, int] = field(default_factory=dict)
@@ -321,8 +322,10 @@ class PdfBuilder:
     def _start_piece(self, spec: TableSpec, layout: Layout, with_caption: bool = True) -> Piece:
         piece = Piece(page=self.page, top=self.cursor)
         layout.pieces.append(piece)
-        if with_caption or spec.repeat_header:
-            self._draw_header(spec, piece)
+        if with_caption:
+            self._draw_header(spec, piece, len(spec.header))
+        elif spec.repeat_header:
+            self._draw_header(spec, piece, spec.repeat_rows or len(spec.header))
         piece.body_row_edges.append(self.cursor)
         self.dirty = self.footer_due = True
         return piece
@@ -330,9 +333,10 @@ class PdfBuilder:
     def _end_piece(self, piece: Piece) -> None:
         piece.bottom = self.cursor
 
-    def _draw_header(self, spec: TableSpec, piece: Piece) -> None:
-        placed = place_header(spec.header, spec.n_cols)
-        n_rows = len(spec.header)
+    def _draw_header(self, spec: TableSpec, piece: Piece, n_rows: int) -> None:
+        """The first ``n_rows`` header rows (a span reaching further is cut at the last row)."""
+        placed = [(r, c, H(h.text, h.colspan, min(h.rowspan, n_rows - r)))
+                  for r, c, h in place_header(spec.header, spec.n_cols) if r < n_rows]
         wrapped = {id(h): self._wrap_cell(spec, c, h.text, spec.font, h.colspan) for (r, c, h) in placed}
         line_h = spec.size * spec.leading
         heights = [line_h + 2 * spec.padding] * n_rows

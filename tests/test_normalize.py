@@ -628,3 +628,18 @@ def test_metadata_from_other_covers(tmp_path, name, request):
     b.save()
     meta = normalized(tmp_path / "cover.pdf").document
     assert {k: getattr(meta, k) for k in expected} == expected
+
+
+@pytest.mark.parametrize("borders", ["grid", "rules"])
+@pytest.mark.parametrize("repeat_rows", [1, 2], ids=["first-header-row", "no-number-row"])
+def test_partly_repeated_header_is_not_a_row(tmp_path, borders, repeat_rows):
+    """Some producers repeat only the top header rows on the next page."""
+    spec = evaluasi(borders, True)
+    spec.repeat_rows = repeat_rows
+    b = g.PdfBuilder(tmp_path / "partial.pdf", footer=g.SLOGAN)
+    layout = b.table(spec)
+    b.save()
+    assert len(layout.pieces[1].header_row_edges) == repeat_rows + 1
+    (table,) = normalized(tmp_path / "partial.pdf").tables
+    assert table.pages == layout.pages
+    assert [r.cells for r in table.rows] == [[norm(c) for c in row] for row in cells(EVALUASI)]
