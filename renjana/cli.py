@@ -1,4 +1,4 @@
-"""Command line: ``renjana run`` and ``renjana schema``. Thin: the work is in runner and emit."""
+"""Command line: ``renjana run``, ``audit`` and ``schema``. Thin: the work is in runner and emit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_process
 from renjana.emit import atomic_path
 from renjana.models import json_schemas
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
@@ -41,8 +42,8 @@ def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
     return found, missing
 
 
-def _summary_table(report: RunReport) -> Table:
-    table = Table(title="renjana run", show_header=False)
+def _summary_table(report: RunReport, title: str = "renjana run") -> Table:
+    table = Table(title=title, show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     n_ok = len(report.results) - len(report.failures)
@@ -65,6 +66,33 @@ def run(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Show tracebacks of failures."),
 ) -> None:
     """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
+    settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
+    _run(inputs, out, settings, verbose)
+
+
+@app.command()
+def audit(
+    inputs: list[Path] = typer.Argument(..., metavar="INPUT...", help="PDF files or folders."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, help="Wall-time limit per file, seconds."),
+    memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory limit per file, MiB."),
+    workers: int = typer.Option(1, min=1, help="Files processed at once."),
+    max_crops: int = typer.Option(DEFAULT_MAX_CROPS, min=0, help="Page crops per report."),
+    dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, help="Resolution of the crops."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Show tracebacks of failures."),
+) -> None:
+    """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
+    settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
+                           process=audit_process(out, max_crops=max_crops, dpi=dpi))
+    _run(inputs, out, settings, verbose, title="renjana audit",
+         extra_lines=lambda r: [f"report {audit_paths(Path(p).parent, Path(p).stem)['html']}"
+                           for p in r.summary.outputs if p.endswith(".json")])
+
+
+def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool,
+         title: str = "renjana run", extra_lines=lambda result: []) -> None:
+    """The files through the runner with a progress bar, then the summary, notes and failures;
+    ``extra_lines`` gives lines to print for each file done."""
     out_console, err_console = Console(), Console(stderr=True)
     pdfs, missing = find_pdfs(inputs)
     for item in missing:
@@ -72,7 +100,6 @@ def run(
     if not pdfs:
         err_console.print("no input PDFs found", markup=False)
         raise typer.Exit(EXIT_NO_INPUT)
-    settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("files, {task.fields[pages]} pages"), TimeElapsedColumn(),
                         console=err_console, transient=True)
@@ -88,11 +115,13 @@ def run(
         task = progress.add_task("processing", total=len(pdfs), pages=0)
         report = run_files(pdfs, out, settings, on_done=on_done)
 
-    out_console.print(_summary_table(report))
+    out_console.print(_summary_table(report, title))
     for result in report.results:
         for note in result.summary.notes if result.summary else []:
             out_console.print(f"note {result.path}: {note}", soft_wrap=True, markup=False,
                               highlight=False)
+        for line in extra_lines(result) if result.ok else []:
+            out_console.print(line, soft_wrap=True, markup=False, highlight=False)
     for warning in report.warnings:
         err_console.print(f"warning {warning}", soft_wrap=True, markup=False, highlight=False)
     for result in report.failures:
