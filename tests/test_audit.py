@@ -1,0 +1,301 @@
+"""Audit report: HTML with page crops, CSV and XLSX of the findings, the `renjana audit` command,
+and the HTML as a real headless browser shows it."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
+
+from renjana import audit as A
+from renjana.cli import EXIT_FAILED, app
+from renjana.models import (BBox, CellSource, Column, DocumentMeta, DocumentResult, Finding, Row,
+                            Source, Table)
+
+PAGE_W, PAGE_H = 600.0, 400.0
+COL_EDGES = [40.0, 140.0, 300.0, 380.0, 460.0, 540.0]
+ROW_TOPS = [60.0, 80.0, 100.0, 120.0]  # header, then two body rows, bottom edge
+COLUMNS = [Column(key="kode", label="Kode", type="code"),
+           Column(key="uraian", label="Uraian", type="text"),
+           Column(key="target_k", label="Target", type="qty"),
+           Column(key="realisasi_k", label="Realisasi", type="qty"),
+           Column(key="capaian_k", label="Capaian (%)", type="percent")]
+HEADER = ["Kode", "Uraian", "Target", "Realisasi", "Capaian"]
+# Page 1 row and page 2 row, as printed.
+BODY = {1: ["2.17.01", "Program Penunjang", "80", "40", "55,00"],
+        2: ["2.17.01.2.01", "Perencanaan Anggaran", "10", "5", "50,00"]}
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TEXT_INSET = 3.0  # points from a cell's left rule to its text
+TEXT_BASELINE = 6.0  # points from a cell's bottom rule up to its text's baseline
+RULE_CLEARANCE = 1.5  # points inside a cell clear of its rules
+INK = 100  # a darker gray level is printed ink
+HOSTILE_PRINTED = '=HYPERLINK("http://x","y")'
+HOSTILE_MESSAGE = "name differs <script>alert(1)</script> & is not official"
+
+
+def cell_box(row: int, col: int) -> BBox:
+    """pdfplumber box of a grid cell: row 0 is the header."""
+    return BBox(x0=COL_EDGES[col], top=ROW_TOPS[row], x1=COL_EDGES[col + 1],
+                bottom=ROW_TOPS[row + 1])
+
+
+def make_pdf(path: Path, crop_box: tuple[float, float, float, float] | None = None) -> Path:
+    """Two pages, each a ruled grid: header and one body row (BODY[page]) under it."""
+    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H))
+    for page in (1, 2):
+        if crop_box is not None:
+            c.setCropBox(crop_box)
+        for row_index, texts in enumerate([HEADER, BODY[page]]):
+            for col, text in enumerate(texts):
+                box = cell_box(row_index, col)
+                c.rect(box.x0, PAGE_H - box.bottom, box.width, box.bottom - box.top)
+                c.setFont("Helvetica", 9)
+                c.drawString(box.x0 + TEXT_INSET, PAGE_H - box.bottom + TEXT_BASELINE, text)
+        c.showPage()
+    c.save()
+    return path
+
+
+def make_result() -> DocumentResult:
+    rows = [Row(cells=BODY[page], level="program", kode=BODY[page][0], page=page,
+                sources=[CellSource(page=page, bbox=cell_box(1, i), lines=[t])
+                         for i, t in enumerate(BODY[page])]) for page in (1, 2)]
+    table = Table(id="t1", kind="evaluasi_renja", caption="Tabel 2.1 Evaluasi Hasil Renja",
+                  pages=[1, 2], columns=COLUMNS, rows=rows)
+    findings = [  # deliberately not in report order
+        Finding(rule="nomenclature", severity="warning", table="t1", row=1, column="uraian",
+                message=HOSTILE_MESSAGE, printed=HOSTILE_PRINTED, expected="Perencanaan"),
+        Finding(rule="code_trailing_dot", severity="info", table="t1",
+                message="2 codes end with a dot"),
+        Finding(rule="capaian_k", severity="error", table="t1", row=0, column="capaian_k",
+                message="capaian_k = 40 / 80 × 100 = 50,00; printed 55,00", printed="55,00",
+                expected="50,00", page=1, bbox=cell_box(1, 4)),
+    ]
+    return DocumentResult(
+        source=Source(file="grid.pdf", sha256="0" * 64, pages=2),
+        document=DocumentMeta(region="Kota Uji", dinas="Dinas Contoh", year=2024),
+        tables=[table], findings=findings)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("audit")
+    pdf = make_pdf(folder / "grid.pdf")
+    result = make_result()
+    paths = A.write_audit(result, pdf, folder / "out")
+    return result, paths
+
+
+def red_pixels(image: Image.Image) -> list[tuple[int, int]]:
+    rgb = image.convert("RGB")
+    w, h = rgb.size
+    data = rgb.load()
+    return [(x, y) for y in range(h) for x in range(w)
+            if data[x, y][0] > 200 and data[x, y][1] < 70 and data[x, y][2] < 70]
+
+
+def crops(text: str) -> list[Image.Image]:
+    return [Image.open(io.BytesIO(base64.b64decode(m)))
+            for m in re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", text)]
+
+
+def test_paths_follow_the_emit_layout(written):
+    _, paths = written
+    for kind, suffix in (("html", ".audit.html"), ("csv", ".findings.csv"),
+                         ("xlsx", ".findings.xlsx")):
+        assert paths[kind].exists()
+        assert paths[kind].name == "grid" + suffix
+        assert paths[kind].parent.relative_to(paths[kind].parents[3]).as_posix() == \
+            "kota-uji/dinas-contoh/2024"
+
+
+def test_html_has_each_finding_in_report_order_with_a_crop(written):
+    result, paths = written
+    text = paths["html"].read_text(encoding="utf-8")
+    for f in result.findings:
+        assert f"<code class='rule'>{f.rule}</code>" in text
+        assert html.escape(f.message) in text
+    assert "<script>" not in text
+    assert text.index("capaian_k</code>") < text.index("nomenclature</code>") < \
+        text.index("code_trailing_dot</code>")
+    images = crops(text)
+    assert len(images) == 2  # the error and the warning; the table-level info has no row
+    assert text.count("<img") == 2
+    assert "a finding on the whole table" in text
+    assert html.escape("the cell's box is outlined") in text  # the warning had no box
+    assert "Kota Uji" in text and "Dinas Contoh" in text and "rows checked" in text
+    assert "<td class='bad'>55,00</td>" in text
+    assert not re.search(r"(src|href)=['\"](https?:|//)", text), "no external resources"
+
+
+@pytest.mark.parametrize("index, col", [(0, 4), (1, 1)], ids=["error-capaian", "warning-uraian"])
+def test_crop_outlines_the_finding_cell(written, index, col):
+    _, paths = written
+    assert_outlined(crops(paths["html"].read_text(encoding="utf-8"))[index], col)
+
+
+def test_crop_box_smaller_than_media_box(tmp_path):
+    """pdfium renders the crop box, pdfplumber measures from the media box: the crop still
+    lands on the cell."""
+    pdf = make_pdf(tmp_path / "grid.pdf", crop_box=(30, 20, 570, 380))
+    text = A.write_audit(make_result(), pdf, tmp_path / "out")["html"].read_text(encoding="utf-8")
+    assert_outlined(crops(text)[0], 4)
+
+
+def assert_outlined(image: Image.Image, col: int) -> None:
+    """The red outline sits on the body row's cell ``col``, and that cell's text is inside it."""
+    image = image.convert("RGB")
+    scale = A.DEFAULT_DPI / A.POINTS_PER_INCH
+    cell = cell_box(1, col)
+    left = round((COL_EDGES[0] - A.CROP_MARGIN_X) * scale)
+    top = round((ROW_TOPS[1] - A.CROP_MARGIN_Y) * scale)
+    reds = red_pixels(image)
+    assert reds, "no red outline"
+    xs, ys = [x for x, _ in reds], [y for _, y in reds]
+    tolerance = A.OUTLINE_PX + 2
+    assert abs(min(xs) - (cell.x0 * scale - left - A.OUTLINE_PX)) <= tolerance
+    assert abs(max(xs) - (cell.x1 * scale - left + A.OUTLINE_PX)) <= tolerance
+    assert abs(min(ys) - (cell.top * scale - top - A.OUTLINE_PX)) <= tolerance
+    assert abs(max(ys) - (cell.bottom * scale - top + A.OUTLINE_PX)) <= tolerance
+    # The page under it is where pdfplumber's points say: the cell's text starts 3 pt in.
+    gray = image.convert("L")
+    rows = range(round((cell.top + RULE_CLEARANCE) * scale) - top,
+                 round((cell.bottom - RULE_CLEARANCE) * scale) - top)
+    columns = range(round((cell.x0 + RULE_CLEARANCE) * scale) - left,
+                    round((cell.x1 - RULE_CLEARANCE) * scale) - left)
+    ink = [(x, y) for x in columns for y in rows if gray.getpixel((x, y)) < INK]
+    assert ink, "the cell's printed text is not inside the outline"
+    assert abs(min(x for x, _ in ink) - ((cell.x0 + TEXT_INSET) * scale - left)) <= 4
+    baseline = (cell.bottom - TEXT_BASELINE) * scale - top
+    assert abs(max(y for _, y in ink) - baseline) <= 4
+
+
+def expected_order(result: DocumentResult) -> list[Finding]:
+    by = {f.severity: f for f in result.findings}
+    return [by["error"], by["warning"], by["info"]]
+
+
+def test_csv_rows_match_findings(written):
+    result, paths = written
+    raw = paths["csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM for Excel"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(A.CSV_FIELDS)
+    assert [(r["rule"], r["severity"]) for r in rows] == \
+        [(f.rule, f.severity) for f in expected_order(result)]
+    error, warning, info = rows
+    assert error == {**error, "file": "grid.pdf", "table": "t1", "row": "0", "kode": "2.17.01",
+                     "column": "capaian_k", "label": "Capaian (%)", "printed": "55,00",
+                     "expected": "50,00", "page": "1", "x0": "460.0", "top": "80.0",
+                     "x1": "540.0", "bottom": "100.0", "caption": "Tabel 2.1 Evaluasi Hasil Renja"}
+    assert warning["printed"] == "'" + HOSTILE_PRINTED, "a formula is neutralised"
+    assert warning["message"] == HOSTILE_MESSAGE and warning["x0"] == ""
+    assert info["row"] == "" and info["message"] == "2 codes end with a dot"
+
+
+def test_xlsx_rows_match_findings(written):
+    result, paths = written
+    sheet = load_workbook(paths["xlsx"]).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == list(A.CSV_FIELDS)
+    assert len(values) == 1 + len(result.findings)
+    col = {name: i for i, name in enumerate(A.CSV_FIELDS)}
+    assert [(v[col["rule"]], v[col["severity"]]) for v in values[1:]] == \
+        [(f.rule, f.severity) for f in expected_order(result)]
+    assert values[1][col["page"]] == 1 and values[1][col["x0"]] == 460.0
+    assert values[1][col["printed"]] == "55,00"
+    hostile = sheet.cell(row=3, column=col["printed"] + 1)
+    assert hostile.value == HOSTILE_PRINTED and hostile.data_type == "s", "text, not a formula"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:Q{len(values)}"
+    assert sheet.column_dimensions["Q"].width >= len(HOSTILE_MESSAGE) / 2
+
+
+def test_crop_limit_notes_the_rest(tmp_path):
+    pdf = make_pdf(tmp_path / "grid.pdf")
+    paths = A.write_audit(make_result(), pdf, tmp_path / "out", max_crops=1)
+    text = paths["html"].read_text(encoding="utf-8")
+    assert text.count("<img") == 1
+    assert "page crops are shown for the first 1 only" in text
+    assert "no crop: the report shows the first 1 only" in text
+
+
+def test_missing_box_and_page_are_notes_not_failures(tmp_path):
+    pdf = make_pdf(tmp_path / "grid.pdf")
+    result = make_result()
+    result.findings.append(Finding(rule="odd", severity="error", table="t1", row=0,
+                                   column="kode", message="points past the end", page=9,
+                                   bbox=cell_box(1, 0)))
+    result.findings.append(Finding(rule="ghost", severity="error", table="t9", row=3,
+                                   message="names a table that is not there"))
+    text = A.write_audit(result, pdf, tmp_path / "out")["html"].read_text(encoding="utf-8")
+    assert "page 9 is not in the PDF: no crop" in text
+    assert "names a table that is not there" in text and text.count("<img") == 2
+
+
+def renja_pdf(path: Path) -> Path:
+    """A generated Renja evaluasi table with one planted capaian error."""
+    import pdfgen as g
+
+    rows = g.evaluasi_rows()
+    rows[1][8] = "55,00"  # realisasi 7 / target 14 is 50,00
+    builder = g.PdfBuilder(path)
+    builder.table(g.evaluasi_spec(rows=rows))
+    builder.save()
+    return path
+
+
+def test_audit_command_writes_reports_and_skips_a_broken_file(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    renja_pdf(folder / "renja.pdf")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    result = CliRunner().invoke(app, ["audit", str(folder), "-o", str(tmp_path / "out"),
+                                      "--timeout", "120"])
+    assert result.exit_code == EXIT_FAILED, result.output
+    assert "broken.pdf" in result.stdout and "FAILED" in result.stdout
+    (report,) = (tmp_path / "out").rglob("renja.audit.html")
+    assert f"report {report}" in result.stdout
+    for name in ("renja.json", "renja.findings.csv", "renja.findings.xlsx"):
+        assert (report.parent / name).exists()
+    text = report.read_text(encoding="utf-8")
+    assert "capaian_k</code>" in text and "55,00" in text
+    assert text.count("<img") >= 1
+    assert not list((tmp_path / "out").rglob("broken*"))
+
+
+# --------------------------------------------------------------------------- a real browser
+def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=180, check=True)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (Debian: apt-get install -y "
+                    "chromium): the browser rendering of the audit report is not checked")
+def test_report_renders_in_headless_chromium(written, tmp_path):
+    result, paths = written
+    url = paths["html"].resolve().as_uri()
+    dom = chromium("--dump-dom", url, profile=tmp_path / "profile").stdout
+    for f in result.findings:
+        assert html.escape(f.message) in dom
+    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", dom)) == 2
+    shot = tmp_path / "shot.png"
+    chromium(f"--screenshot={shot}", "--window-size=1280,2000", url, profile=tmp_path / "profile")
+    image = Image.open(shot).convert("RGB")
+    assert image.getextrema()[0][0] < 100, "the screenshot is blank"
+    # The red outlines are drawn only inside the crops: seen on screen, the images decoded.
+    assert len(red_pixels(image.resize((640, 1000)))) > 20
