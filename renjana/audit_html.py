@@ -45,11 +45,28 @@ def _text(value) -> str:
     return escape("" if value is None else str(value))
 
 
-def _counts_table(title: str, counts: Counter) -> str:
+def _counts_table(title: str, counts: Counter, order=lambda kv: (-kv[1], kv[0])) -> str:
     rows = "".join(f"<tr><td>{_text(k)}</td><td class='n'>{n}</td></tr>"
-                   for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+                   for k, n in sorted(counts.items(), key=order))
     return (f"<table class='counts'><tr><th>{_text(title)}</th><th>findings</th></tr>{rows}"
             "</table>")
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.get(severity, len(SEVERITY_ORDER))
+
+
+def _rule_table(items: list[Entry], severities: list[str]) -> str:
+    """Findings per rule, split by severity (one rule can both prove an error and warn)."""
+    counts = Counter((e.finding.rule, e.finding.severity) for e in items)
+    totals = Counter(e.finding.rule for e in items)
+    head = "".join(f"<th>{_text(s)}</th>" for s in severities)
+    rows = "".join(
+        f"<tr><td>{_text(rule)}</td>"
+        + "".join(f"<td class='n'>{counts[rule, s] or ''}</td>" for s in severities)
+        + f"<td class='n'>{total}</td></tr>"
+        for rule, total in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"<table class='counts'><tr><th>rule</th>{head}<th>all</th></tr>{rows}</table>"
 
 
 def _summary(result: DocumentResult, items: list[Entry], max_crops: int) -> str:
@@ -68,8 +85,8 @@ def _summary(result: DocumentResult, items: list[Entry], max_crops: int) -> str:
                      f"</td><td>{pages}</td><td class='n'>{len(t.rows)}</td></tr>")
     parts.append("</table><h2>Findings</h2>")
     severities = Counter(e.finding.severity for e in items)
-    parts.append(_counts_table("severity", severities))
-    parts.append(_counts_table("rule", Counter(e.finding.rule for e in items)))
+    parts.append(_counts_table("severity", severities, lambda kv: _severity_rank(kv[0])))
+    parts.append(_rule_table(items, sorted(severities, key=_severity_rank)))
     if result.notes:
         parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_text(n)}</li>" for n in result.notes)
                      + "</ul>")
@@ -133,8 +150,7 @@ def report_html(result: DocumentResult, items: list[Entry], max_crops: int) -> s
     """The whole report; ``items`` in report order, crops already rendered."""
     title = f"Audit: {result.source.file}"
     body = [f"<h1>{_text(title)}</h1>", _summary(result, items, max_crops)]
-    for severity in sorted({e.finding.severity for e in items},
-                           key=lambda s: SEVERITY_ORDER.get(s, len(SEVERITY_ORDER))):
+    for severity in sorted({e.finding.severity for e in items}, key=_severity_rank):
         group = [(i, e) for i, e in enumerate(items, 1) if e.finding.severity == severity]
         body.append(f"<h2>{_text(SEVERITY_TITLES.get(severity, severity))} ({len(group)})</h2>")
         body.extend(_finding(i, e) for i, e in group)
