@@ -38,7 +38,8 @@ def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
         if table.rows:
             tables.append(table)
     cover = [line.text for page in doc.text[:1] for line in page.lines]
-    body = [line.text for page in doc.text[1:4] for line in page.lines]
+    # Running text wraps a long name over lines: each page is matched as one text.
+    body = [" ".join(line.text for line in page.lines) for page in doc.text[1:4]]
     meta = extract_metadata(cover, [t.caption for t in tables], body)
     return NormalizedDocument(
         source=Source(file=doc.file, sha256=doc.sha256, pages=doc.pages),

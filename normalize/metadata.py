@@ -10,6 +10,7 @@ from renjana.models import DocumentMeta
 REGION = re.compile(r"\b(KABUPATEN|KOTA)\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)", re.IGNORECASE)
 PROVINCE = re.compile(r"\bPRO[PV]INSI\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)", re.IGNORECASE)
 DINAS = re.compile(r"\b(DINAS|BADAN|SEKRETARIAT|KANTOR|INSPEKTORAT|SATUAN)\s+([A-Za-z ,]+)", re.IGNORECASE)
+TITLE = re.compile(r"((?:perubahan\s+)?(?:rencana kerja|renja)\b.*?tahun\s+(?:anggaran\s+)?20\d\d)", re.IGNORECASE)
 YEAR = re.compile(r"\bTAHUN\s+(?:ANGGARAN\s+)?(20\d\d)\b", re.IGNORECASE)
 # Words that end a dinas name in running text.
 DINAS_STOP = re.compile(r"\s+(kabupaten|kota|provinsi|propinsi|tahun|yang|serta|pada|untuk|sebagai|jl|nomor|membangun)\b.*$",
@@ -50,7 +51,8 @@ def extract_metadata(cover: list[str], captions: list[str], body: list[str]) -> 
         years = Counter(int(y) for line in everything for y in YEAR.findall(line))
     if years:
         meta.year = years.most_common(1)[0][0]
-    meta.title = next((" ".join(line.split()) for line in cover if re.search(r"rencana kerja|renja", line, re.I)), None)
+    title = TITLE.search(" ".join(cover))
+    meta.title = title_case(title.group(1)) if title else None
     return meta
 
 
