@@ -168,10 +168,10 @@ def column_type(key: str) -> str:
         return "code"
     if base.endswith("_satuan") or base == "satuan":
         return "unit"
-    if MONEY_KEYS.search(base):
-        return "money"
     if base.startswith("capaian"):
         return "percent"
+    if MONEY_KEYS.search(base):
+        return "money"
     if base.startswith(("target", "realisasi", "renstra_target", "maju_target")):
         return "qty"
     return "text"

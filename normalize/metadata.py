@@ -11,6 +11,8 @@ REGION = re.compile(r"\b(KABUPATEN|KOTA)\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?
 PROVINCE = re.compile(r"\bPRO[PV]INSI\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)", re.IGNORECASE)
 DINAS = re.compile(r"\b(DINAS|BADAN|SEKRETARIAT|KANTOR|INSPEKTORAT|SATUAN)\s+([A-Za-z ,]+)", re.IGNORECASE)
 TITLE = re.compile(r"((?:perubahan\s+)?(?:rencana kerja|renja)\b.*?tahun\s+(?:anggaran\s+)?20\d\d)", re.IGNORECASE)
+COVER_REGION = re.compile(r"^(?:PEMERINTAH\s+|BUPATI\s+|WALIKOTA\s+|WALI KOTA\s+)?(KABUPATEN|KOTA)\s+([A-Z][A-Z ]{1,40})$")
+COVER_PROVINCE = re.compile(r"^PRO[PV]INSI\s+([A-Z][A-Z ]{1,40})$")
 YEAR = re.compile(r"\bTAHUN\s+(?:ANGGARAN\s+)?(20\d\d)\b", re.IGNORECASE)
 # Words that end a dinas name in running text.
 DINAS_STOP = re.compile(r"\s+(kabupaten|kota|provinsi|propinsi|tahun|yang|serta|pada|untuk|sebagai|jl|nomor|membangun)\b.*$",
@@ -32,18 +34,26 @@ def extract_metadata(cover: list[str], captions: list[str], body: list[str]) -> 
     """``cover``: lines of the first page; ``captions``: table captions; ``body``: other text."""
     everything = cover + captions + body
     meta = DocumentMeta()
+    # A cover line that is only the region or the province names it whole, however many words.
+    for line in cover:
+        whole = COVER_REGION.match(line.strip())
+        if whole and not meta.region:
+            meta.region = f"{whole.group(1).title()} {title_case(whole.group(2))}"
+        whole = COVER_PROVINCE.match(line.strip())
+        if whole and not meta.province:
+            meta.province = title_case(whole.group(1))
     regions = Counter()
     for line in everything:
         for kind, name in REGION.findall(line):
             words = [w for w in name.split() if w.lower() not in NOT_REGION][:2]
             if words and words[0].lower() not in NOT_REGION:
                 regions[f"{kind.title()} {' '.join(w.title() for w in words[:1])}"] += 1
-    if regions:
+    if regions and not meta.region:
         meta.region = regions.most_common(1)[0][0]
     provinces = Counter(title_case(m) for line in everything for m in PROVINCE.findall(line))
-    if provinces:
+    if provinces and not meta.province:
         meta.province = provinces.most_common(1)[0][0]
-    elif meta.region:
+    elif meta.region and not meta.province:
         meta.province = PROVINCE_OF_REGION.get(meta.region.split()[-1].lower())
     meta.dinas = _dinas(cover, captions, body)
     years = Counter(int(y) for line in cover + captions[:1] for y in YEAR.findall(line))

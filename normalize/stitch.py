@@ -51,17 +51,28 @@ class LogicalTable:
 
 def group_pieces(tables: list[PageTable]) -> list[list[PageTable]]:
     """Page tables → logical tables. A piece continues the table before it when it is on the
-    next page, has the same number of columns and no caption of its own."""
+    next page, has the same number of columns, no caption of its own, and does not open with a
+    header of its own that differs from the table's (a caption left at the foot of a page)."""
     groups: list[list[PageTable]] = []
     for table in tables:
         last = groups[-1][-1] if groups else None
         continues = (last is not None and table.page - last.page == 1 and table.n_cols == last.n_cols
-                     and not CAPTION_START.match(table.caption or ""))
+                     and not CAPTION_START.match(table.caption or "")
+                     and not _other_header(table, groups[-1][0]))
         if continues:
             groups[-1].append(table)
         else:
             groups.append([table])
     return groups
+
+
+def _other_header(piece: PageTable, first: PageTable) -> bool:
+    """The piece starts with a header (ending in a column-number row) unlike the table's own."""
+    depth = header_depth(piece, _plain_text)
+    if not depth or not is_number_row(row_texts(piece, depth - 1, _plain_text)):
+        return False
+    own = [squeeze(" ".join(row_texts(first, r, _plain_text))) for r in range(header_depth(first, _plain_text))]
+    return squeeze(" ".join(row_texts(piece, 0, _plain_text))) not in own
 
 
 def _plain_text(cell) -> str:

@@ -168,12 +168,6 @@ def doc(request, tmp_path_factory):
     return Doc(tmp_path_factory.mktemp("renja") / f"renja-{request.param}.pdf", borders, keeps)
 
 
-def _xfail_capaian_rp(request, key_type: tuple[str, str]):
-    if key_type == ("capaian_rp", "percent"):
-        request.applymarker(pytest.mark.xfail(strict=False, reason=(
-            "normalize/columns.py column_type: MONEY_KEYS ('_rp$') is tested before the capaian prefix, so "
-            "capaian_rp (a percentage per COLUMN_KEYS.md and the corpus truth) is typed 'money'")))
-
 
 # --------------------------------------------------------------------------- tables and columns
 def test_three_tables_found(doc):
@@ -183,7 +177,6 @@ def test_three_tables_found(doc):
 
 @pytest.mark.parametrize("index", range(len(EVALUASI_KEYS)))
 def test_evaluasi_columns(doc, index, request):
-    _xfail_capaian_rp(request, EVALUASI_KEYS[index])
     table = doc.table("evaluasi")
     assert len(table.columns) == len(EVALUASI_KEYS)
     column = table.columns[index]
@@ -260,11 +253,6 @@ def test_kind_from_the_header_alone(tmp_path):
                           "realisasi_rp", "capaian_k", "capaian_rp"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "normalize/stitch.py group_pieces: a piece on the next page with the same column count and no "
-    "caption is taken as a continuation even when its header differs from the first piece's "
-    "(no repeated header), so a second table whose caption was left on the page before is swallowed "
-    "by the first table and its rows land under the first table's columns"))
 def test_new_table_without_caption_on_the_next_page(tmp_path):
     ev_rows = [row[:4] + ["30 Orang", "2.000.000,00"] + row[4:] for row in cells(EVALUASI)[:3]]
     first = g.TableSpec(widths=[18, 56, 100, 90, 34, 56, 34, 56, 34, 56, 34, 34, 40],
@@ -609,18 +597,9 @@ COVERS = {
                             dict(region="Kabupaten Contoh", province="Nusa Tenggara Barat",
                                  dinas="Dinas Koperasi dan Usaha Mikro", year=2023)),
 }
-COVER_XFAIL = {
-    "two-word-region": ("normalize/metadata.py: the region keeps only the first word after KABUPATEN/KOTA "
-                        "(words[:1]), so 'KOTA CONTOH RAYA' becomes 'Kota Contoh'"),
-    "three-word-province": ("normalize/metadata.py PROVINCE: at most two words after PROVINSI, so "
-                            "'PROVINSI NUSA TENGGARA BARAT' becomes 'Nusa Tenggara'"),
-}
-
 
 @pytest.mark.parametrize("name", sorted(COVERS))
-def test_metadata_from_other_covers(tmp_path, name, request):
-    if name in COVER_XFAIL:
-        request.applymarker(pytest.mark.xfail(strict=False, reason=COVER_XFAIL[name]))
+def test_metadata_from_other_covers(tmp_path, name):
     cover, expected = COVERS[name]
     b = g.PdfBuilder(tmp_path / "cover.pdf")
     b.cover(cover)
