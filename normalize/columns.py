@@ -40,29 +40,20 @@ QUARTER = re.compile(r"^(?:tw|triwulan)?\s*(i{1,3}|iv)$")
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
+# A label starting with one of these names a plain column.
+LABEL_PREFIXES = (("kode", "kode"), ("indikator", "indikator"), ("ket", "keterangan"),
+                  ("catatan", "catatan"), ("lokasi", "lokasi"), ("sumber", "sumber_dana"),
+                  ("satuan", "satuan"), ("tujuan", "tujuan"), ("sasaran", "sasaran"))
+
+
 def _base_key(label: str, kind: str, state: dict) -> str | None:
     """The key of a column group from its label text; ``state`` remembers what came before."""
     t = " ".join(label.casefold().split())
     if t in ("no", "no.", "nomor", "no urut"):
         return "no"
-    if t.startswith("kode"):
-        return "kode"
-    if t.startswith("indikator"):
-        return "indikator"
-    if t.startswith("ket"):
-        return "keterangan"
-    if t.startswith("catatan"):
-        return "catatan"
-    if t.startswith("lokasi"):
-        return "lokasi"
-    if t.startswith("sumber"):
-        return "sumber_dana"
-    if t.startswith("satuan"):
-        return "satuan"
-    if t.startswith("tujuan"):
-        return "tujuan"
-    if t.startswith("sasaran"):
-        return "sasaran"
+    for prefix, key in LABEL_PREFIXES:
+        if t.startswith(prefix):
+            return key
     if "program" in t and ("kegiatan" in t or "urusan" in t) and "target" not in t:
         return "uraian"
     if t.startswith("selisih"):

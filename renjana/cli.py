@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -56,15 +57,18 @@ def _summary_table(report: RunReport, title: str = "renjana run") -> Table:
     return table
 
 
+# Options shared by the batch commands.
+Inputs = Annotated[list[Path], typer.Argument(metavar="INPUT...", help="PDF files or folders.")]
+Out = Annotated[Path, typer.Option("-o", "--out", help="Output folder.")]
+Timeout = Annotated[float, typer.Option(help="Wall-time limit per file, seconds.")]
+MemoryMb = Annotated[int, typer.Option(help="Memory limit per file, MiB.")]
+Workers = Annotated[int, typer.Option(min=1, help="Files processed at once.")]
+Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="Show tracebacks of failures.")]
+
+
 @app.command()
-def run(
-    inputs: list[Path] = typer.Argument(..., metavar="INPUT...", help="PDF files or folders."),
-    out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
-    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, help="Wall-time limit per file, seconds."),
-    memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory limit per file, MiB."),
-    workers: int = typer.Option(1, min=1, help="Files processed at once."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Show tracebacks of failures."),
-) -> None:
+def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
+        workers: Workers = 1, verbose: Verbose = False) -> None:
     """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
     _run(inputs, out, settings, verbose)
@@ -72,14 +76,11 @@ def run(
 
 @app.command()
 def audit(
-    inputs: list[Path] = typer.Argument(..., metavar="INPUT...", help="PDF files or folders."),
-    out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
-    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, help="Wall-time limit per file, seconds."),
-    memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory limit per file, MiB."),
-    workers: int = typer.Option(1, min=1, help="Files processed at once."),
+    inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
+    workers: Workers = 1,
     max_crops: int = typer.Option(DEFAULT_MAX_CROPS, min=0, help="Page crops per report."),
     dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, help="Resolution of the crops."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Show tracebacks of failures."),
+    verbose: Verbose = False,
 ) -> None:
     """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
