@@ -16,6 +16,8 @@ from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLin
 
 from .columns import WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
 from .grid import EDGE_CLUSTER, build_cells, cluster_positions
+from .regions import block_at_top, block_below
+from .rows import row_boundaries, split_rows, wrap_pitch
 from .rulings import Region, Rule, find_regions, page_rules
 from .text_lines import group_lines
 
@@ -35,6 +37,13 @@ COVER_SHARE = 0.25
 HEADER_JOIN_RATIO = 0.2
 # Header bands searched for the column-number row of a rules-only table.
 MAX_HEADER_BANDS = 6
+# A body with this many bands between rules has its rows ruled (only a gap splits a band).
+MIN_RULED_ROWS = 3
+# A rule closing a continued table spans at least this share of its width.
+CLOSING_RULE_SHARE = 0.8
+# A header line of unit labels under the group labels: every token this short (``K Rp %``).
+UNIT_TOKEN = re.compile(r"^\(?([^\W\d_]{1,3}\.?|%)\)?$")
+MIN_UNIT_TOKENS = 3
 
 
 class ExtractError(Exception):
@@ -58,6 +67,7 @@ def extract_document(path: str | Path) -> ExtractedDocument:
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
     pending: list[tuple[int, Region, list[dict], bool]] = []  # rules-only regions, columns pooled later
     image_only: list[int] = []
+    open_table: tuple[float, float] | None = None  # x-extent of a table running on past its page
     with pdf:
         doc.pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
@@ -66,9 +76,11 @@ def extract_document(path: str | Path) -> ExtractedDocument:
             if not [c for c in chars if not c["text"].isspace()]:
                 if page.images:
                     image_only.append(number)
+                open_table = None
                 page.close()
                 continue
-            tables, rules_only, outside = _page_tables(number, chars, page.edges)
+            tables, rules_only, outside, open_table = _page_tables(number, chars, page.edges,
+                                                                  float(page.height), open_table)
             doc.tables.extend(tables)
             pending.extend(rules_only)
             doc.text.append(PageText(page=number, lines=group_lines(outside)))
@@ -94,7 +106,10 @@ def _page_ranges(pages: list[int]) -> str:
     return ("pages " if len(pages) > 1 else "page ") + text
 
 
-def _page_tables(number: int, chars: list[dict], edges: list[dict]):
+def _page_tables(number: int, chars: list[dict], edges: list[dict], page_height: float,
+                 open_table: tuple[float, float] | None):
+    """The tables of one page. ``open_table`` is the x-extent of a rules-only table whose body
+    ran to the end of the page before (it may go on here without a header or top rule)."""
     horizontal, vertical = page_rules(edges)
     lines = group_lines(chars)
 
@@ -103,6 +118,16 @@ def _page_tables(number: int, chars: list[dict], edges: list[dict]):
                    for line in lines)
 
     regions = find_regions(horizontal, vertical, caption_between)
+    if open_table is not None:
+        continued = _continuation(open_table, lines, horizontal, regions, page_height)
+        if continued is not None:
+            regions.insert(0, continued)
+    for i, region in enumerate(regions):
+        if not region.ruled and not region.continued and _ends_with_header(region, chars):
+            stop = min((r.top for r in regions[i + 1:] if r.top > region.bottom), default=page_height)
+            bottom = block_below(lines, region.bottom, region.x0, region.x1, stop)
+            if bottom is not None:
+                region.text_bottom = bottom
     tables: list[PageTable] = []
     rules_only: list[tuple[int, Region, list[dict], bool]] = []
     inside_any: set[int] = set()
@@ -117,7 +142,36 @@ def _page_tables(number: int, chars: list[dict], edges: list[dict]):
             captioned = caption_between(region.top - CAPTION_MAX_GAP, region.top)
             rules_only.append((number, region, mine, captioned))
     outside = [c for c in chars if id(c) not in inside_any]
-    return tables, rules_only, outside
+    last = rules_only[-1][1] if rules_only else None
+    still_open = (last.x0, last.x1) if last is not None and last.open_bottom and last is regions[-1] else None
+    return tables, rules_only, outside, still_open
+
+
+def _ends_with_header(region: Region, chars: list[dict]) -> bool:
+    """The region's rules enclose only its header: one band, or a last band of column numbers."""
+    row_edges = cluster_positions([h.pos for h in region.horizontal])
+    if len(row_edges) == 2:
+        return True
+    last = [c for c in chars if _inside(c, region) and row_edges[-2] <= (c["top"] + c["bottom"]) / 2 < row_edges[-1]]
+    return is_number_row(" ".join(line.text for line in group_lines(last)))
+
+
+def _continuation(extent: tuple[float, float], lines: list[TextLine], horizontal: list[Rule],
+                  regions: list[Region], page_height: float) -> Region | None:
+    """The body of a table from the page before, printed here without a header or top rule."""
+    x0, x1 = extent
+    stop = min((r.top for r in regions), default=page_height)
+    block = block_at_top(lines, x0, x1, stop)
+    if block is None:
+        return None
+    top, bottom = block
+    width = x1 - x0
+    closing = [h for h in horizontal if top < h.pos <= bottom + CAPTION_MAX_GAP and h.pos < stop
+               and min(h.end, x1) - max(h.start, x0) >= CLOSING_RULE_SHARE * width]
+    if closing:
+        rule = min(closing, key=lambda h: h.pos)
+        return Region(x0, x1, horizontal=[rule], text_top=top)
+    return Region(x0, x1, horizontal=[], text_top=top, text_bottom=bottom)
 
 
 def _inside(ch: dict, region: Region) -> bool:
@@ -194,26 +248,73 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool]]) -> l
         body: list[Band] = []
         header: list[Band] = []
         numbers: list[Band] = []
+        layouts: list[tuple[list[float], int]] = []
         for _, region, chars, _ in group:
-            row_edges = cluster_positions([h.pos for h in region.horizontal])
+            row_edges = _piece_edges(region, chars)
             bands = _bands(row_edges, chars)
-            n_header = _header_band_count(bands)
-            header.append(bands[0])
+            n_header = 0 if region.continued else _header_band_count(bands)
+            if n_header:
+                header.append(bands[0])
+                if is_number_row(bands[n_header - 1].text):
+                    numbers.append(bands[n_header - 1])  # column numbers sit one per leaf column
             body.extend(bands[n_header:])
-            if is_number_row(bands[n_header - 1].text):
-                numbers.append(bands[n_header - 1])  # column numbers sit one per leaf column
+            layouts.append((row_edges, n_header))
         x0 = min(item[1].x0 for item in group)
         x1 = max(item[1].x1 for item in group)
         col_edges = infer_column_edges(x0, x1, body, header, numbers)
-        for number, region, chars, _ in group:
-            tables.append(_text_columns_table(number, region, chars, col_edges))
+        for (number, region, chars, _), (row_edges, n_header) in zip(group, layouts):
+            tables.append(_text_columns_table(number, region, chars, col_edges, row_edges, n_header))
     return tables
 
 
-def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float]) -> PageTable:
-    row_edges = cluster_positions([h.pos for h in region.horizontal])
+def _piece_edges(region: Region, chars: list[dict]) -> list[float]:
+    """The row edges of a rules-only piece: its rules, where the text bounds it, and the header's
+    own rows (column numbers, unit labels) when the header is drawn as one band."""
+    positions = [h.pos for h in region.horizontal]
+    if region.text_top is not None:
+        positions.append(region.text_top)
+    if region.text_bottom is not None:
+        positions.append(region.text_bottom)
+    edges = cluster_positions(positions)
+    if not region.continued and len(edges) >= 2:
+        edges = sorted(edges + _header_cuts(edges[0], edges[1], chars))
+    return edges
+
+
+def _header_cuts(top: float, bottom: float, chars: list[dict]) -> list[float]:
+    """Row cuts inside a header band drawn without inner rules: above each line of column
+    numbers and each line of unit labels (``K Rp K Rp``), which are header rows of their own."""
+    lines = group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom])
+    cuts = []
+    for above, line in zip(lines, lines[1:]):
+        if is_number_row(line.text) or _is_units_row(line.text):
+            cuts.append((above.bbox.bottom + line.bbox.top) / 2)
+    return cuts
+
+
+def _is_units_row(text: str) -> bool:
+    tokens = text.split()
+    return len(tokens) >= MIN_UNIT_TOKENS and all(UNIT_TOKEN.match(t) for t in tokens)
+
+
+def _band_lines(row_edges: list[float], chars: list[dict], band: int) -> list[TextLine]:
+    top, bottom = row_edges[band], row_edges[band + 1]
+    return group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom])
+
+
+def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float],
+                        row_edges: list[float], n_header: int) -> PageTable:
+    # A body band that the rules do not divide is divided by its text (rows.split_rows). Where
+    # rules divide the body's rows, only a gap proves a missing rule.
+    body_lines = [_band_lines(row_edges, chars, band) for band in range(n_header, len(row_edges) - 1)]
+    pitch = wrap_pitch([line for lines in body_lines for line in lines])
+    ruled_rows = len(body_lines) >= MIN_RULED_ROWS
+    text_cuts: set[float] = set()
+    for lines in body_lines:
+        split = split_rows(lines, col_edges, pitch=pitch, gap_only=ruled_rows)
+        text_cuts.update(round(y, 3) for y in row_boundaries(split.rows))
+    row_edges = sorted(set(row_edges) | text_cuts)
     bands = _bands(row_edges, chars)
-    n_header = _header_band_count(bands)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
     runs = [band.ink_runs(HEADER_JOIN_RATIO if r < n_header else WORD_JOIN_RATIO)
@@ -223,12 +324,12 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
         x = col_edges[c]
         return any(a < x < b for a, b in runs[r])
 
-    cells = build_cells(
-        col_edges, row_edges,
-        has_vertical=lambda r, c: not crosses(r, c),
-        has_horizontal=lambda k, c: _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1]),
-        chars=chars,
-    )
+    def drawn(k: int, c: int) -> bool:
+        return (row_edges[k] in text_cuts or row_edges[k] in (region.text_top, region.text_bottom)
+                or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1]))
+
+    cells = build_cells(col_edges, row_edges, has_vertical=lambda r, c: not crosses(r, c),
+                        has_horizontal=drawn, chars=chars)
     return PageTable(page=number, ruled=False, col_edges=col_edges, row_edges=row_edges, cells=cells,
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
 

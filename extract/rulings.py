@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Segments closer than this (points) along their own axis are one rule (Writer draws each cell
-# border as its own segment; they touch or overlap by a hair).
-JOIN_TOLERANCE = 1.5
+# Segments closer than this (points) along their own axis are one rule: Writer draws each cell
+# border as its own segment (they touch or overlap by a hair), other producers stop each cell's
+# segment short of the corner (gaps of 0.5-3.5 pt), dashed rules leave gaps of a few points.
+JOIN_TOLERANCE = 4.0
 # Segments whose positions differ by less than this are on one line (line width, rounding).
 ALIGN_TOLERANCE = 1.2
 # A horizontal rule shorter than this cannot bound a table (underlines, bullets).
@@ -69,14 +70,28 @@ class Region:
     x1: float
     horizontal: list[Rule] = field(default_factory=list)
     vertical: list[Rule] = field(default_factory=list)
+    # Where the text, not a rule, bounds the table: a body running on below its last rule
+    # (``text_bottom``), a continuation page printed without a top rule (``text_top``).
+    text_top: float | None = None
+    text_bottom: float | None = None
 
     @property
     def top(self) -> float:
-        return self.horizontal[0].pos
+        return self.text_top if self.text_top is not None else self.horizontal[0].pos
 
     @property
     def bottom(self) -> float:
-        return self.horizontal[-1].pos
+        return self.text_bottom if self.text_bottom is not None else self.horizontal[-1].pos
+
+    @property
+    def continued(self) -> bool:
+        """A piece that starts without a top rule: the body of a table from the page before."""
+        return self.text_top is not None
+
+    @property
+    def open_bottom(self) -> bool:
+        """The body runs past the last rule (the table may go on on the next page)."""
+        return self.text_bottom is not None
 
     @property
     def ruled(self) -> bool:
