@@ -6,6 +6,8 @@ rotation of the canvas, so the expected rows, columns and boxes come from what w
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from reportlab.lib.pagesizes import A4
 
@@ -206,3 +208,43 @@ def test_boxes_are_clamped_to_the_page(tmp_path):
         assert 0 <= box.x0 <= box.x1 <= w and 0 <= box.top <= box.bottom <= h
     assert table.bbox.x0 == 0 and table.bbox.top == 0
     assert row_texts(table)[2:] == spec.rows
+
+
+# --------------------------------------------------------------------------- audit crops
+@pytest.mark.parametrize("turn", [90, 270, 180])
+def test_audit_outlines_the_cell_of_a_turned_table(tmp_path, turn):
+    """The audit renders a turned page turned, so a cell box of the virtual page lands on it."""
+    from PIL import Image
+
+    from renjana import audit as A
+    from renjana.models import CellSource, Column, DocumentMeta, DocumentResult, Finding, Row, Source, Table
+
+    path = tmp_path / f"turned{turn}.pdf"
+    draw(path, turn)
+    table = only_table(extract_document(path))
+    cell = next(c for c in table.cells if c.text == "Pengelolaan SDA dan Bangunan Pengaman Pantai")
+    row = Row(cells=[cell.text], page=1, sources=[CellSource(page=1, bbox=cell.bbox, lines=[cell.text])])
+    result = DocumentResult(
+        source=Source(file=path.name, sha256="0" * 64, pages=1), document=DocumentMeta(),
+        tables=[Table(id="t1", pages=[1], columns=[Column(key="uraian", label="Uraian", type="text")],
+                      rows=[row])],
+        findings=[Finding(rule="odd", severity="error", table="t1", row=0, column="uraian",
+                          message="a finding", page=1, bbox=cell.bbox)])
+    entry = A.entries(result)[0]
+    A.render_crops(path, [entry])
+    assert entry.crop is not None, entry.crop_note
+    image = Image.open(io.BytesIO(entry.crop)).convert("RGB")
+    reds = [(x, y) for y in range(image.height) for x in range(image.width)
+            if image.getpixel((x, y))[0] > 200 and image.getpixel((x, y))[1] < 70]
+    xs, ys = [x for x, _ in reds], [y for _, y in reds]
+    scale = A.DEFAULT_DPI / A.POINTS_PER_INCH
+    # The outline has the cell's upright shape: as wide and as tall as the cell.
+    tolerance = 2 * A.OUTLINE_PX + 2
+    assert abs(max(xs) - min(xs) - cell.bbox.width * scale) <= tolerance
+    assert abs(max(ys) - min(ys) - (cell.bbox.bottom - cell.bbox.top) * scale) <= tolerance
+    # The cell's text is inside the outline, printed upright: a wide row of ink, not a column.
+    gray = image.convert("L")
+    ink = [(x, y) for x in range(min(xs) + 6, max(xs) - 6) for y in range(min(ys) + 6, max(ys) - 6)
+           if gray.getpixel((x, y)) < 100]
+    assert ink, "the cell's text is not inside the outline"
+    assert max(x for x, _ in ink) - min(x for x, _ in ink) > 3 * (max(y for _, y in ink) - min(y for _, y in ink))
