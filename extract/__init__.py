@@ -78,11 +78,11 @@ def extract_document(path: str | Path) -> ExtractedDocument:
                 what = "table" if tables or rules_only else "text"
                 how = "upside down" if main.turn == 180 else "sideways"
                 doc.notes.append(f"page {number}: {what} drawn {how} ({main.turn}°), read turned upright")
+            for view in views[1:]:
+                unread += _other_direction(number, view, tables, (width, height), doc)
             doc.tables.extend(tables)
             pending.extend((*item, main.turn) for item in rules_only)
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside)))
-            for view in views[1:]:
-                unread += _other_direction(number, view, tables, (width, height), doc)
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
             page.close()
@@ -98,22 +98,35 @@ def extract_document(path: str | Path) -> ExtractedDocument:
 
 def _other_direction(number: int, view: PageView, main_tables: list[PageTable],
                      size: tuple[float, float], doc: ExtractedDocument) -> int:
-    """Read the lattice tables of a page's second text direction into ``doc``; a region that the
-    page's own frame already read as a table is the same grid, not a second table.
-    Returns how many of the view's glyphs were not read."""
+    """Read the lattice tables of a page's second text direction into ``doc``.
+
+    Both readings see every grid of the page: where a table of ``view`` and one of the page's
+    own frame (``main_tables``, edited in place) are the same grid, the reading whose glyphs fill
+    it keeps it (the page's frame when both hold text). Returns how many of the view's glyphs
+    were not read.
+    """
     tables, _, _ = _page_tables(number, view.chars, view.edges)
     read = 0
     for table in tables:
-        glyphs = sum(len(line.text.replace(" ", "")) for cell in table.cells for line in cell.lines)
+        glyphs = _glyph_count(table)
+        if not glyphs:
+            continue
         box = unturn_box(table.bbox, view.turn, *size)
-        overlaps = any(_overlaps(box, unturn_box(t.bbox, t.turn, *size)) for t in main_tables)
-        if glyphs and not overlaps:
-            table.turn = view.turn
-            doc.tables.append(table)
-            doc.notes.append(f"page {number}: a table drawn turned ({view.turn}°) beside the page's text, "
-                             "read turned upright")
-            read += glyphs
+        same = [t for t in main_tables if _overlaps(box, unturn_box(t.bbox, t.turn, *size))]
+        if any(_glyph_count(t) for t in same):
+            continue
+        for t in same:
+            main_tables.remove(t)
+        table.turn = view.turn
+        doc.tables.append(table)
+        doc.notes.append(f"page {number}: a table drawn turned ({view.turn}°) beside the page's text, "
+                         "read turned upright")
+        read += glyphs
     return max(0, view.glyphs - read)
+
+
+def _glyph_count(table: PageTable) -> int:
+    return sum(len(line.text.replace(" ", "")) for cell in table.cells for line in cell.lines)
 
 
 def _overlaps(a: BBox, b: BBox) -> bool:
@@ -290,7 +303,7 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
 
 
 def _caption_above(table: PageTable, text: list[PageText]) -> str:
-    page_lines = next((p.lines for p in text if p.page == table.page), [])
+    page_lines = next((p.lines for p in text if p.page == table.page and p.turn == table.turn), [])
     above = sorted((ln for ln in page_lines if ln.bbox.bottom <= table.bbox.top + 1
                     and ln.bbox.bottom >= table.bbox.top - CAPTION_MAX_GAP - 30),
                    key=lambda ln: -ln.bbox.bottom)

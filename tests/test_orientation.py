@@ -178,6 +178,32 @@ def test_mixed_directions_read_the_majority_and_note_the_rest(tmp_path):
     assert f"page 1: {glyphs} glyphs running in another direction were not read" in doc.notes
 
 
+def test_second_table_in_another_direction_is_read_on_its_own(tmp_path):
+    """A portrait page: an upright table at the top, a smaller one drawn sideways below it."""
+    path = tmp_path / "two_directions.pdf"
+    pw, ph = PORTRAIT
+    b = g.PdfBuilder(path, footer=None, pagesize=PORTRAIT)
+    upright = small_spec(x0=150.0, caption="", rows=small_spec().rows * 2)
+    b.table(upright)
+    c = b.canvas
+    c.saveState()
+    c.translate(pw, 0)
+    c.rotate(90)
+    b.height, b.cursor, b.dirty = pw, 40.0, False  # draw in the turned (landscape) frame
+    side_layout = b.table(small_spec(caption=""), new_page=False)  # below the upright one
+    c.restoreState()
+    b.height = ph
+    b.save()
+    doc = extract_document(path)
+    assert sorted(t.turn for t in doc.tables) == [0, 90]
+    main = next(t for t in doc.tables if t.turn == 0)
+    side = next(t for t in doc.tables if t.turn == 90)
+    assert row_texts(main)[2:] == upright.rows
+    assert_read_as_drawn(side, side_layout)
+    assert any("table drawn turned (90°)" in n for n in doc.notes)
+    assert not [n for n in doc.notes if "not read" in n]
+
+
 def test_page_views_split_by_direction():
     up = {"text": "a", "matrix": (1, 0, 0, 1, 0, 0), "upright": True,
           "x0": 10, "x1": 15, "top": 10, "bottom": 17, "size": 7}
