@@ -16,6 +16,7 @@ from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLin
 
 from .columns import WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
 from .grid import EDGE_CLUSTER, build_cells, cluster_positions
+from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
 from .rulings import Region, Rule, find_regions, page_rules
@@ -65,25 +66,38 @@ def extract_document(path: str | Path) -> ExtractedDocument:
     except Exception as exc:  # pdfminer raises many types for a broken file
         raise ExtractError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
-    pending: list[tuple[int, Region, list[dict], bool]] = []  # rules-only regions, columns pooled later
+    pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
     image_only: list[int] = []
     open_table: tuple[float, float] | None = None  # x-extent of a table running on past its page
     with pdf:
         doc.pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
-            doc.page_sizes.append((float(page.width), float(page.height)))
-            chars = [c for c in page.chars if c.get("upright", True)]
-            if not [c for c in chars if not c["text"].isspace()]:
+            width, height = float(page.width), float(page.height)
+            doc.page_sizes.append((width, height))
+            views, unread = page_views(page.chars, page.edges, width, height)
+            if not any(view.glyphs for view in views):
                 if page.images:
                     image_only.append(number)
                 open_table = None
                 page.close()
                 continue
-            tables, rules_only, outside, open_table = _page_tables(number, chars, page.edges,
-                                                                  float(page.height), open_table)
+            main = views[0]
+            page_height = turned_size(main.turn, width, height)[1]
+            tables, rules_only, outside, open_table = _page_tables(number, main.chars, main.edges,
+                                                                  page_height, open_table)
+            for table in tables:
+                table.turn = main.turn
+            if main.turn:
+                what = "table" if tables or rules_only else "text"
+                how = "upside down" if main.turn == 180 else "sideways"
+                doc.notes.append(f"page {number}: {what} drawn {how} ({main.turn}°), read turned upright")
+            for view in views[1:]:
+                unread += _other_direction(number, view, tables, (width, height), doc)
             doc.tables.extend(tables)
-            pending.extend(rules_only)
-            doc.text.append(PageText(page=number, lines=group_lines(outside)))
+            pending.extend((*item, main.turn) for item in rules_only)
+            doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside)))
+            if unread:
+                doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
             page.close()
     if image_only:
         doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
@@ -91,7 +105,61 @@ def extract_document(path: str | Path) -> ExtractedDocument:
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:
         table.caption = _caption_above(table, doc.text)
+    _clamp_to_pages(doc)
     return doc
+
+
+def _other_direction(number: int, view: PageView, main_tables: list[PageTable],
+                     size: tuple[float, float], doc: ExtractedDocument) -> int:
+    """Read the lattice tables of a page's second text direction into ``doc``.
+
+    Both readings see every grid of the page: where a table of ``view`` and one of the page's
+    own frame (``main_tables``, edited in place) are the same grid, the reading whose glyphs fill
+    it keeps it (the page's frame when both hold text). Returns how many of the view's glyphs
+    were not read.
+    """
+    page_height = turned_size(view.turn, *size)[1]
+    tables, _, _, _ = _page_tables(number, view.chars, view.edges, page_height, None)
+    read = 0
+    for table in tables:
+        glyphs = _glyph_count(table)
+        if not glyphs:
+            continue
+        box = unturn_box(table.bbox, view.turn, *size)
+        same = [t for t in main_tables if _overlaps(box, unturn_box(t.bbox, t.turn, *size))]
+        if any(_glyph_count(t) for t in same):
+            continue
+        for t in same:
+            main_tables.remove(t)
+        table.turn = view.turn
+        doc.tables.append(table)
+        doc.notes.append(f"page {number}: a table drawn turned ({view.turn}°) beside the page's text, "
+                         "read turned upright")
+        read += glyphs
+    return max(0, view.glyphs - read)
+
+
+def _glyph_count(table: PageTable) -> int:
+    return sum(len(line.text.replace(" ", "")) for cell in table.cells for line in cell.lines)
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.bottom, b.bottom) > max(a.top, b.top)
+
+
+def _clamp_to_pages(doc: ExtractedDocument) -> None:
+    """Every table, cell and line box cut to its (virtual) page."""
+    for table in doc.tables:
+        width, height = turned_size(table.turn, *doc.page_sizes[table.page - 1])
+        table.bbox = clamp_box(table.bbox, width, height)
+        for cell in table.cells:
+            cell.bbox = clamp_box(cell.bbox, width, height)
+            for line in cell.lines:
+                line.bbox = clamp_box(line.bbox, width, height)
+    for text in doc.text:
+        width, height = turned_size(text.turn, *doc.page_sizes[text.page - 1])
+        for line in text.lines:
+            line.bbox = clamp_box(line.bbox, width, height)
 
 
 def _page_ranges(pages: list[int]) -> str:
@@ -229,16 +297,17 @@ def _header_band_count(bands: list[Band]) -> int:
     return 1
 
 
-def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool]]) -> list[PageTable]:
+def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]]) -> list[PageTable]:
     """Tables with horizontal rules only: pool the body text of a table's pages for its columns.
 
     A region continues the table of the page before when it has the same width and no caption.
     """
-    groups: list[list[tuple[int, Region, list[dict], bool]]] = []
+    groups: list[list[tuple[int, Region, list[dict], bool, int]]] = []
     for item in pending:
-        number, region, _, captioned = item
+        number, region, _, captioned, turn = item
         last = groups[-1][-1] if groups else None
-        if (last and not captioned and number - last[0] == 1 and abs(last[1].x0 - region.x0) <= SAME_EXTENT
+        if (last and not captioned and number - last[0] == 1 and last[4] == turn
+                and abs(last[1].x0 - region.x0) <= SAME_EXTENT
                 and abs(last[1].x1 - region.x1) <= SAME_EXTENT):
             groups[-1].append(item)
         else:
@@ -249,7 +318,7 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool]]) -> l
         header: list[Band] = []
         numbers: list[Band] = []
         layouts: list[tuple[list[float], int]] = []
-        for _, region, chars, _ in group:
+        for _, region, chars, _, _ in group:
             row_edges = _piece_edges(region, chars)
             bands = _bands(row_edges, chars)
             n_header = 0 if region.continued else _header_band_count(bands)
@@ -262,8 +331,10 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool]]) -> l
         x0 = min(item[1].x0 for item in group)
         x1 = max(item[1].x1 for item in group)
         col_edges = infer_column_edges(x0, x1, body, header, numbers)
-        for (number, region, chars, _), (row_edges, n_header) in zip(group, layouts):
-            tables.append(_text_columns_table(number, region, chars, col_edges, row_edges, n_header))
+        for (number, region, chars, _, turn), (row_edges, n_header) in zip(group, layouts):
+            table = _text_columns_table(number, region, chars, col_edges, row_edges, n_header)
+            table.turn = turn
+            tables.append(table)
     return tables
 
 
@@ -335,7 +406,7 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
 
 
 def _caption_above(table: PageTable, text: list[PageText]) -> str:
-    page_lines = next((p.lines for p in text if p.page == table.page), [])
+    page_lines = next((p.lines for p in text if p.page == table.page and p.turn == table.turn), [])
     above = sorted((ln for ln in page_lines if ln.bbox.bottom <= table.bbox.top + 1
                     and ln.bbox.bottom >= table.bbox.top - CAPTION_MAX_GAP - 30),
                    key=lambda ln: -ln.bbox.bottom)

@@ -143,7 +143,12 @@ def _cut(image, entry: Entry, offset: tuple[float, float], scale: float) -> byte
 
 
 def render_crops(pdf_path: str | Path, todo: list[Entry], dpi: int = DEFAULT_DPI) -> None:
-    """Fill ``crop`` (or ``crop_note``) of each entry; each page with findings is rendered once."""
+    """Fill ``crop`` (or ``crop_note``) of each entry; each page with findings is rendered once.
+
+    A page whose text was read turned (a table drawn sideways on it, see
+    :mod:`renjana.extract.orientation`) is rendered turned the same way, so the boxes, given on
+    the upright virtual page, land on their cells.
+    """
     import pypdfium2 as pdfium
 
     scale = dpi / POINTS_PER_INCH
@@ -154,6 +159,7 @@ def render_crops(pdf_path: str | Path, todo: list[Entry], dpi: int = DEFAULT_DPI
                 entry.crop_note = "no page box recorded for this finding: no crop"
         else:
             by_page.setdefault(entry.page, []).append(entry)
+    turns = _page_turns(pdf_path, sorted(by_page))
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         for number in sorted(by_page):
@@ -163,7 +169,7 @@ def render_crops(pdf_path: str | Path, todo: list[Entry], dpi: int = DEFAULT_DPI
                 continue
             page = pdf[number - 1]
             try:
-                _crop_page(page, by_page[number], scale)
+                _crop_page(page, by_page[number], scale, turns.get(number, 0))
             except Exception as exc:  # one unrenderable page costs its crops, not the report
                 for entry in by_page[number]:
                     entry.crop_note = f"page {number} could not be rendered ({type(exc).__name__})"
@@ -173,11 +179,40 @@ def render_crops(pdf_path: str | Path, todo: list[Entry], dpi: int = DEFAULT_DPI
         pdf.close()
 
 
-def _crop_page(page, page_entries: list[Entry], scale: float) -> None:
+def _page_turns(pdf_path: str | Path, numbers: list[int]) -> dict[int, int]:
+    """page → the turn (degrees) its text was read in by extract, for the pages given; a page
+    that cannot be read is left out (rendered as printed)."""
+    import pdfplumber
+
+    from renjana.extract.orientation import page_views
+
+    turns: dict[int, int] = {}
+    try:
+        with pdfplumber.open(pdf_path) as pdf:
+            for number in numbers:
+                if 1 <= number <= len(pdf.pages):
+                    page = pdf.pages[number - 1]
+                    views, _ = page_views(page.chars, [], float(page.width), float(page.height))
+                    turns[number] = views[0].turn
+                    page.close()
+    except Exception:  # the crops fall back to the page as printed
+        pass
+    return turns
+
+
+def _crop_page(page, page_entries: list[Entry], scale: float, turn: int = 0) -> None:
+    from renjana.extract.orientation import turn_box
+
     media, crop_box = page.get_mediabox(), page.get_cropbox()
+    media_w, media_h = media[2] - media[0], media[3] - media[1]
     # pdfplumber measures top from the media box's height; pdfium renders the crop box.
-    offset = (crop_box[0], (media[3] - media[1]) - crop_box[3])
-    bitmap = page.render(scale=scale)
+    offset = (crop_box[0], media_h - crop_box[3])
+    if turn:
+        # The crop box's corner on the turned (virtual) page is the rendered image's corner.
+        shown = (offset[0], offset[1], offset[0] + crop_box[2] - crop_box[0],
+                 offset[1] + crop_box[3] - crop_box[1])
+        offset = turn_box(*shown, turn, media_w, media_h)[:2]
+    bitmap = page.render(scale=scale, rotation=turn)
     image = bitmap.to_pil()
     try:
         for entry in page_entries:

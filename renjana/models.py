@@ -84,6 +84,14 @@ class PageTable(Strict):
 
     ``col_edges``/``row_edges`` are the x and y boundaries of the atomic grid; ``cells`` holds
     one entry per merged region (so a header cell spanning four columns is one cell).
+
+    ``turn`` (degrees: 0, 90, 180, 270) says the table was drawn turned on its page (a landscape
+    table drawn sideways on a portrait page whose ``/Rotate`` is 0): its text advances ``turn``
+    degrees anticlockwise on the printed page, and it was read on the page turned ``turn`` degrees
+    clockwise. All its boxes (table, cells, lines) are then in that upright *virtual* page's
+    coordinates (width and height swapped for 90/270), the convention pdfplumber uses for a page
+    with ``/Rotate``; ``renjana.extract.orientation.unturn_box`` maps a box back to the printed page.
+    Every box lies inside its (virtual) page.
     """
 
     page: int
@@ -93,6 +101,7 @@ class PageTable(Strict):
     row_edges: list[float]
     cells: list[RawCell]
     caption: str = ""  # text printed just above the table on this page, if any
+    turn: int = 0  # degrees the page was turned clockwise to read this table (see above)
 
     @property
     def n_rows(self) -> int:
@@ -104,10 +113,15 @@ class PageTable(Strict):
 
 
 class PageText(Strict):
-    """Text lines on a page outside any table (headings, captions, cover, footers)."""
+    """Text lines on a page outside any table (headings, captions, cover, footers).
+
+    ``turn``: as :attr:`PageTable.turn`, the frame the page's text was read in (the direction most
+    of its glyphs run); the lines' boxes are in that upright virtual page's coordinates.
+    """
 
     page: int
     lines: list[TextLine]
+    turn: int = 0
 
 
 class ExtractedDocument(Strict):

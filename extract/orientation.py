@@ -1,0 +1,191 @@
+"""A page's reading frame: which way its text runs, and the box every box on it must lie in.
+
+A landscape table is sometimes drawn turned a quarter turn on a portrait page whose ``/Rotate``
+is 0 (the producer rotated the drawing, not the page). pdfplumber then reports its glyphs as not
+``upright`` and its rules in the page's own frame, so the table would be read sideways. This
+module tells, per page, which way the glyphs advance and maps the page's chars and edges into the
+*upright virtual page*: the page as a reader sees it after turning it so that text reads left to
+right, the same convention pdfplumber uses for a page with ``/Rotate``.
+
+Turns are in degrees, 0, 90, 180 or 270: the direction the text advances, measured anticlockwise
+on the page as printed, which is also how far the page must be turned clockwise to read it
+(``turn=90``: text runs up the page; the reader turns the page a quarter turn clockwise).
+
+Coordinates are pdfplumber's: PDF points, origin top-left, ``width``/``height`` the page as
+pdfplumber reports it. On the virtual page of a 90° or 270° turn, width and height swap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from renjana.models import BBox
+
+__all__ = ["PageView", "TURNS", "clamp_box", "glyph_turn", "page_views", "turn_box",
+           "turn_chars", "turn_edges", "turn_point", "turned_size", "unturn_box"]
+
+TURNS = (0, 90, 180, 270)
+# A glyph whose advance is within this many degrees of a quarter turn runs in that direction
+# (producers' rounding and slight skews of a scanned-and-retyped page; an italic font shears the
+# glyph, not its advance).
+DIRECTION_SNAP_DEGREES = 15.0
+# The page's frame is a rotated direction only when more than this share of its direction-known,
+# non-space glyphs run that way: a few turned header labels do not turn a page.
+TURN_MAJORITY = 0.5
+# A direction holding at least this many glyphs besides the page's frame is read on its own for
+# lattice tables (a second, differently turned table); fewer glyphs (a turned header label, a
+# margin note) are only counted in the page's note.
+MIN_OWN_GLYPHS = 20
+
+
+# --------------------------------------------------------------------------- geometry
+def turned_size(turn: int, width: float, height: float) -> tuple[float, float]:
+    """(width, height) of the virtual page of a ``width`` × ``height`` page turned ``turn``."""
+    return (height, width) if turn in (90, 270) else (width, height)
+
+
+def turn_point(x: float, y: float, turn: int, width: float, height: float) -> tuple[float, float]:
+    """A point of the printed page (top-left origin) → the same point on the virtual page."""
+    if turn == 90:
+        return height - y, x
+    if turn == 180:
+        return width - x, height - y
+    if turn == 270:
+        return y, width - x
+    return x, y
+
+
+def turn_box(x0: float, top: float, x1: float, bottom: float, turn: int, width: float,
+             height: float) -> tuple[float, float, float, float]:
+    """A box of the printed page → (x0, top, x1, bottom) of the same box on the virtual page."""
+    ax, ay = turn_point(x0, top, turn, width, height)
+    bx, by = turn_point(x1, bottom, turn, width, height)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def unturn_box(box: BBox, turn: int, width: float, height: float) -> BBox:
+    """A box of the virtual page → the same box on the printed ``width`` × ``height`` page
+    (the inverse of :func:`turn_box`)."""
+    back = (360 - turn) % 360
+    vw, vh = turned_size(turn, width, height)
+    x0, top, x1, bottom = turn_box(box.x0, box.top, box.x1, box.bottom, back, vw, vh)
+    return BBox(x0=x0, top=top, x1=x1, bottom=bottom)
+
+
+def clamp_box(box: BBox, width: float, height: float) -> BBox:
+    """``box`` cut to the page [0, width] × [0, height] (content drawn under a page-level scale
+    or offset can stick out by a little). A box wholly outside collapses onto the page's edge."""
+    def clamp(v: float, hi: float) -> float:
+        return min(max(v, 0.0), hi)
+    return BBox(x0=clamp(box.x0, width), top=clamp(box.top, height),
+                x1=clamp(box.x1, width), bottom=clamp(box.bottom, height))
+
+
+# --------------------------------------------------------------------------- glyph direction
+def glyph_turn(ch: dict) -> int | None:
+    """The direction a pdfplumber char advances, as a turn (0, 90, 180, 270), from its text
+    ``matrix`` (a, b is the advance in PDF space, y up); None for a skewed glyph."""
+    matrix = ch.get("matrix")
+    if not matrix:
+        return 0 if ch.get("upright", True) else None
+    a, b = matrix[0], matrix[1]
+    if a == 0 and b == 0:
+        return None
+    angle = math.degrees(math.atan2(b, a)) % 360.0
+    nearest = round(angle / 90.0) * 90 % 360
+    off = min(abs(angle - nearest), 360.0 - abs(angle - nearest))
+    return nearest if off <= DIRECTION_SNAP_DEGREES else None
+
+
+def turn_chars(chars: list[dict], turn: int, width: float, height: float) -> list[dict]:
+    """Copies of ``chars`` placed on the virtual page: x0/x1/top/bottom (and y0/y1, width,
+    height, doctop) moved, ``upright`` set, ``size`` the glyph box's height there (pdfminer's
+    own measure for an upright glyph). ``turn == 0`` returns the chars unchanged."""
+    if turn == 0:
+        return chars
+    _, vh = turned_size(turn, width, height)
+    out = []
+    for ch in chars:
+        x0, top, x1, bottom = turn_box(ch["x0"], ch["top"], ch["x1"], ch["bottom"], turn, width, height)
+        new = dict(ch, x0=x0, x1=x1, top=top, bottom=bottom, y0=vh - bottom, y1=vh - top,
+                   width=x1 - x0, height=bottom - top, size=bottom - top, upright=True)
+        if "doctop" in ch:
+            new["doctop"] = ch["doctop"] - ch["top"] + top
+        out.append(new)
+    return out
+
+
+def turn_edges(edges: list[dict], turn: int, width: float, height: float) -> list[dict]:
+    """Copies of pdfplumber edge dicts placed on the virtual page; a quarter turn swaps their
+    ``orientation`` ('h' ↔ 'v'). ``turn == 0`` returns the edges unchanged."""
+    if turn == 0:
+        return edges
+    _, vh = turned_size(turn, width, height)
+    swap = {"h": "v", "v": "h"}
+    out = []
+    for e in edges:
+        x0, top, x1, bottom = turn_box(e["x0"], e["top"], e["x1"], e["bottom"], turn, width, height)
+        orientation = e.get("orientation")
+        if turn in (90, 270):
+            orientation = swap.get(orientation, orientation)
+        out.append(dict(e, x0=x0, x1=x1, top=top, bottom=bottom, y0=vh - bottom, y1=vh - top,
+                        width=x1 - x0, height=bottom - top, orientation=orientation))
+    return out
+
+
+# --------------------------------------------------------------------------- views of a page
+@dataclass
+class PageView:
+    """One reading of a page: its glyphs of one direction and all its edges, on the virtual page
+    of ``turn`` (``width`` × ``height``). ``glyphs`` counts its non-space chars."""
+
+    turn: int
+    width: float
+    height: float
+    chars: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    glyphs: int = 0
+
+
+def page_views(chars: list[dict], edges: list[dict], width: float,
+               height: float) -> tuple[list[PageView], int]:
+    """Split a page's chars by the direction they run and map each direction onto its virtual
+    page.
+
+    Returns ``(views, unread)``: ``views[0]`` is the page's frame (0 unless more than
+    :data:`TURN_MAJORITY` of the glyphs run in one other direction), then each other direction
+    holding at least :data:`MIN_OWN_GLYPHS` glyphs, most glyphs first; ``unread`` counts the
+    non-space glyphs in no view (skewed glyphs, small turned groups). Space chars go with the
+    direction of the glyph before them in the content stream; they never decide a direction.
+    """
+    by_turn: dict[int | None, list[dict]] = {}
+    last: int | None = 0
+    for ch in chars:
+        if ch["text"].isspace():
+            by_turn.setdefault(last, []).append(ch)
+            continue
+        last = glyph_turn(ch)
+        by_turn.setdefault(last, []).append(ch)
+    counts = Counter({t: sum(not c["text"].isspace() for c in group)
+                      for t, group in by_turn.items() if t is not None})
+    total = sum(counts.values())
+    frame = 0
+    if total:
+        best, n = max(counts.items(), key=lambda kv: (kv[1], kv[0] == 0))
+        if best != 0 and n > TURN_MAJORITY * total:
+            frame = best
+    order = [frame] + [t for t, n in counts.most_common()
+                       if t != frame and n >= MIN_OWN_GLYPHS]
+    views = []
+    for turn in order:
+        vw, vh = turned_size(turn, width, height)
+        group = by_turn.get(turn, [])
+        views.append(PageView(turn=turn, width=vw, height=vh,
+                              chars=turn_chars(group, turn, width, height),
+                              edges=turn_edges(edges, turn, width, height),
+                              glyphs=counts.get(turn, 0)))
+    read = sum(v.glyphs for v in views)
+    skewed = sum(not c["text"].isspace() for c in by_turn.get(None, []))
+    return views, total - read + skewed
