@@ -39,6 +39,9 @@ RULE_PX, EDGE_PX, TABLE_PX, CELL_PX, TEXT_PX, FILL_PX = 2, 1, 3, 1, 1, 1
 # (pixels), so neither hides the rule that lies on the same line.
 TABLE_OUTSET_PX = 4
 CELL_INSET_PX = 3
+# A filled rectangle thinner than this (points) is a rule drawn as a bar (Chromium draws cell
+# borders so); page_rules already has it, so it is not shown as shading.
+MIN_FILL_SIDE = 2.0
 # The legend: a white strip under the page, one row of swatch + label per LEGEND_ROW pixels.
 LEGEND_ROW = 22
 LEGEND_PAD = 8
@@ -90,7 +93,8 @@ def page_layers(page: pdfplumber.page.Page, document: ExtractedDocument,
     tables = [t for t in document.tables if t.page == number]
     horizontal, vertical = page_rules(page.edges)
     fills = Layer("filled rects", FILL_RGBA, FILL_PX, filled=True,
-                  boxes=[(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects if r.get("fill")])
+                  boxes=[(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects if r.get("fill")
+                         and min(r["width"], r["height"]) >= MIN_FILL_SIDE])
     edges = Layer("column / row edges", EDGE_RGBA, EDGE_PX)
     for t in tables:
         edges.lines += [(x, t.bbox.top, x, t.bbox.bottom) for x in t.col_edges]
