@@ -117,8 +117,10 @@ def page_layers(page: pdfplumber.page.Page, document: ExtractedDocument,
 
 
 def _table_label(document: ExtractedDocument, table: PageTable) -> str:
+    """'table 3: lattice, 7 x 10': the table's number in the document, its kind and its grid."""
+    index = next(i for i, t in enumerate(document.tables, start=1) if t is table)
     kind = "lattice" if table.ruled else "rules only"
-    return f"table {document.tables.index(table) + 1}: {kind}, {table.n_rows} x {table.n_cols}"
+    return f"table {index}: {kind}, {table.n_rows} x {table.n_cols}"
 
 
 def render_page(path: str | Path, page_number: int, scale: float = DEFAULT_SCALE) -> Image.Image:
