@@ -1,4 +1,4 @@
-"""Command line: ``renjana run``, ``audit`` and ``schema``. Thin: the work is in runner and emit."""
+"""Command line: ``renjana run``, ``audit``, ``schema`` and ``debug``. Thin: the work is in runner and emit."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_process
+from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
+from renjana.extract import ExtractError
 from renjana.models import json_schemas
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
 
@@ -141,6 +143,25 @@ def schema(out: Path = typer.Option(..., "-o", "--out", help="Folder for the sch
         with atomic_path(target) as tmp:
             tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         typer.echo(str(target))
+
+
+@app.command()
+def debug(
+    pdf: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="PDF", help="The PDF file.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The PNG to write.")],
+    page: Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")] = 1,
+    scale: Annotated[float, typer.Option(min=0.25, max=8.0, help="Pixels per PDF point.")] = DEFAULT_SCALE,
+    text: Annotated[bool, typer.Option("--text/--no-text", help="Outline the text lines too.")] = False,
+) -> None:
+    """Draw one page with what extract found over it (rules, fills, tables, edges, cells) as PNG."""
+    try:
+        image = draw_page(pdf, page, scale=scale, text_lines=text)
+    except (ExtractError, ValueError) as exc:
+        Console(stderr=True).print(str(exc), soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    with atomic_path(out) as tmp:
+        image.save(tmp, format="PNG", optimize=True)
+    typer.echo(str(out))
 
 
 if __name__ == "__main__":
