@@ -332,9 +332,10 @@ def hyphen_break(last_word: str, first_word: str, lexicon: Lexicon) -> Break:
     The author's hyphen is recognised by what follows it (a capital, a digit), by the form being
     known with its hyphen (printed whole elsewhere in the document, or in the vocabulary), by
     Indonesian reduplication (the halves repeat one root) or by a one-letter prefix, which no
-    producer leaves alone before a hyphenation point. Otherwise the hyphen is the producer's:
-    sure when the joined word is known, less sure when it is not, least when both pieces are
-    words on their own (``non-`` / ``fisik`` might be the author's)."""
+    producer leaves alone before a hyphenation point. Otherwise a known joined word says the
+    hyphen is the producer's. When the joined word is unknown, upper-case pieces (``ABC-`` /
+    ``DE``: the case tells nothing) and pieces that are words on their own (``non-`` / ``fisik``)
+    keep the hyphen, other lower-case continuations lose it; all three are noted as unsure."""
     stem = HYPHEN_STEM.search(last_word).group(1)
     if last_word.endswith(SOFT_HYPHEN):
         return Break(False, SURE, "soft hyphen", drop_hyphen=True)
@@ -353,9 +354,10 @@ def hyphen_break(last_word: str, first_word: str, lexicon: Lexicon) -> Break:
         return Break(False, GEOMETRY, "one-letter prefix keeps its hyphen")
     if lexicon.knows(stem + tail):
         return Break(False, GEOMETRY, "producer hyphenation, the joined word is known", drop_hyphen=True)
-    if lexicon.knows(stem) and lexicon.knows(tail) or all_caps:
-        return Break(False, GUESS, "hyphen dropped, the joined word is unknown and the author may have "
-                                   "written it", drop_hyphen=True)
+    if all_caps:
+        return Break(False, LEXICON, "upper-case pieces, the joined word is unknown: hyphen kept")
+    if lexicon.knows(stem) and lexicon.knows(tail):
+        return Break(False, LEXICON, "both pieces are words, the joined word is not: hyphen kept")
     return Break(False, LEXICON, "producer hyphenation, the joined word is unknown", drop_hyphen=True)
 
 

@@ -158,10 +158,19 @@ def test_authors_hyphen_is_kept(lines, expected):
 
 def test_the_documents_own_hyphenated_word_keeps_its_hyphen():
     assert join("Belanja non-", "fisik", extra="dan kegiatan non-fisik lainnya").text == "Belanja non-fisik"
-    # Not printed whole anywhere: both pieces are words, so the join is a guess and says so.
-    guess = join("Belanja non-", "fisik")
-    assert guess.text == "Belanja nonfisik"
-    assert guess.confidence < 0.85 and "hyphen dropped" in guess.notes[0]
+    # Not printed whole anywhere: both pieces are words and the joined one is not, so the
+    # hyphen stays, and the cell says it is unsure.
+    unsure = join("Belanja non-", "fisik")
+    assert unsure.text == "Belanja non-fisik"
+    assert unsure.confidence < 0.9 and "hyphen kept" in unsure.notes[0]
+
+
+def test_upper_case_pieces_keep_the_hyphen_unless_the_joined_word_is_known():
+    """In upper case the case of the next line tells nothing: an acronym pair keeps its hyphen."""
+    unsure = join("Laporan (QWZ-", "XV/Profil)")
+    assert unsure.text == "Laporan (QWZ-XV/Profil)"
+    assert unsure.confidence < 0.9 and "hyphen kept" in unsure.notes[0]
+    assert join("PENGELO-", "LAAN").text == "PENGELOLAAN"
 
 
 def test_unknown_joined_word_is_a_noted_repair():
