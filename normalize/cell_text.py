@@ -13,6 +13,11 @@ A narrow cell wraps text at a word gap *or* in the middle of a word or number: `
    both pieces are words and the joined text is not;
 5. the lexicon alone (the document's own words, the official nomenclature, Renja vocabulary).
 
+Two line ends are settled before that: a kode cut after one of its dots (``1.03.02.2.01.`` /
+``01``) joins its digits, and a line ending ``letters-`` is either the producer's hyphenation
+(``Pengelo-`` / ``laan``: the hyphen goes) or the author's hyphen (``Anak-`` / ``anak``: Indonesian
+reduplication, ``Non-`` / ``ASN``, ``e-`` / ``katalog``: it stays), see :func:`hyphen_break`.
+
 The arithmetic of the document is never consulted. Each decision carries a confidence; the
 cell keeps the lowest one and a note of the unsure joins.
 """

@@ -139,10 +139,11 @@ def test_producer_hyphenation_joins_a_known_word(lines, expected):
     (["surat-", "menyurat"], "surat-menyurat"),
     (["sayur-", "mayur"], "sayur-mayur"),
     (["warna-", "warni"], "warna-warni"),
+    (["kerja bakti gotong-", "royong"], "kerja bakti gotong-royong"),  # listed in the vocabulary
     (["RATA-", "RATA"], "RATA-RATA"),
     (["Rata-", "Rata Capaian"], "Rata-Rata Capaian"),
 ])
-def test_reduplication_keeps_its_hyphen(lines, expected):
+def test_reduplication_and_listed_hyphenated_words_keep_the_hyphen(lines, expected):
     assert join(*lines).text == expected
 
 
