@@ -13,6 +13,11 @@ A narrow cell wraps text at a word gap *or* in the middle of a word or number: `
    both pieces are words and the joined text is not;
 5. the lexicon alone (the document's own words, the official nomenclature, Renja vocabulary).
 
+Two line ends are settled before that: a kode cut after one of its dots (``1.03.02.2.01.`` /
+``01``) joins its digits, and a line ending ``letters-`` is either the producer's hyphenation
+(``Pengelo-`` / ``laan``: the hyphen goes) or the author's hyphen (``Anak-`` / ``anak``: Indonesian
+reduplication, ``Non-`` / ``ASN``, ``e-`` / ``katalog``: it stays), see :func:`hyphen_break`.
+
 The arithmetic of the document is never consulted. Each decision carries a confidence; the
 cell keeps the lowest one and a note of the unsure joins.
 """
@@ -23,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from renjana.models import BBox, TextLine
 
@@ -42,11 +48,34 @@ UNKNOWN_LETTER_COST = 2.0
 MAX_WORD = 24
 # Confidence of each kind of evidence.
 SURE, GEOMETRY, LEXICON, GUESS = 1.0, 0.95, 0.85, 0.6
+# Reduplication (``anak-anak``, ``sehari-hari``, ``tolong-menolong``): the shortest root (letters)
+# the two halves must share; shorter common pieces are too common inside ordinary words.
+MIN_REDUP_ROOT = 3
+# Imitative reduplication (``sayur-mayur``, ``warna-warni``): the shortest half (letters) compared
+# by rhyme or by consonant skeleton, and how much the two halves' lengths may differ.
+MIN_IMITATIVE = 4
+IMITATIVE_LENGTH_SLACK = 1
+# Indonesian affixes a reduplicated root may carry (grammar, not vocabulary): on the first half
+# (``SEhari-hari``, ``PERundang-undangAN``), on the second (``tolong-MENolong``: the nasal prefix
+# swallows the root's first consonant) and after either root (``sebanyak-banyakNYA``).
+REDUP_FIRST_PREFIXES = ("", "se", "ke", "ber", "per", "ter", "di", "me", "mem", "men", "meng", "meny",
+                        "pe", "pem", "pen", "peng", "peny")
+REDUP_SECOND_PREFIXES = ("", "ber", "me", "mem", "men", "meng", "meny", "menge")
+REDUP_SUFFIXES = ("", "an", "i", "kan", "nya", "annya", "lah", "pun", "ku", "mu")
+# Characters a producer prints at a hyphenation point; the soft hyphen is never the author's.
+HYPHENS = "-\u2010\u00ad"
+SOFT_HYPHEN = "\u00ad"
 
 BUILTIN_WORDS = Path(__file__).with_name("data") / "renja_words.txt"
 NUMBER_PIECE = re.compile(r"[\d.,()%-]+$")
 STARTS_NUMBER_PIECE = re.compile(r"^[\d.,)]")
 WORD = re.compile(r"[A-Za-z]+")
+HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+# A line that ends with letters then a hyphen: the letters after the last earlier hyphen.
+HYPHEN_STEM = re.compile(rf"([A-Za-z]+)[{HYPHENS}]$")
+LEADING_LETTERS = re.compile(r"[A-Za-z]+")
+# A kode cut after one of its dots (``1.03.02.2.01.`` / ``01``): at least two numeric segments.
+KODE_CUT_AT_DOT = re.compile(r"\d+(?:\.\d+)+\.")
 SLASHED = re.compile(r"([A-Za-z]+)/( ?)(?=[A-Za-z])")
 
 
@@ -62,9 +91,17 @@ class Lexicon:
         return bool(parts) and all(p.casefold() in self.words for p in parts)
 
     slashes: dict[str, list[int]] = field(default_factory=dict)  # word → [times "w/ x", times "w/x"]
+    hyphenated: set[str] = field(default_factory=set)  # ``non-fisik``: printed whole, lower case
 
     def add_text(self, text: str) -> None:
+        """Whole words (never a line's cut end): their letter runs, and hyphenated forms as printed."""
         self.words.update(w.casefold() for w in WORD.findall(text) if len(w) > 1)
+        self.hyphenated.update(w.casefold() for w in HYPHENATED.findall(text))
+
+    def knows_hyphenated(self, form: str) -> bool:
+        """The document printed ``form`` (``a-b``) whole, or the vocabulary lists it with its hyphen."""
+        key = form.casefold()
+        return key in self.hyphenated or key in self.words
 
     def add_line(self, text: str) -> None:
         """A whole printed line: its slashes show how the document spaces them."""
@@ -96,6 +133,16 @@ class JoinContext:
     padding: float  # cell padding (points) between a rule and the text
 
 
+class Break(NamedTuple):
+    """How two printed lines of a cell join: with a space or not; ``drop_hyphen``: the line's
+    final hyphen was the producer's, not the author's, and goes."""
+
+    space: bool
+    confidence: float
+    why: str
+    drop_hyphen: bool = False
+
+
 @dataclass
 class Joined:
     text: str
@@ -117,13 +164,14 @@ def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
         nxt = line.text.strip()
         if not nxt:
             continue
-        space, confidence, why = decide_break(out.text, prev, nxt, line, _room_left(prev, inner, align), ctx,
-                                              inner[1] - inner[0])
-        out.text = out.text + (" " if space else "") + nxt
-        if confidence < out.confidence:
-            out.confidence = confidence
-        if confidence < GEOMETRY:
-            out.notes.append(f"{'space' if space else 'joined'} at '{_tail(out.text, nxt)}': {why}")
+        brk = decide_break(out.text, prev, nxt, line, _room_left(prev, inner, align), ctx, inner[1] - inner[0])
+        head = out.text[:-1] if brk.drop_hyphen else out.text
+        out.text = head + (" " if brk.space else "") + nxt
+        if brk.confidence < out.confidence:
+            out.confidence = brk.confidence
+        if brk.confidence < GEOMETRY:
+            how = "space" if brk.space else "hyphen dropped" if brk.drop_hyphen else "joined"
+            out.notes.append(f"{how} at '{_tail(out.text, nxt)}': {brk.why}")
     return out
 
 
@@ -210,12 +258,23 @@ def _tail(text: str, nxt: str) -> str:
 
 
 def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remaining: float,
-                 ctx: JoinContext, inner_width: float = 1e9) -> tuple[bool, float, str]:
-    """(space?, confidence, why) for the break between ``before`` and the next line ``nxt``."""
+                 ctx: JoinContext, inner_width: float = 1e9) -> Break:
+    """The :class:`Break` between the text so far (``before``, whose last line is ``prev``) and the
+    next line ``nxt`` (printed as ``line``); ``remaining``: points ``prev`` left unused in its cell."""
     if prev.trailing_space:
-        return True, SURE, "space glyph kept"
+        return Break(True, SURE, "space glyph kept")
     last_word = before.split()[-1] if before.split() else ""
     first_word = nxt.split()[0]
+    if KODE_CUT_AT_DOT.fullmatch(last_word) and first_word[:1].isdigit():
+        return Break(False, SURE, "kode cut after a dot")
+    if HYPHEN_STEM.search(last_word):
+        return hyphen_break(last_word, first_word, ctx.lexicon)
+    return Break(*_decide_gap(last_word, first_word, prev, line, remaining, ctx))
+
+
+def _decide_gap(last_word: str, first_word: str, prev: TextLine, line: TextLine, remaining: float,
+                ctx: JoinContext) -> tuple[bool, float, str]:
+    """(space?, confidence, why) at a line end that is not a hyphenation."""
 
     # Numbers and quantities.
     if NUMBER_PIECE.fullmatch(last_word) and (last_word[-1].isdigit() or last_word[-1] in ".,"):
@@ -268,3 +327,63 @@ def decide_break(before: str, prev: TextLine, nxt: str, line: TextLine, remainin
     if ctx.keeps_trailing_space:
         return False, GEOMETRY, "line full, no space glyph where this producer keeps one"
     return False, GUESS, "line full; words unknown"
+
+
+def hyphen_break(last_word: str, first_word: str, lexicon: Lexicon) -> Break:
+    """A line ending ``letters-``: the producer's hyphenation (``Pengelo-`` / ``laan``: the hyphen
+    goes) or the author's hyphen (``Anak-`` / ``anak``, ``e-`` / ``katalog``, ``Non-`` / ``ASN``:
+    it stays, with no space).
+
+    The author's hyphen is recognised by what follows it (a capital, a digit), by the form being
+    known with its hyphen (printed whole elsewhere in the document, or in the vocabulary), by
+    Indonesian reduplication (the halves repeat one root) or by a one-letter prefix, which no
+    producer leaves alone before a hyphenation point. Otherwise a known joined word says the
+    hyphen is the producer's. When the joined word is unknown, upper-case pieces (``ABC-`` /
+    ``DE``: the case tells nothing) and pieces that are words on their own (``non-`` / ``fisik``)
+    keep the hyphen, other lower-case continuations lose it; all three are noted as unsure."""
+    stem = HYPHEN_STEM.search(last_word).group(1)
+    if last_word.endswith(SOFT_HYPHEN):
+        return Break(False, SURE, "soft hyphen", drop_hyphen=True)
+    letters = LEADING_LETTERS.match(first_word)
+    if not letters:
+        return Break(False, GEOMETRY, "hyphen before a non-letter")
+    tail = letters.group(0)
+    if lexicon.knows_hyphenated(f"{stem}-{tail}"):
+        return Break(False, GEOMETRY, "hyphenated word known")
+    if is_reduplication(stem, tail):
+        return Break(False, GEOMETRY, "reduplication keeps its hyphen")
+    all_caps = stem.isupper() and tail.isupper() and len(tail) > 1
+    if tail[0].isupper() and not all_caps:
+        return Break(False, GEOMETRY, "a capital after the hyphen starts a new word")
+    if len(stem) == 1:
+        return Break(False, GEOMETRY, "one-letter prefix keeps its hyphen")
+    if lexicon.knows(stem + tail):
+        return Break(False, GEOMETRY, "producer hyphenation, the joined word is known", drop_hyphen=True)
+    if all_caps:
+        return Break(False, LEXICON, "upper-case pieces, the joined word is unknown: hyphen kept")
+    if lexicon.knows(stem) and lexicon.knows(tail):
+        return Break(False, LEXICON, "both pieces are words, the joined word is not: hyphen kept")
+    return Break(False, LEXICON, "producer hyphenation, the joined word is unknown", drop_hyphen=True)
+
+
+def is_reduplication(first: str, second: str) -> bool:
+    """The two halves of ``first-second`` repeat one another as Indonesian reduplication does:
+    whole (``kupu-kupu``), with affixes (``sehari-hari``, ``perundang-undangan``,
+    ``sebanyak-banyaknya``, ``tolong-menolong``), or imitatively (``sayur-mayur``: a changed first
+    sound; ``warna-warni``: changed vowels)."""
+    a, b = first.casefold(), second.casefold()
+    for prefix in REDUP_FIRST_PREFIXES:
+        if not a.startswith(prefix) or len(a) - len(prefix) < MIN_REDUP_ROOT:
+            continue
+        root = a[len(prefix):]
+        for lead in REDUP_SECOND_PREFIXES:
+            # After a nasal prefix the root may lose its first consonant (me-N + tolong: menolong).
+            for body in ((root, root[1:]) if lead.startswith("me") else (root,)):
+                if len(body) >= MIN_REDUP_ROOT and any(b == lead + body + end for end in REDUP_SUFFIXES):
+                    return True
+    if min(len(a), len(b)) < MIN_IMITATIVE or abs(len(a) - len(b)) > IMITATIVE_LENGTH_SLACK:
+        return False
+    if len(a) == len(b) and a[1:] == b[1:] and a[0] != b[0]:
+        return True  # rhyme: sayur-mayur, lauk-pauk, ramah-tamah
+    skeleton = lambda w: re.sub("[aeiou]", "", w)  # noqa: E731
+    return a[0] == b[0] and len(a) == len(b) and skeleton(a) == skeleton(b)  # warna-warni, bolak-balik
