@@ -40,6 +40,8 @@ HEADER_JOIN_RATIO = 0.2
 MAX_HEADER_BANDS = 6
 # A body with this many bands between rules has its rows ruled (only a gap splits a band).
 MIN_RULED_ROWS = 3
+# Vertical rules running on this far (points) past a lattice's outer rule leave it open there.
+OPEN_SIDE_MIN = 4.0
 # A rule closing a continued table spans at least this share of its width.
 CLOSING_RULE_SHARE = 0.8
 # A header line of unit labels under the group labels: every token this short (``K Rp %``).
@@ -186,6 +188,9 @@ def _page_tables(number: int, chars: list[dict], edges: list[dict], page_height:
                    for line in lines)
 
     regions = find_regions(horizontal, vertical, caption_between)
+    for region in regions:
+        if region.ruled:
+            _open_at_page_break(region)
     if open_table is not None:
         continued = _continuation(open_table, lines, horizontal, regions, page_height)
         if continued is not None:
@@ -254,10 +259,27 @@ def _covers(rules: list[Rule], pos: float, a: float, b: float) -> bool:
                for r in rules)
 
 
+def _open_at_page_break(region: Region) -> None:
+    """A lattice whose vertical rules run on past its first or last horizontal rule is open there:
+    a row cut by the page break, printed without a rule at the break (Chromium, Word). The
+    region then reaches as far as most of its inner verticals do."""
+    inner = [v for v in region.vertical if region.x0 + 2 < v.pos < region.x1 - 2]
+    if len(inner) < 2:
+        return
+    first, last = region.horizontal[0].pos, region.horizontal[-1].pos
+    below = sorted(v.end for v in inner if v.end > last + OPEN_SIDE_MIN)
+    above = sorted(v.start for v in inner if v.start < first - OPEN_SIDE_MIN)
+    if len(below) * 2 >= len(inner):
+        region.text_bottom = below[len(below) // 2]
+    if len(above) * 2 >= len(inner):
+        region.text_top = above[len(above) // 2]
+
+
 def _lattice_table(number: int, region: Region, chars: list[dict]) -> PageTable:
     col_edges = cluster_positions([v.pos for v in region.vertical] + [region.x0, region.x1])
     col_edges = [x for x in col_edges if region.x0 - 3 <= x <= region.x1 + 3]
-    row_edges = cluster_positions([h.pos for h in region.horizontal])
+    row_edges = cluster_positions([h.pos for h in region.horizontal]
+                                  + [y for y in (region.text_top, region.text_bottom) if y is not None])
     vertical, horizontal = region.vertical, region.horizontal
     cells = build_cells(
         col_edges, row_edges,

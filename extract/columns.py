@@ -59,7 +59,8 @@ def is_number_row(text: str) -> bool:
     if len(tokens) < 3:
         return False
     numeric = sum(bool(NUMBER_ROW_TOKEN.match(t)) for t in tokens)
-    return numeric == len(tokens) and sum(t.isdigit() for t in tokens) >= 3
+    # Column numbers may be printed bare or in parentheses: "5", "(5)".
+    return numeric == len(tokens) and sum(t.strip("()").isdigit() for t in tokens) >= 3
 
 
 def header_blocks(header: list[Band]) -> list[tuple[float, float]]:

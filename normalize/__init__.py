@@ -3,6 +3,8 @@ parsed numbers, row levels and the kode tree, plus the document's metadata."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from renjana import nomenclature
 from renjana.models import (
     BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table,
@@ -29,8 +31,8 @@ SAMPLE_ROWS = 12
 
 def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
     ctx = _join_context(doc)
-    known_cells = frozenset(squeeze(" ".join(line.text for line in cell.lines))
-                            for table in doc.tables for cell in table.cells if cell.lines)
+    known_cells = Counter(squeeze(" ".join(line.text for line in cell.lines))
+                          for table in doc.tables for cell in table.cells if cell.lines)
     tables: list[Table] = []
     for pieces in group_pieces(doc.tables):
         logical = build_logical(pieces, known_cells)

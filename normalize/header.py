@@ -20,7 +20,8 @@ def is_number_row(texts: list[str]) -> bool:
         return False
     if not all(NUMBER_TOKEN.match(t.strip()) for t in filled):
         return False
-    return sum(bool(re.match(r"^\d{1,2}$", t.strip())) for t in filled) >= 2
+    # Column numbers may be printed bare or in parentheses: "5", "(5)".
+    return sum(bool(re.match(r"^\(?\d{1,2}\)?$", t.strip())) for t in filled) >= 2
 
 
 def row_texts(table: PageTable, row: int, text_of) -> list[str]:

@@ -4,6 +4,7 @@ a row cut by a page break joined back into one row."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from renjana.models import BBox, PageTable, TextLine
@@ -84,9 +85,9 @@ def squeeze(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def build_logical(pieces: list[PageTable], known_cells: frozenset[str] = frozenset()) -> LogicalTable:
-    """``known_cells``: the squeezed text of every cell of the document, to recognise a name
-    that a page break cut in two because the document prints it whole elsewhere."""
+def build_logical(pieces: list[PageTable], known_cells: Mapping[str, int] | None = None) -> LogicalTable:
+    """``known_cells``: how often the document prints each cell text (squeezed), to recognise a
+    name that a page break cut in two because the document prints it whole elsewhere."""
     first = pieces[0]
     depth = header_depth(first, _plain_text)
     first_header = [row_texts(first, r, _plain_text) for r in range(depth)]
@@ -130,19 +131,28 @@ def _draft_rows(piece: PageTable, start: int) -> list[DraftRow]:
     return drafts
 
 
-def is_cut_row_tail(prev: DraftRow, first: DraftRow, known_cells: frozenset[str] = frozenset()) -> bool:
+def is_cut_row_tail(prev: DraftRow, first: DraftRow, known_cells: Mapping[str, int] | None = None) -> bool:
     """Is ``first`` (the first body row on a page) the rest of ``prev`` (the last on the page before)?
 
     Evidence, read at the break (the last line above it, the first line below it): a number cut
     in two, a word continuing in lower case, or a cell that only together with the one above
-    reads as a text the document prints whole elsewhere; and no kode of its own.
+    reads as a text the document prints whole elsewhere; and no kode of its own. Against: a
+    cell above and the cell below that the document each prints whole in other rows (two
+    labels such as "Rata-rata …" and "Predikat …", not two halves of one).
     """
+    known_cells = known_cells or {}
     texts = first.texts()
     if any(FULL_KODE.match(t.strip()) and len(t.strip()) > 3 for t in texts):
         return False
     filled = [i for i, t in enumerate(texts) if t.strip()]
     if not filled or any(not prev.cells[i].lines for i in filled):
         return False  # a tail only continues cells that are filled above it
+    for i in filled:
+        above = squeeze(" ".join(line.text for line in prev.cells[i].lines))
+        below = squeeze(texts[i])
+        if (len(below) >= MIN_KNOWN_TEXT and known_cells.get(below, 0) >= 2
+                and known_cells.get(above, 0) >= 2 and above + below not in known_cells):
+            return False
     tail_text = " ".join(texts[i] for i in filled)
     if (not re.search(r"\d", tail_text) and not tail_text.isupper()
             and all(_wrapped_on(prev.cells[i], first.cells[i].lines[0]) for i in filled)):
