@@ -15,6 +15,7 @@ import pdfplumber
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine
 
 from .columns import WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
+from .glyphs import dedupe_overprint
 from .grid import EDGE_CLUSTER, build_cells, cluster_positions
 from .rulings import Region, Rule, find_regions, page_rules
 from .text_lines import group_lines
@@ -62,7 +63,7 @@ def extract_document(path: str | Path) -> ExtractedDocument:
         doc.pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             doc.page_sizes.append((float(page.width), float(page.height)))
-            chars = [c for c in page.chars if c.get("upright", True)]
+            chars = dedupe_overprint([c for c in page.chars if c.get("upright", True)])
             if not [c for c in chars if not c["text"].isspace()]:
                 if page.images:
                     image_only.append(number)
