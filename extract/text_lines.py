@@ -39,6 +39,9 @@ SCRIPT_MIN_OVERLAP = 0.25
 SCRIPT_MAX_GAP = 0.35
 # Glyph boxes may overlap this much (points) and still be side by side (kerning, rounding).
 TOUCH_TOLERANCE = 0.3
+# A small glyph is raised when its middle is above the middle of the line's body glyphs by
+# more than this share of the body size (a small glyph on the baseline sits lower, not higher).
+RAISED_MIN_SHIFT = 0.1
 # A raised digit 2 / 3 right after a letter is a power of a unit (m², cm³), read as printed.
 SUPERSCRIPT_POWERS = {"2": "\u00b2", "3": "\u00b3"}
 
@@ -152,9 +155,8 @@ def attach_scripts(rows: list[list[dict]]) -> list[list[dict]]:
 
     A run of at most ``MAX_SCRIPT_GLYPHS`` glyphs joins another row when its glyphs are at most
     ``SCRIPT_SIZE_RATIO`` of that row's size, its vertical extent overlaps that row's glyphs and
-    it sits right beside one of them. Moved chars are copies marked ``"script": "sup" | "sub"``
-    (raised or lowered against the line's middle). Rows left empty are dropped; the order of
-    the other rows is kept.
+    it sits right beside one of them. Rows left empty are dropped; the order of the other rows
+    is kept.
     """
     rows = [list(r) for r in rows]
     if len(rows) < 2:
@@ -168,13 +170,9 @@ def attach_scripts(rows: list[list[dict]]) -> list[list[dict]]:
             host = _host_of(run, bodies, own)
             if host is None:
                 continue
-            _, big, _, _ = bodies[host]
-            middle = statistics.median((c["top"] + c["bottom"]) / 2 for c in big)
-            run_middle = (min(c["top"] for c in run) + max(c["bottom"] for c in run)) / 2
-            kind = "sup" if run_middle < middle else "sub"
             moved = {id(c) for c in run}
             rows[own] = [c for c in rows[own] if id(c) not in moved]
-            rows[host].extend({**c, "script": kind} for c in run)
+            rows[host].extend(run)
             bodies[own] = _row_body(rows[own])
     # A row left with space glyphs only has no line of its own.
     return [r for r in rows if _ink(r)]
@@ -228,6 +226,20 @@ def _letter_gaps(chars: list[dict]) -> dict[int, float]:
     return out
 
 
+def _raised(chars: list[dict]) -> set[int]:
+    """Ids of the line's superscript glyphs: smaller than the line's body size and set higher."""
+    ink = _ink(chars)
+    if not ink:
+        return set()
+    body = statistics.median(c["size"] for c in ink)
+    big = [c for c in ink if c["size"] > SCRIPT_SIZE_RATIO * body]
+    if not big or len(big) == len(ink):
+        return set()
+    middle = statistics.median((c["top"] + c["bottom"]) / 2 for c in big)
+    return {id(c) for c in ink if c["size"] <= SCRIPT_SIZE_RATIO * body
+            and (c["top"] + c["bottom"]) / 2 < middle - RAISED_MIN_SHIFT * body}
+
+
 def _touching_number(prev: dict | None, nxt: dict | None) -> bool:
     """Two number glyphs whose ink touches (the space glyph between them takes no room)."""
     return (prev is not None and nxt is not None and prev["text"] in NUMBER_CHARS
@@ -237,6 +249,7 @@ def _touching_number(prev: dict | None, nxt: dict | None) -> bool:
 def _make_line(chars: list[dict]) -> TextLine | None:
     chars.sort(key=lambda c: c["x0"])
     letter_gap = _letter_gaps(chars)
+    raised = _raised(chars)
     ink_order = [c for c in chars if not c["text"].isspace()]
     next_ink = {id(a): b for a, b in zip(ink_order, ink_order[1:])}
     text: list[str] = []
@@ -258,8 +271,8 @@ def _make_line(chars: list[dict]) -> TextLine | None:
             if gap > letter_gap.get(id(ch), 0.0) + WORD_GAP_RATIO * ch["size"]:
                 text.append(" ")
                 glyphs.append((prev["x1"], prev["x1"]))  # no glyph here: zero width
-        if (ch.get("script") == "sup" and t in SUPERSCRIPT_POWERS and text and text[-1].isalpha()
-                and last_ink is not None and not last_ink.get("script")):
+        if (id(ch) in raised and t in SUPERSCRIPT_POWERS and text and text[-1].isalpha()
+                and last_ink is not None and id(last_ink) not in raised):
             t = SUPERSCRIPT_POWERS[t]
         text.append(t)
         glyphs.append((ch["x0"], ch["x1"]))
