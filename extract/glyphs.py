@@ -28,6 +28,15 @@ def _is_copy(a: dict, b: dict) -> bool:
     return dx <= OVERPRINT_MAX_OFFSET and dy <= OVERPRINT_MAX_OFFSET and dx < OVERPRINT_WIDTH_SHARE * width
 
 
+def _has_copy(buckets: dict, text: str, cx: int, cy: int, ch: dict) -> bool:
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            for other in buckets.get((text, cx + dx, cy + dy), ()):
+                if _is_copy(other, ch):
+                    return True
+    return False
+
+
 def dedupe_overprint(chars: Iterable[dict]) -> list[dict]:
     """Chars (pdfplumber dicts, top-left origin, points) → the same chars, in the same order,
     without the copies drawn over an earlier char to make it look bold.
@@ -41,13 +50,8 @@ def dedupe_overprint(chars: Iterable[dict]) -> list[dict]:
     # neighbouring cell since offsets are at most one point.
     buckets: dict[tuple[str, int, int], list[dict]] = {}
     for ch in chars:
-        cx, cy = int(ch["x0"] // 1), int(ch["top"] // 1)
-        duplicate = any(
-            _is_copy(other, ch)
-            for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-            for other in buckets.get((ch["text"], cx + dx, cy + dy), ())
-        )
-        if duplicate:
+        text, cx, cy = ch["text"], int(ch["x0"] // 1), int(ch["top"] // 1)
+        if _has_copy(buckets, text, cx, cy, ch):
             continue
         kept.append(ch)
         buckets.setdefault((ch["text"], cx, cy), []).append(ch)

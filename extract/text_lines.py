@@ -159,8 +159,9 @@ def attach_scripts(rows: list[list[dict]]) -> list[list[dict]]:
     is kept.
     """
     rows = [list(r) for r in rows]
-    if len(rows) < 2:
-        return rows
+    sizes = [c["size"] for r in rows for c in r if not c["text"].isspace()]
+    if len(rows) < 2 or not sizes or min(sizes) > SCRIPT_SIZE_RATIO * max(sizes):
+        return rows  # one size of type throughout: nothing can be a script
     bodies = [_row_body(r) for r in rows]
     largest = max((b[0] for b in bodies if b is not None), default=0.0)
     for own in range(len(rows)):
