@@ -15,6 +15,7 @@ import pdfplumber
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine
 
 from .columns import WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
+from .glyphs import dedupe_overprint
 from .grid import EDGE_CLUSTER, build_cells, cluster_positions
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
 from .regions import block_at_top, block_below
@@ -76,7 +77,7 @@ def extract_document(path: str | Path) -> ExtractedDocument:
         for number, page in enumerate(pdf.pages, start=1):
             width, height = float(page.width), float(page.height)
             doc.page_sizes.append((width, height))
-            views, unread = page_views(page.chars, page.edges, width, height)
+            views, unread = page_views(dedupe_overprint(page.chars), page.edges, width, height)
             if not any(view.glyphs for view in views):
                 if page.images:
                     image_only.append(number)
