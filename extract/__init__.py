@@ -276,16 +276,30 @@ def _open_at_page_break(region: Region) -> None:
         region.text_top = above[len(above) // 2]
 
 
+def _number_row_cuts(row_edges: list[float], chars: list[dict]) -> list[float]:
+    """A column-number line at the top of a grid band that holds more lines below it is a header
+    row of its own whose bottom rule is missing (a producer that split a row there)."""
+    cuts = []
+    for top, bottom in zip(row_edges, row_edges[1:]):
+        lines = group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom])
+        if len(lines) >= 2 and is_number_row(lines[0].text) and not is_number_row(lines[1].text):
+            cuts.append((lines[0].bbox.bottom + lines[1].bbox.top) / 2)
+    return cuts
+
+
 def _lattice_table(number: int, region: Region, chars: list[dict]) -> PageTable:
     col_edges = cluster_positions([v.pos for v in region.vertical] + [region.x0, region.x1])
     col_edges = [x for x in col_edges if region.x0 - 3 <= x <= region.x1 + 3]
     row_edges = cluster_positions([h.pos for h in region.horizontal]
                                   + [y for y in (region.text_top, region.text_bottom) if y is not None])
+    cuts = _number_row_cuts(row_edges, chars)
+    row_edges = sorted(row_edges + cuts)
     vertical, horizontal = region.vertical, region.horizontal
     cells = build_cells(
         col_edges, row_edges,
         has_vertical=lambda r, c: _covers(vertical, col_edges[c], row_edges[r], row_edges[r + 1]),
-        has_horizontal=lambda k, c: _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1]),
+        has_horizontal=lambda k, c: (row_edges[k] in cuts
+                                     or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1])),
         chars=chars,
     )
     return PageTable(page=number, ruled=True, col_edges=col_edges, row_edges=row_edges, cells=cells,

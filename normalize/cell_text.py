@@ -290,6 +290,8 @@ def _decide_gap(last_word: str, first_word: str, prev: TextLine, line: TextLine,
         return (last_word.startswith("Rp"), SURE, "sign or currency before a number")
     if last_word.endswith("-") and len(last_word) > 1:
         return False, GEOMETRY, "hyphen"
+    if last_word == "/" or first_word == "/":
+        return True, GEOMETRY, "a slash printed apart from its words is spaced on both sides"
     if last_word.endswith("/") and len(last_word) > 1:
         spaced = ctx.lexicon.slash_spacing(last_word[:-1])
         if spaced is None:

@@ -9,7 +9,9 @@ from renjana.models import HeaderCell, PageTable, RawCell
 # The header (with its column-number row) is never deeper than this many rows.
 MAX_HEADER_ROWS = 8
 # A kode or a money amount: the body has begun.
-BODY_VALUE = re.compile(r"^\d+(\.\d+){1,5}\.?$|^\d{1,3}(\.\d{3})+(,\d+)?$")
+# A kode, a money amount or a decimal value (``8,00``): the body has begun (a header's
+# column numbers and labels hold no decimal comma).
+BODY_VALUE = re.compile(r"^\d+(\.\d+){1,5}\.?$|^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+,\d+\s?%?$")
 NUMBER_TOKEN = re.compile(r"^\d{1,2}[a-z]?$|^\d{1,2}\s*=\s*[\d\s+\-x×/*%().]+$|^[\d\s+\-x×/*%()=.]+$")
 
 

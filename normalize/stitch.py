@@ -94,7 +94,7 @@ def build_logical(pieces: list[PageTable], known_cells: Mapping[str, int] | None
     logical = LogicalTable(pieces=pieces, depth=depth)
     for index, piece in enumerate(pieces):
         start = depth if index == 0 else _repeated_header_depth(piece, first_header)
-        drafts = _draft_rows(piece, start)
+        drafts = _draft_rows(piece, start, first_header)
         if index > 0 and drafts and logical.rows and is_cut_row_tail(logical.rows[-1], drafts[0], known_cells):
             _join_tail(logical.rows[-1], drafts.pop(0))
             logical.cut_rows_joined += 1
@@ -114,7 +114,11 @@ def _repeated_header_depth(piece: PageTable, first_header: list[list[str]]) -> i
     return same
 
 
-def _draft_rows(piece: PageTable, start: int) -> list[DraftRow]:
+def _draft_rows(piece: PageTable, start: int, header: list[list[str]] = ()) -> list[DraftRow]:
+    """The body rows of ``piece`` from row ``start``: blank rows, column-number rows and rows
+    that repeat a row of the table's ``header`` (a header printed again inside a page, where
+    a producer split a tall row) are not body rows."""
+    repeated = {squeeze(" ".join(texts)) for texts in header if any(t.strip() for t in texts)}
     rows: dict[int, DraftRow] = {}
     for cell in piece.cells:
         if cell.row < start:
@@ -125,7 +129,7 @@ def _draft_rows(piece: PageTable, start: int) -> list[DraftRow]:
     drafts = []
     for r in sorted(rows):
         texts = rows[r].texts()
-        if not any(t.strip() for t in texts) or is_number_row(texts):
+        if not any(t.strip() for t in texts) or is_number_row(texts) or squeeze(" ".join(texts)) in repeated:
             continue
         drafts.append(rows[r])
     return drafts
