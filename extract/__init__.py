@@ -6,6 +6,7 @@ One call, :func:`extract_document`, opens the PDF once and walks its pages once.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from pathlib import Path
@@ -280,11 +281,29 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict]) -> list[float]:
     """A column-number line at the top of a grid band that holds more lines below it is a header
     row of its own whose bottom rule is missing (a producer that split a row there)."""
     cuts = []
-    for top, bottom in zip(row_edges, row_edges[1:]):
-        lines = group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom])
+    for band in _chars_by_band(row_edges, chars):
+        first_top = min((c["top"] for c in band if not c["text"].isspace()), default=None)
+        if first_top is None:
+            continue
+        # Only a band whose first line reads as column numbers is grouped into lines (fast).
+        first = [c for c in band if abs(c["top"] - first_top) < 1.0]
+        head = group_lines(first)
+        if len(first) == len(band) or not head or not is_number_row(head[0].text):
+            continue
+        lines = group_lines(band)
         if len(lines) >= 2 and is_number_row(lines[0].text) and not is_number_row(lines[1].text):
             cuts.append((lines[0].bbox.bottom + lines[1].bbox.top) / 2)
     return cuts
+
+
+def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]]:
+    """The chars of each band between consecutive row edges, by the centre of each char."""
+    bands: list[list[dict]] = [[] for _ in range(len(row_edges) - 1)]
+    for ch in chars:
+        i = bisect.bisect_right(row_edges, (ch["top"] + ch["bottom"]) / 2) - 1
+        if 0 <= i < len(bands):
+            bands[i].append(ch)
+    return bands
 
 
 def _lattice_table(number: int, region: Region, chars: list[dict]) -> PageTable:
@@ -307,13 +326,7 @@ def _lattice_table(number: int, region: Region, chars: list[dict]) -> PageTable:
 
 
 def _bands(row_edges: list[float], chars: list[dict]) -> list[Band]:
-    by_band: list[list[dict]] = [[] for _ in range(len(row_edges) - 1)]
-    for ch in chars:
-        cy = (ch["top"] + ch["bottom"]) / 2
-        for i in range(len(row_edges) - 1):
-            if row_edges[i] <= cy < row_edges[i + 1]:
-                by_band[i].append(ch)
-                break
+    by_band = _chars_by_band(row_edges, chars)
     bands = []
     for band_chars in by_band:
         lines = group_lines(band_chars)
@@ -405,16 +418,13 @@ def _is_units_row(text: str) -> bool:
     return len(tokens) >= MIN_UNIT_TOKENS and all(UNIT_TOKEN.match(t) for t in tokens)
 
 
-def _band_lines(row_edges: list[float], chars: list[dict], band: int) -> list[TextLine]:
-    top, bottom = row_edges[band], row_edges[band + 1]
-    return group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom])
 
 
 def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float],
                         row_edges: list[float], n_header: int) -> PageTable:
     # A body band that the rules do not divide is divided by its text (rows.split_rows). Where
     # rules divide the body's rows, only a gap proves a missing rule.
-    body_lines = [_band_lines(row_edges, chars, band) for band in range(n_header, len(row_edges) - 1)]
+    body_lines = [group_lines(band) for band in _chars_by_band(row_edges, chars)[n_header:]]
     pitch = wrap_pitch([line for lines in body_lines for line in lines])
     ruled_rows = len(body_lines) >= MIN_RULED_ROWS
     text_cuts: set[float] = set()

@@ -200,6 +200,9 @@ def _letter_gaps(chars: list[dict]) -> dict[int, float]:
         prev = ch
 
     def spacing(gaps: list[float], size: float) -> float | None:
+        # Fewer than half the gaps that wide: the median is narrower (ordinary text, fast).
+        if sum(g >= LETTER_SPACED_MIN * size for g in gaps) * 2 < len(gaps):
+            return None
         typical = statistics.median(gaps)
         if typical < LETTER_SPACED_MIN * size:
             return None
@@ -230,8 +233,8 @@ def _letter_gaps(chars: list[dict]) -> dict[int, float]:
 def _raised(chars: list[dict]) -> set[int]:
     """Ids of the line's superscript glyphs: smaller than the line's body size and set higher."""
     ink = _ink(chars)
-    if not ink:
-        return set()
+    if not ink or min(c["size"] for c in ink) == max(c["size"] for c in ink):
+        return set()  # one type size: nothing is raised (most lines, fast)
     body = statistics.median(c["size"] for c in ink)
     big = [c for c in ink if c["size"] > SCRIPT_SIZE_RATIO * body]
     if not big or len(big) == len(ink):
