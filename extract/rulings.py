@@ -19,6 +19,9 @@ from .graphics import Fill, as_segments, fill_bands
 JOIN_TOLERANCE = 4.0
 # Segments whose positions differ by less than this are on one line (line width, rounding).
 ALIGN_TOLERANCE = 1.2
+# Positions chained within ALIGN_TOLERANCE stay one line only up to this spread (points): a
+# bar's jitter is sub-point, two parallel rules further apart are two rules.
+MAX_LINE_SPREAD = 2 * ALIGN_TOLERANCE
 # A horizontal rule shorter than this cannot bound a table (underlines, bullets).
 MIN_TABLE_RULE = 60.0
 # Rules whose x-extents overlap by less than this share of the shorter rule are different tables.
@@ -52,25 +55,36 @@ class Rule:
 
 
 def merge_segments(segments: list[tuple[float, float, float]]) -> list[Rule]:
-    """(pos, start, end) segments → rules: collinear segments that touch become one rule."""
+    """(pos, start, end) segments → rules: collinear segments that touch become one rule.
+
+    Segments are on one line when their positions chain within :data:`ALIGN_TOLERANCE` (a
+    line spans at most :data:`MAX_LINE_SPREAD`): borders drawn cell by cell wander by a fraction
+    of a point. On a line, segments whose extents touch (gaps up to :data:`JOIN_TOLERANCE`)
+    join; the rule lies at the length-weighted mean position of its segments.
+    """
+    lines: list[list[tuple[float, float, float]]] = []
+    for seg in sorted(segments):
+        if lines and seg[0] - lines[-1][-1][0] <= ALIGN_TOLERANCE and seg[0] - lines[-1][0][0] <= MAX_LINE_SPREAD:
+            lines[-1].append(seg)
+        else:
+            lines.append([seg])
     rules: list[Rule] = []
-    for pos, start, end in sorted(segments):
-        for rule in reversed(rules[-8:]):
-            if abs(rule.pos - pos) <= ALIGN_TOLERANCE and start <= rule.end + JOIN_TOLERANCE:
-                rule.end = max(rule.end, end)
-                break
-        else:
-            rules.append(Rule(pos, start, end))
-    # A second pass joins rules that the sort order interleaved.
-    rules.sort(key=lambda r: (round(r.pos / ALIGN_TOLERANCE), r.start))
-    merged: list[Rule] = []
-    for rule in rules:
-        last = merged[-1] if merged else None
-        if last and abs(last.pos - rule.pos) <= ALIGN_TOLERANCE and rule.start <= last.end + JOIN_TOLERANCE:
-            last.end = max(last.end, rule.end)
-        else:
-            merged.append(rule)
-    return merged
+    for line in lines:
+        runs: list[list[tuple[float, float, float]]] = []
+        reach = None
+        for seg in sorted(line, key=lambda s: (s[1], s[2])):
+            if runs and seg[1] <= reach + JOIN_TOLERANCE:
+                runs[-1].append(seg)
+                reach = max(reach, seg[2])
+            else:
+                runs.append([seg])
+                reach = seg[2]
+        for run in runs:
+            weight = sum(max(e - s, 1e-6) for _, s, e in run)
+            pos = sum(p * max(e - s, 1e-6) for p, s, e in run) / weight
+            rules.append(Rule(pos, min(s for _, s, _ in run), max(e for _, _, e in run)))
+    rules.sort(key=lambda r: (r.pos, r.start))
+    return rules
 
 
 def page_rules(segments: Iterable) -> tuple[list[Rule], list[Rule]]:
