@@ -17,11 +17,12 @@ from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLin
 
 from .columns import WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
+from .graphics import Fill, Segment, page_graphics
 from .grid import EDGE_CLUSTER, build_cells, cluster_positions
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
-from .rulings import Region, Rule, find_regions, page_rules
+from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
 from .text_lines import group_lines
 
 __all__ = ["extract_document", "ExtractError"]
@@ -78,7 +79,9 @@ def extract_document(path: str | Path) -> ExtractedDocument:
         for number, page in enumerate(pdf.pages, start=1):
             width, height = float(page.width), float(page.height)
             doc.page_sizes.append((width, height))
-            views, unread = page_views(dedupe_overprint(page.chars), page.edges, width, height)
+            graphics = page_graphics(page.lines, page.rects, page.curves, width, height)
+            views, unread = page_views(dedupe_overprint(page.chars), graphics.segments, width, height,
+                                       graphics.fills)
             if not any(view.glyphs for view in views):
                 if page.images:
                     image_only.append(number)
@@ -87,8 +90,8 @@ def extract_document(path: str | Path) -> ExtractedDocument:
                 continue
             main = views[0]
             page_height = turned_size(main.turn, width, height)[1]
-            tables, rules_only, outside, open_table = _page_tables(number, main.chars, main.edges,
-                                                                  page_height, open_table)
+            tables, rules_only, outside, open_table = _page_tables(number, main.chars, main.segments,
+                                                                  main.fills, page_height, open_table)
             for table in tables:
                 table.turn = main.turn
             if main.turn:
@@ -123,7 +126,7 @@ def _other_direction(number: int, view: PageView, main_tables: list[PageTable],
     were not read.
     """
     page_height = turned_size(view.turn, *size)[1]
-    tables, _, _, _ = _page_tables(number, view.chars, view.edges, page_height, None)
+    tables, _, _, _ = _page_tables(number, view.chars, view.segments, view.fills, page_height, None)
     read = 0
     for table in tables:
         glyphs = _glyph_count(table)
@@ -178,18 +181,19 @@ def _page_ranges(pages: list[int]) -> str:
     return ("pages " if len(pages) > 1 else "page ") + text
 
 
-def _page_tables(number: int, chars: list[dict], edges: list[dict], page_height: float,
-                 open_table: tuple[float, float] | None):
+def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills: list[Fill],
+                 page_height: float, open_table: tuple[float, float] | None):
     """The tables of one page. ``open_table`` is the x-extent of a rules-only table whose body
     ran to the end of the page before (it may go on here without a header or top rule)."""
-    horizontal, vertical = page_rules(edges)
+    horizontal, vertical = page_rules(segments)
+    horizontal = with_fill_rules(horizontal, vertical, fills)
     lines = group_lines(chars)
 
     def caption_between(top: float, bottom: float) -> bool:
         return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_LINE.match(line.text)
                    for line in lines)
 
-    regions = find_regions(horizontal, vertical, caption_between)
+    regions = find_regions(horizontal, vertical, caption_between, fills)
     for region in regions:
         if region.ruled:
             _open_at_page_break(region)
@@ -198,7 +202,7 @@ def _page_tables(number: int, chars: list[dict], edges: list[dict], page_height:
         if continued is not None:
             regions.insert(0, continued)
     for i, region in enumerate(regions):
-        if not region.ruled and not region.continued and _ends_with_header(region, chars):
+        if not region.ruled and not region.continued and (region.ends_on_fill or _ends_with_header(region, chars)):
             stop = min((r.top for r in regions[i + 1:] if r.top > region.bottom), default=page_height)
             bottom = block_below(lines, region.bottom, region.x0, region.x1, stop)
             if bottom is not None:

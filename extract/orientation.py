@@ -3,7 +3,8 @@
 A landscape table is sometimes drawn turned a quarter turn on a portrait page whose ``/Rotate``
 is 0 (the producer rotated the drawing, not the page). pdfplumber then reports its glyphs as not
 ``upright`` and its rules in the page's own frame, so the table would be read sideways. This
-module tells, per page, which way the glyphs advance and maps the page's chars and edges into the
+module tells, per page, which way the glyphs advance and maps the page's chars and graphics
+(rule segments and fills, see :mod:`.graphics`) into the
 *upright virtual page*: the page as a reader sees it after turning it so that text reads left to
 right, the same convention pdfplumber uses for a page with ``/Rotate``.
 
@@ -23,8 +24,11 @@ from dataclasses import dataclass, field
 
 from renjana.models import BBox
 
+from .graphics import Fill, Segment, as_segments
+
 __all__ = ["PageView", "TURNS", "clamp_box", "glyph_turn", "page_views", "turn_box",
-           "turn_chars", "turn_edges", "turn_point", "turned_size", "unturn_box"]
+           "turn_chars", "turn_edges", "turn_fills", "turn_point", "turn_segments", "turned_size",
+           "unturn_box"]
 
 TURNS = (0, 90, 180, 270)
 # A glyph whose advance is within this many degrees of a quarter turn runs in that direction
@@ -135,24 +139,53 @@ def turn_edges(edges: list[dict], turn: int, width: float, height: float) -> lis
     return out
 
 
+def turn_segments(segments: list[Segment], turn: int, width: float, height: float) -> list[Segment]:
+    """Rule segments placed on the virtual page; a quarter turn swaps 'h' and 'v'.
+    ``turn == 0`` returns the segments unchanged."""
+    if turn == 0:
+        return segments
+    out = []
+    for s in segments:
+        if s.orientation == "h":
+            x0, top, x1, bottom = turn_box(s.start, s.pos, s.end, s.pos, turn, width, height)
+        else:
+            x0, top, x1, bottom = turn_box(s.pos, s.start, s.pos, s.end, turn, width, height)
+        horizontal = (s.orientation == "h") != (turn in (90, 270))
+        if horizontal:
+            out.append(Segment("h", (top + bottom) / 2, x0, x1))
+        else:
+            out.append(Segment("v", (x0 + x1) / 2, top, bottom))
+    return out
+
+
+def turn_fills(fills: list[Fill], turn: int, width: float, height: float) -> list[Fill]:
+    """Fills placed on the virtual page. ``turn == 0`` returns the fills unchanged."""
+    if turn == 0:
+        return fills
+    return [Fill(*turn_box(f.x0, f.top, f.x1, f.bottom, turn, width, height), color=f.color) for f in fills]
+
+
 # --------------------------------------------------------------------------- views of a page
 @dataclass
 class PageView:
-    """One reading of a page: its glyphs of one direction and all its edges, on the virtual page
-    of ``turn`` (``width`` × ``height``). ``glyphs`` counts its non-space chars."""
+    """One reading of a page: its glyphs of one direction and all its rule segments and fills,
+    on the virtual page of ``turn`` (``width`` × ``height``). ``glyphs`` counts its non-space
+    chars."""
 
     turn: int
     width: float
     height: float
     chars: list[dict] = field(default_factory=list)
-    edges: list[dict] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
     glyphs: int = 0
 
 
-def page_views(chars: list[dict], edges: list[dict], width: float,
-               height: float) -> tuple[list[PageView], int]:
+def page_views(chars: list[dict], segments: list, width: float,
+               height: float, fills: list[Fill] = ()) -> tuple[list[PageView], int]:
     """Split a page's chars by the direction they run and map each direction onto its virtual
-    page.
+    page, with the page's rule ``segments`` (:class:`.graphics.Segment`, or pdfplumber edge
+    dicts) and ``fills``.
 
     Returns ``(views, unread)``: ``views[0]`` is the page's frame (0 unless more than
     :data:`TURN_MAJORITY` of the glyphs run in one other direction), then each other direction
@@ -178,13 +211,16 @@ def page_views(chars: list[dict], edges: list[dict], width: float,
             frame = best
     order = [frame] + [t for t, n in counts.most_common()
                        if t != frame and n >= MIN_OWN_GLYPHS]
+    segments = as_segments(segments)
+    fills = list(fills)
     views = []
     for turn in order:
         vw, vh = turned_size(turn, width, height)
         group = by_turn.get(turn, [])
         views.append(PageView(turn=turn, width=vw, height=vh,
                               chars=turn_chars(group, turn, width, height),
-                              edges=turn_edges(edges, turn, width, height),
+                              segments=turn_segments(segments, turn, width, height),
+                              fills=turn_fills(fills, turn, width, height),
                               glyphs=counts.get(turn, 0)))
     read = sum(v.glyphs for v in views)
     skewed = sum(not c["text"].isspace() for c in by_turn.get(None, []))

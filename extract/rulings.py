@@ -1,8 +1,17 @@
-"""Ruling lines: merge the drawn segments into rules and group rules into table regions."""
+"""Ruling lines: merge the drawn segments into rules and group rules into table regions.
+
+Segments come from :mod:`.graphics` (a page's lines, rectangle sides and thin bars as centre
+lines). Shading is no rule, but a wide shaded band (zebra rows) is evidence of where rows begin
+and end when no lattice is drawn around it: :func:`with_fill_rules` adds its top and bottom.
+Units: PDF points, origin top-left.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from .graphics import Fill, as_segments, fill_bands
 
 # Segments closer than this (points) along their own axis are one rule: Writer draws each cell
 # border as its own segment (they touch or overlap by a hair), other producers stop each cell's
@@ -10,10 +19,20 @@ from dataclasses import dataclass, field
 JOIN_TOLERANCE = 4.0
 # Segments whose positions differ by less than this are on one line (line width, rounding).
 ALIGN_TOLERANCE = 1.2
+# Positions chained within ALIGN_TOLERANCE stay one line only up to this spread (points): a
+# bar's jitter is sub-point, two parallel rules further apart are two rules.
+MAX_LINE_SPREAD = 2 * ALIGN_TOLERANCE
 # A horizontal rule shorter than this cannot bound a table (underlines, bullets).
 MIN_TABLE_RULE = 60.0
 # Rules whose x-extents overlap by less than this share of the shorter rule are different tables.
 SAME_TABLE_OVERLAP = 0.5
+# A fill narrower than this (points) shades a cell or a text line, not a row: it bounds no row.
+MIN_BAND_WIDTH = MIN_TABLE_RULE
+# Inside a table drawn with horizontal rules only, a fill is a row band when it spans at least
+# this share of the table's width (Word shades a cell or a line of text with narrower fills).
+BAND_SPAN_SHARE = 0.9
+# A band's edge this close (points) to a drawn rule that runs along it is that rule.
+BAND_ON_RULE = 2.0
 
 
 @dataclass
@@ -23,6 +42,8 @@ class Rule:
     pos: float
     start: float
     end: float
+    # The rule is the top or bottom edge of a shaded band, not a drawn line.
+    from_fill: bool = False
 
     @property
     def length(self) -> float:
@@ -34,32 +55,73 @@ class Rule:
 
 
 def merge_segments(segments: list[tuple[float, float, float]]) -> list[Rule]:
-    """(pos, start, end) segments → rules: collinear segments that touch become one rule."""
+    """(pos, start, end) segments → rules: collinear segments that touch become one rule.
+
+    Segments are on one line when their positions chain within :data:`ALIGN_TOLERANCE` (a
+    line spans at most :data:`MAX_LINE_SPREAD`): borders drawn cell by cell wander by a fraction
+    of a point. On a line, segments whose extents touch (gaps up to :data:`JOIN_TOLERANCE`)
+    join; the rule lies at the length-weighted mean position of its segments.
+    """
+    lines: list[list[tuple[float, float, float]]] = []
+    for seg in sorted(segments):
+        if lines and seg[0] - lines[-1][-1][0] <= ALIGN_TOLERANCE and seg[0] - lines[-1][0][0] <= MAX_LINE_SPREAD:
+            lines[-1].append(seg)
+        else:
+            lines.append([seg])
     rules: list[Rule] = []
-    for pos, start, end in sorted(segments):
-        for rule in reversed(rules[-8:]):
-            if abs(rule.pos - pos) <= ALIGN_TOLERANCE and start <= rule.end + JOIN_TOLERANCE:
-                rule.end = max(rule.end, end)
-                break
-        else:
-            rules.append(Rule(pos, start, end))
-    # A second pass joins rules that the sort order interleaved.
-    rules.sort(key=lambda r: (round(r.pos / ALIGN_TOLERANCE), r.start))
-    merged: list[Rule] = []
-    for rule in rules:
-        last = merged[-1] if merged else None
-        if last and abs(last.pos - rule.pos) <= ALIGN_TOLERANCE and rule.start <= last.end + JOIN_TOLERANCE:
-            last.end = max(last.end, rule.end)
-        else:
-            merged.append(rule)
-    return merged
+    for line in lines:
+        runs: list[list[tuple[float, float, float]]] = []
+        reach = None
+        for seg in sorted(line, key=lambda s: (s[1], s[2])):
+            if runs and seg[1] <= reach + JOIN_TOLERANCE:
+                runs[-1].append(seg)
+                reach = max(reach, seg[2])
+            else:
+                runs.append([seg])
+                reach = seg[2]
+        for run in runs:
+            weight = sum(max(e - s, 1e-6) for _, s, e in run)
+            pos = sum(p * max(e - s, 1e-6) for p, s, e in run) / weight
+            rules.append(Rule(pos, min(s for _, s, _ in run), max(e for _, _, e in run)))
+    rules.sort(key=lambda r: (r.pos, r.start))
+    return rules
 
 
-def page_rules(edges: list[dict]) -> tuple[list[Rule], list[Rule]]:
-    """pdfplumber edges (lines and thin rectangles' sides) → horizontal and vertical rules."""
-    horizontal = [((e["top"] + e["bottom"]) / 2, e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
-    vertical = [((e["x0"] + e["x1"]) / 2, e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
+def page_rules(segments: Iterable) -> tuple[list[Rule], list[Rule]]:
+    """Rule segments (:class:`.graphics.Segment`, or pdfplumber edge dicts such as
+    ``page.edges``) → (horizontal, vertical) rules, collinear touching segments merged."""
+    segs = as_segments(segments)
+    horizontal = [(s.pos, s.start, s.end) for s in segs if s.orientation == "h"]
+    vertical = [(s.pos, s.start, s.end) for s in segs if s.orientation == "v"]
     return merge_segments(horizontal), merge_segments(vertical)
+
+
+def with_fill_rules(horizontal: list[Rule], vertical: list[Rule], fills: Iterable[Fill]) -> list[Rule]:
+    """``horizontal`` plus the top and bottom edges of the shaded row bands among ``fills``
+    (marked ``from_fill``), sorted by position.
+
+    A band counts where it can be a row: at least :data:`MIN_BAND_WIDTH` wide, not inside a
+    lattice that the drawn rules make (there, rules bound the rows and shading is decoration),
+    and inside a table of horizontal rules only when it spans :data:`BAND_SPAN_SHARE` of its
+    width. An edge lying on a drawn rule adds nothing.
+    """
+    regions = find_regions(horizontal, vertical)
+    extra: list[tuple[float, float, float]] = []
+    for band in fill_bands(fills):
+        if band.width < MIN_BAND_WIDTH:
+            continue
+        cx, cy = (band.x0 + band.x1) / 2, (band.top + band.bottom) / 2
+        host = next((r for r in regions if r.x0 - 2 <= cx <= r.x1 + 2 and r.top - 1 <= cy <= r.bottom + 1), None)
+        if host is not None and (host.ruled or band.width < BAND_SPAN_SHARE * (host.x1 - host.x0)):
+            continue
+        for y in (band.top, band.bottom):
+            if not any(abs(h.pos - y) <= BAND_ON_RULE and h.covers(band.x0, band.x1, slack=BAND_ON_RULE)
+                       for h in horizontal):
+                extra.append((y, band.x0, band.x1))
+    added = merge_segments(extra)
+    for rule in added:
+        rule.from_fill = True
+    return sorted(horizontal + added, key=lambda r: (r.pos, r.start))
 
 
 @dataclass
@@ -89,6 +151,11 @@ class Region:
         return self.text_top is not None
 
     @property
+    def ends_on_fill(self) -> bool:
+        """The lowest rule is a shaded band's edge: rows printed unshaded may follow below it."""
+        return self.text_bottom is None and bool(self.horizontal) and self.horizontal[-1].from_fill
+
+    @property
     def open_bottom(self) -> bool:
         """The body runs past the last rule (the table may go on on the next page)."""
         return self.text_bottom is not None
@@ -105,12 +172,16 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 
 def find_regions(horizontal: list[Rule], vertical: list[Rule],
-                 is_break: callable = lambda top, bottom: False) -> list[Region]:
+                 is_break: callable = lambda top, bottom: False,
+                 fills: Iterable[Fill] = ()) -> list[Region]:
     """Group horizontal rules, top to bottom, into table regions.
 
     A rule joins the region above it when their x-extents overlap, and (for a lattice) some
     vertical rule bridges the gap, and ``is_break(top, bottom)`` does not see a caption between.
+    A gap inside one shaded band (``fills``, at least :data:`MIN_BAND_WIDTH` wide) is one row:
+    it never breaks the table.
     """
+    bands = [b for b in fill_bands(fills) if b.width >= MIN_BAND_WIDTH]
     regions: list[Region] = []
     for rule in sorted((r for r in horizontal if r.length >= MIN_TABLE_RULE), key=lambda r: r.pos):
         current = regions[-1] if regions else None
@@ -122,7 +193,9 @@ def find_regions(horizontal: list[Rule], vertical: list[Rule],
                           if current.x0 - 2 <= v.pos <= current.x1 + 2)
             lattice = current.ruled or any(current.x0 - 2 <= v.pos <= current.x1 + 2 for v in vertical
                                            if v.start <= gap_bottom and v.end >= gap_top)
-            if same_width and (bridged or (not lattice and not is_break(gap_top, gap_bottom))):
+            shaded = any(b.top <= gap_top + BAND_ON_RULE and b.bottom >= gap_bottom - BAND_ON_RULE
+                         and _overlap(b.x0, b.x1, current.x0, current.x1) > 0 for b in bands)
+            if same_width and (bridged or (not lattice and (shaded or not is_break(gap_top, gap_bottom)))):
                 current.horizontal.append(rule)
                 current.x0, current.x1 = min(current.x0, rule.start), max(current.x1, rule.end)
                 current.vertical = [v for v in vertical if _in_region(v, current)]

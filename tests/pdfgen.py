@@ -377,17 +377,13 @@ class PdfBuilder:
                    align: str, font: str, valign: str = "top") -> list[tuple[float, float]]:
         x0, top, x1, bottom = box
         c = self.canvas
-        c.setLineWidth(0.5)
-        # Each cell draws its own sides as separate segments (as Writer does).
-        c.line(x0, self._y(top), x1, self._y(top))
-        c.line(x0, self._y(bottom), x1, self._y(bottom))
-        if spec.borders == "grid":
-            c.line(x0, self._y(top), x0, self._y(bottom))
-            c.line(x1, self._y(top), x1, self._y(bottom))
         line_h = spec.size * spec.leading
         text_top = top + spec.padding
         if valign == "middle":
             text_top = (top + bottom) / 2 - len(lines) * line_h / 2
+        self._shade_cell(spec, box, [(text_top + i * line_h, text_top + (i + 1) * line_h)
+                                     for i in range(len(lines))])
+        self._draw_borders(spec, box)
         c.setFont(font, spec.size)
         ink = []
         for i, line in enumerate(lines):
@@ -403,6 +399,24 @@ class PdfBuilder:
             c.drawString(x, self._y(baseline), text)
             ink.append((x, x + w))
         return ink
+
+
+    def _shade_cell(self, spec: TableSpec, box: tuple[float, float, float, float],
+                    line_boxes: list[tuple[float, float]]) -> None:
+        """Hook drawn under a cell's text: ``line_boxes`` are (top, bottom) of each text line.
+        This producer shades nothing."""
+
+    def _draw_borders(self, spec: TableSpec, box: tuple[float, float, float, float]) -> None:
+        """A cell's borders: each cell draws its own sides as separate stroked segments (as
+        Writer does); ``borders="rules"`` draws the horizontal sides only."""
+        x0, top, x1, bottom = box
+        c = self.canvas
+        c.setLineWidth(0.5)
+        c.line(x0, self._y(top), x1, self._y(top))
+        c.line(x0, self._y(bottom), x1, self._y(bottom))
+        if spec.borders == "grid":
+            c.line(x0, self._y(top), x0, self._y(bottom))
+            c.line(x1, self._y(top), x1, self._y(bottom))
 
 
 def place_header(rows: list[list[H | str]], n_cols: int) -> list[tuple[int, int, H]]:
