@@ -215,16 +215,16 @@ def long_body(n: int) -> list[list[str]]:
     return rows
 
 
-@pytest.mark.parametrize("natural_break", [True, False], ids=["page-full", "forced-break"])
-def test_headerless_continuation_is_one_table(tmp_path, natural_break):
-    """Page 1: rules above and below the header, none in the body; page 2: the rest of the body
-    without header or rules, a rule under the very last row only. One table, every row once;
-    the footer and page number are not rows."""
-    n = 40 if natural_break else 12
-    spec = wrapped_spec(rows=long_body(n), repeat_header=False,
+@pytest.mark.parametrize("n_rows, natural_break, n_pages", [(40, True, 2), (12, False, 2), (90, True, 4)],
+                         ids=["page-full", "forced-break", "four-pages"])
+def test_headerless_continuation_is_one_table(tmp_path, n_rows, natural_break, n_pages):
+    """Page 1: rules above and below the header, none in the body; later pages: the rest of the
+    body without header or rules, a rule under the very last row only. One table, every row
+    once; the footer and page number are not rows."""
+    spec = wrapped_spec(rows=long_body(n_rows), repeat_header=False,
                         page_breaks={} if natural_break else {7: 0})
     layout = draw(tmp_path / "headerrules.pdf", spec, cover=True)
-    assert len(layout.pages) == 2
+    assert len(layout.pages) == n_pages
     if natural_break:  # the body runs down to the page's bottom margin, close above the footer
         assert layout.pieces[0].bottom > g.PAGE[1] - g.MARGIN_BOTTOM - 20
     doc = extract_document(tmp_path / "headerrules.pdf")
@@ -357,16 +357,73 @@ VALIGNS = {
 
 
 @pytest.mark.parametrize("valign", sorted(VALIGNS))
-@pytest.mark.parametrize("borders", ["grid", "rules"])
-def test_tall_ruled_rows_are_rows_as_drawn(tmp_path, borders, valign):
+@pytest.mark.parametrize("borders", ["grid", "segmented", "rules"])
+@pytest.mark.parametrize("n_rows", [4, 2, 1])
+def test_tall_ruled_rows_are_rows_as_drawn(tmp_path, borders, valign, n_rows):
     """One cell of six lines in a ruled row, the others centred or top-aligned: no text split
-    divides the ruled row."""
-    spec = wrapped_spec(rows=[list(r) for r in TALL_ROWS], borders=borders, valign=VALIGNS[valign])
+    divides the ruled row (also where the piece has too few rows to count as ruled)."""
+    picked = TALL_ROWS[1:2] if n_rows == 1 else TALL_ROWS[:n_rows]  # the tall row at least
+    spec = wrapped_spec(rows=[list(r) for r in picked], borders=borders, valign=VALIGNS[valign])
     layout = draw(tmp_path / "tall.pdf", spec)
+    assert max(len(d.lines) for d in layout.pieces[0].body) == 6
+    check_rows_as_drawn(tmp_path / "tall.pdf", layout)
+
+
+# Rows of two lines (uraian) whose other cells are one line, vertically centred: the only line
+# pitches in the body are half a line.
+CENTRED_ROWS = [
+    _ev("", "2.17.03.2.01", "Penilaian Kesehatan Koperasi Simpan Pinjam", "Koperasi yang dinilai", "14 bulan",
+        "456.000.000,00", "7 bulan", "228.000.000,00", "50,00", "50,00"),
+    _ev("", "2.17.03.2.01.06", "Pendampingan Tata Kelola Koperasi Produsen", "Koperasi didampingi", "12 Unit",
+        "250.000.000,00", "6 Unit", "125.000.000,00", "50,00", "50,00"),
+    _ev("", "2.17.03.2.01.07", "Klinik Konsultasi Usaha Mikro Keliling", "Pelaku usaha terlayani", "100 %",
+        "206.000.000,00", "48.88 %", "103.000.000,00", "48,88", "50,00"),
+]
+FEW_ROWS_SPLIT = (
+    "extract/__init__.py _text_columns_table + extract/rows.py split_rows/_boundary: a rules-only piece with "
+    "fewer than MIN_RULED_ROWS (3) ruled body rows is split by content; when its only line pitches are half "
+    "a line (a 2-line cell beside vertically centred 1-line cells) wrap_pitch finds no pitch and _boundary "
+    "returns 'gap' for pitch None, so every printed line becomes a row of its own")
+
+
+@pytest.mark.parametrize("borders, n_rows", [
+    ("grid", 1), ("grid", 2), ("rules", 3),
+    pytest.param("rules", 1, marks=pytest.mark.xfail(strict=True, reason=FEW_ROWS_SPLIT)),
+    pytest.param("rules", 2, marks=pytest.mark.xfail(strict=True, reason=FEW_ROWS_SPLIT)),
+])
+def test_centred_cells_beside_a_wrapped_cell_stay_in_their_ruled_row(tmp_path, borders, n_rows):
+    spec = wrapped_spec(rows=[list(r) for r in CENTRED_ROWS[:n_rows]], borders=borders, valign=["middle"] * 11)
+    layout = draw(tmp_path / "centred.pdf", spec)
+    check_rows_as_drawn(tmp_path / "centred.pdf", layout)
+
+
+def check_rows_as_drawn(path, layout: g.Layout) -> None:
     (piece,) = layout.pieces
-    assert max(len(d.lines) for d in piece.body) == 6
-    (table,) = tables_on(extract_document(tmp_path / "tall.pdf"), layout.pages[0])
+    (table,) = tables_on(extract_document(path), layout.pages[0])
     rows = body_rows(table, piece.body_row_edges[0])
     assert [table.row_edges[r] for r in rows] == pytest.approx(piece.body_row_edges[:-1], abs=TOL)
     for drawn in piece.body:
         assert cell_lines(table, rows[drawn.row], drawn.col) == drawn.lines, (drawn.row, drawn.col)
+
+
+# --------------------------------------------------------------------------- a kode line is not a caption
+CAPTION_LIKE_ROW = (
+    "extract/__init__.py _page_tables: caption_between (CAPTION_LINE, case-insensitive, accepts a section "
+    "number '2.17 Bidang') is passed to find_regions as is_break, so a rules-only body line that starts with a "
+    "two-segment kode and a word ('2.17 Bidang Koperasi ...', or a wrapped kode's piece '2.01' beside an "
+    "uraian line) cuts the table in two between its row rules and the row holding it is lost")
+
+
+@pytest.mark.parametrize("borders", ["grid", "header",
+                                     pytest.param("rules", marks=pytest.mark.xfail(strict=True,
+                                                                                   reason=CAPTION_LIKE_ROW))])
+def test_bidang_row_is_a_row_not_a_caption(tmp_path, borders):
+    """A bidang row prints a two-segment kode and a title-case name: a table row, not a
+    section heading."""
+    rows = [_ev(kode="2", uraian="URUSAN PEMERINTAHAN PILIHAN"), _ev(kode="2.17", uraian="Bidang Koperasi dan Usaha Mikro")]
+    spec = wrapped_spec(rows=rows + [list(r) for r in CUT_ROWS], borders=borders)
+    draw(tmp_path / "bidang.pdf", spec)
+    doc = extract_document(tmp_path / "bidang.pdf")
+    assert len(doc.tables) == 1
+    (table,) = normalize_document(doc).tables
+    assert [r.cells for r in table.rows] == expected_rows(spec)
