@@ -22,7 +22,7 @@ from .grid import EDGE_CLUSTER, build_cells, cluster_positions
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
-from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
+from .rulings import JOIN_TOLERANCE, Region, Rule, find_regions, page_rules, with_fill_rules
 from .text_lines import group_lines
 
 __all__ = ["extract_document", "ExtractError"]
@@ -32,6 +32,8 @@ CAPTION_MAX_GAP = 40.0
 # "Tabel 2.1 …", "Formulir E.81 …", or a section number "3.1 Penyesuaian …" (not a kode: those
 # have more segments, and a body row's name is not what follows a section number).
 CAPTION_LINE = re.compile(r"^\s*((tabel|table|formulir|lampiran)\b|\d{1,2}\.\d{1,2}\.?\s+[A-Z][a-z])", re.IGNORECASE)
+# The words of a caption, without the section-number form (see CAPTION_LINE).
+CAPTION_WORD = re.compile(r"^\s*(tabel|table|formulir|lampiran)\b", re.IGNORECASE)
 # A rules-only table continues on the next page when its rules span the same x-extent (points).
 SAME_EXTENT = 4.0
 # How much of a row band a vertical rule must cover to count as drawn there.
@@ -193,7 +195,13 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
         return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_LINE.match(line.text)
                    for line in lines)
 
-    regions = find_regions(horizontal, vertical, caption_between, fills)
+    def caption_word_between(top: float, bottom: float) -> bool:
+        # Between two rules of one table only a caption word ("Tabel 3.1 …") breaks it: a body
+        # row may start with a two-segment kode and a name ("2.17 Bidang …"), like a section number.
+        return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_WORD.match(line.text)
+                   for line in lines)
+
+    regions = find_regions(horizontal, vertical, caption_word_between, fills)
     for region in regions:
         if region.ruled:
             _open_at_page_break(region)
@@ -311,7 +319,11 @@ def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]
 
 
 def _lattice_table(number: int, region: Region, chars: list[dict]) -> PageTable:
-    col_edges = cluster_positions([v.pos for v in region.vertical] + [region.x0, region.x1])
+    verticals = [v.pos for v in region.vertical]
+    # The rules' ends stand for a side only where no vertical is drawn there (a producer may stop
+    # its horizontal segments short of the outer verticals).
+    sides = [x for x in (region.x0, region.x1) if not any(abs(x - v) <= JOIN_TOLERANCE for v in verticals)]
+    col_edges = cluster_positions(verticals + sides)
     col_edges = [x for x in col_edges if region.x0 - 3 <= x <= region.x1 + 3]
     row_edges = cluster_positions([h.pos for h in region.horizontal]
                                   + [y for y in (region.text_top, region.text_bottom) if y is not None])
@@ -371,9 +383,9 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]])
         body: list[Band] = []
         header: list[Band] = []
         numbers: list[Band] = []
-        layouts: list[tuple[list[float], int]] = []
+        layouts: list[tuple[list[float], int, list[float]]] = []
         for _, region, chars, _, _ in group:
-            row_edges = _piece_edges(region, chars)
+            row_edges, header_cuts = _piece_edges(region, chars)
             bands = _bands(row_edges, chars)
             n_header = 0 if region.continued else _header_band_count(bands)
             if n_header:
@@ -381,29 +393,34 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]])
                 if is_number_row(bands[n_header - 1].text):
                     numbers.append(bands[n_header - 1])  # column numbers sit one per leaf column
             body.extend(bands[n_header:])
-            layouts.append((row_edges, n_header))
+            layouts.append((row_edges, n_header, header_cuts))
         x0 = min(item[1].x0 for item in group)
         x1 = max(item[1].x1 for item in group)
         col_edges = infer_column_edges(x0, x1, body, header, numbers)
-        for (number, region, chars, _, turn), (row_edges, n_header) in zip(group, layouts):
-            table = _text_columns_table(number, region, chars, col_edges, row_edges, n_header)
+        # Rows ruled one by one in the table as a whole (a last page with one or two rows of a
+        # ruled table is ruled too); a body drawn without row rules has one band per piece.
+        body_bands = sum(len(edges) - 1 - n for edges, n, _ in layouts)
+        ruled_rows = body_bands >= MIN_RULED_ROWS * len(layouts)
+        for (number, region, chars, _, turn), (row_edges, n_header, header_cuts) in zip(group, layouts):
+            table = _text_columns_table(number, region, chars, col_edges, row_edges, n_header, header_cuts,
+                                        ruled_rows)
             table.turn = turn
             tables.append(table)
     return tables
 
 
-def _piece_edges(region: Region, chars: list[dict]) -> list[float]:
+def _piece_edges(region: Region, chars: list[dict]) -> tuple[list[float], list[float]]:
     """The row edges of a rules-only piece: its rules, where the text bounds it, and the header's
-    own rows (column numbers, unit labels) when the header is drawn as one band."""
+    own rows (column numbers, unit labels) when the header is drawn as one band; and, apart,
+    those header cuts (no rule is drawn there)."""
     positions = [h.pos for h in region.horizontal]
     if region.text_top is not None:
         positions.append(region.text_top)
     if region.text_bottom is not None:
         positions.append(region.text_bottom)
     edges = cluster_positions(positions)
-    if not region.continued and len(edges) >= 2:
-        edges = sorted(edges + _header_cuts(edges[0], edges[1], chars))
-    return edges
+    cuts = _header_cuts(edges[0], edges[1], chars) if not region.continued and len(edges) >= 2 else []
+    return sorted(edges + cuts), cuts
 
 
 def _header_cuts(top: float, bottom: float, chars: list[dict]) -> list[float]:
@@ -425,12 +442,12 @@ def _is_units_row(text: str) -> bool:
 
 
 def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float],
-                        row_edges: list[float], n_header: int) -> PageTable:
+                        row_edges: list[float], n_header: int, header_cuts: list[float],
+                        ruled_rows: bool) -> PageTable:
     # A body band that the rules do not divide is divided by its text (rows.split_rows). Where
     # rules divide the body's rows, only a gap proves a missing rule.
     body_lines = [group_lines(band) for band in _chars_by_band(row_edges, chars)[n_header:]]
     pitch = wrap_pitch([line for lines in body_lines for line in lines])
-    ruled_rows = len(body_lines) >= MIN_RULED_ROWS
     text_cuts: set[float] = set()
     for lines in body_lines:
         split = split_rows(lines, col_edges, pitch=pitch, gap_only=ruled_rows)
@@ -446,9 +463,12 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
         x = col_edges[c]
         return any(a < x < b for a, b in runs[r])
 
+    # Edges the rules did not draw: text cuts, where the text bounds the piece, the header's
+    # own rows cut out of a header band.
+    virtual = text_cuts | set(header_cuts) | {region.text_top, region.text_bottom}
+
     def drawn(k: int, c: int) -> bool:
-        return (row_edges[k] in text_cuts or row_edges[k] in (region.text_top, region.text_bottom)
-                or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1]))
+        return row_edges[k] in virtual or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1])
 
     cells = build_cells(col_edges, row_edges, has_vertical=lambda r, c: not crosses(r, c),
                         has_horizontal=drawn, chars=chars)

@@ -111,15 +111,14 @@ def split_rows(lines: list[TextLine], col_edges: list[float], pitch: float | Non
     if not lines:
         return RowSplit(rows=[], evidence=[])
     pitch = pitch if pitch is not None else wrap_pitch(lines)
-    if gap_only and pitch is None:
-        return RowSplit(rows=[lines], evidence=[])
     anchors = [] if gap_only else code_columns(lines, col_edges)
     rows: list[list[TextLine]] = [[lines[0]]]
     evidence: list[str] = []
     current = dict(column_texts(lines[0], col_edges))
     for prev, line in zip(lines, lines[1:]):
         texts = column_texts(line, col_edges)
-        reason = _boundary(line.bbox.top - prev.bbox.top, pitch, texts, current, anchors, not gap_only)
+        reason = _boundary(line.bbox.top - prev.bbox.top, pitch, max(prev.font_size, line.font_size), texts,
+                           current, anchors, not gap_only)
         if reason:
             rows.append([line])
             evidence.append(reason)
@@ -131,9 +130,13 @@ def split_rows(lines: list[TextLine], col_edges: list[float], pitch: float | Non
     return RowSplit(rows=rows, evidence=evidence)
 
 
-def _boundary(pitch_here: float, pitch: float | None, texts: dict[int, str], current: dict[int, str],
-              anchors: list[int], by_content: bool) -> str | None:
-    if pitch is None or pitch_here > pitch * ROW_GAP_RATIO:
+def _boundary(pitch_here: float, pitch: float | None, size: float, texts: dict[int, str],
+              current: dict[int, str], anchors: list[int], by_content: bool) -> str | None:
+    if pitch is None:
+        # No line of this body wraps: only a pitch no wrap could have is a gap.
+        if pitch_here > MAX_WRAP_PITCH * size:
+            return "gap"
+    elif pitch_here > pitch * ROW_GAP_RATIO:
         return "gap"
     if not by_content:
         return None

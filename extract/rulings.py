@@ -15,8 +15,12 @@ from .graphics import Fill, as_segments, fill_bands
 
 # Segments closer than this (points) along their own axis are one rule: Writer draws each cell
 # border as its own segment (they touch or overlap by a hair), other producers stop each cell's
-# segment short of the corner (gaps of 0.5-3.5 pt), dashed rules leave gaps of a few points.
-JOIN_TOLERANCE = 4.0
+# segment short of the corner (up to ~3 pt at each end: gaps up to 6 pt), dashed rules leave
+# gaps of a few points.
+JOIN_TOLERANCE = 6.5
+# A vertical this close (points) outside a table's horizontal rules is its side: the producer
+# stopped the horizontal segments short of the corner.
+SIDE_REACH = JOIN_TOLERANCE
 # Segments whose positions differ by less than this are on one line (line width, rounding).
 ALIGN_TOLERANCE = 1.2
 # Positions chained within ALIGN_TOLERANCE stay one line only up to this spread (points): a
@@ -189,10 +193,10 @@ def find_regions(horizontal: list[Rule], vertical: list[Rule],
             shorter = min(rule.length, current.x1 - current.x0)
             same_width = _overlap(rule.start, rule.end, current.x0, current.x1) >= SAME_TABLE_OVERLAP * shorter
             gap_top, gap_bottom = current.bottom, rule.pos
-            bridged = any(v.start <= gap_top + 2 and v.end >= gap_bottom - 2 for v in vertical
-                          if current.x0 - 2 <= v.pos <= current.x1 + 2)
-            lattice = current.ruled or any(current.x0 - 2 <= v.pos <= current.x1 + 2 for v in vertical
-                                           if v.start <= gap_bottom and v.end >= gap_top)
+            bridged = any(v.start <= gap_top + JOIN_TOLERANCE and v.end >= gap_bottom - JOIN_TOLERANCE
+                          for v in vertical if current.x0 - SIDE_REACH <= v.pos <= current.x1 + SIDE_REACH)
+            lattice = current.ruled or any(current.x0 - SIDE_REACH <= v.pos <= current.x1 + SIDE_REACH
+                                           for v in vertical if v.start <= gap_bottom and v.end >= gap_top)
             shaded = any(b.top <= gap_top + BAND_ON_RULE and b.bottom >= gap_bottom - BAND_ON_RULE
                          and _overlap(b.x0, b.x1, current.x0, current.x1) > 0 for b in bands)
             if same_width and (bridged or (not lattice and (shaded or not is_break(gap_top, gap_bottom)))):
@@ -205,10 +209,14 @@ def find_regions(horizontal: list[Rule], vertical: list[Rule],
         regions.append(region)
     for region in regions:
         region.vertical = [v for v in vertical if _in_region(v, region)]
+        # Outer verticals stand a little outside rules stopped short of the corners.
+        if region.vertical:
+            region.x0 = min(region.x0, min(v.pos for v in region.vertical))
+            region.x1 = max(region.x1, max(v.pos for v in region.vertical))
     # A table has at least two rules with something between them.
     return [r for r in regions if len(r.horizontal) >= 2 and r.bottom - r.top > 4]
 
 
 def _in_region(v: Rule, region: Region) -> bool:
-    return (region.x0 - 2 <= v.pos <= region.x1 + 2
+    return (region.x0 - SIDE_REACH <= v.pos <= region.x1 + SIDE_REACH
             and _overlap(v.start, v.end, region.top - 1, region.bottom + 1) > 1)

@@ -18,6 +18,20 @@ Text wrapping imitates two producers:
 
 Both break a word or number that is wider than its column at any character (``44.889.784`` /
 ``.840``), and neither prints a space at such a break. A ``"\\n"`` in a cell forces a line break.
+
+Border styles (``TableSpec.borders``):
+
+* ``"grid"``: every cell draws its four sides as separate segments (Writer);
+* ``"segmented"``: as ``"grid"``, but every side stops a random 0.5-3 pt short of its corners
+  (seeded, one amount per segment), and header cells listed in ``missing_sides`` leave out a
+  side that their neighbour also draws;
+* ``"rules"``: every cell's top and bottom side, no verticals;
+* ``"header"``: a rule above and one below the header, one under the table's very last row,
+  nothing else (a body that draws no row rules; a continuation page without rules at all when
+  the header is not repeated).
+
+``open_break=True`` leaves out the rule at a page break that cuts a row (the verticals run to
+the break, the rest of the row opens the next page without a top rule).
 """
 
 from __future__ import annotations
@@ -59,12 +73,13 @@ class TableSpec:
     header: list[list[H | str]]
     rows: list[list[str]]
     caption: str = ""
-    borders: str = "grid"  # "grid": every cell's four sides; "rules": horizontal sides only
+    borders: str = "grid"  # "grid" | "segmented" | "rules" | "header" (see the module docstring)
     keeps_trailing_space: bool = True
     font: str = "Helvetica"
     bold_font: str = "Helvetica-Bold"
     size: float = 7.0
     padding: float = 2.0
+    padding_y: float | None = None  # above and below a cell's text (None: ``padding``)
     leading: float = 1.2  # line pitch, share of the font size
     align: list[str] | None = None  # per column "left" | "right" | "center" (default left)
     bold_rows: set[int] = field(default_factory=set)
@@ -74,6 +89,15 @@ class TableSpec:
     # (0 = the break comes before the row; n > 0 = the row is cut after its n-th line).
     page_breaks: dict[int, int] = field(default_factory=dict)
     x0: float = MARGIN_LEFT
+    valign: list[str] | None = None  # per body column "top" | "middle" (default top)
+    # "segmented": each side stops this far short of its corners (points, random per segment).
+    segment_short: tuple[float, float] = (0.5, 3.0)
+    seed: int = 1
+    # "segmented": header cells (header row, col, "left" | "right") that do not draw that side.
+    missing_sides: set[tuple[int, int, str]] = field(default_factory=set)
+    open_break: bool = False  # no rule at a page break that cuts a row
+    # Body row index -> the header rows printed again just above that row, on the same page.
+    header_again: set[int] = field(default_factory=set)
 
     @property
     def n_cols(self) -> int:
@@ -85,6 +109,10 @@ class TableSpec:
         for w in self.widths:
             edges.append(edges[-1] + w)
         return edges
+
+    @property
+    def pad_y(self) -> float:
+        return self.padding if self.padding_y is None else self.padding_y
 
     def inner_width(self, col: int, colspan: int = 1) -> float:
         return sum(self.widths[col:col + colspan]) - 2 * self.padding
@@ -123,6 +151,9 @@ class Piece:
     header_row_edges: list[float] = field(default_factory=list)
     body: list[DrawnCell] = field(default_factory=list)  # row = index into TableSpec.rows
     body_row_edges: list[float] = field(default_factory=list)
+    # Header copies printed inside the piece (``TableSpec.header_again``): body row index -> the
+    # copy's row edges.
+    inner_headers: dict[int, list[float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -197,6 +228,8 @@ class PdfBuilder:
         self.layouts: list[Layout] = []
         self.footers: dict[int, str] = {}  # page -> footer text drawn there
         self.footer_due = False  # the current page holds a table: give it a footer
+        self._rng = random.Random(0)  # shortens "segmented" rules; reseeded per table
+        self._last_header_edges: list[float] = []  # row edges of the header drawn last
 
     # -- pages
     def _y(self, top: float) -> float:
@@ -290,8 +323,10 @@ class PdfBuilder:
                 self.cursor += CAPTION_SIZE * 1.3
             self.cursor += CAPTION_GAP
         self.dirty = True
+        self._rng = random.Random(spec.seed)
         piece = self._start_piece(spec, layout)
         limit = self.height - MARGIN_BOTTOM
+        last = len(spec.rows) - 1
         for index, cells in enumerate(spec.rows):
             font = spec.bold_font if index in spec.bold_rows else spec.font
             wrapped = [self._wrap_cell(spec, col, text, font) for col, text in enumerate(cells)]
@@ -299,16 +334,22 @@ class PdfBuilder:
             keep = spec.page_breaks.get(index)
             if keep is None and self.cursor + height > limit:
                 keep = 0
+            cut_open = False
             if keep is not None and keep > 0:
                 head = [lines[:keep] for lines in wrapped]
-                self._draw_row(spec, piece, index, head, font)
+                self._draw_row(spec, piece, index, head, font, bottom_rule=not spec.open_break)
                 wrapped = [lines[keep:] for lines in wrapped]
                 height = self._row_height(spec, wrapped)
+                cut_open = spec.open_break
             if keep is not None:
                 self._end_piece(piece)
                 self.new_page()
                 piece = self._start_piece(spec, layout, with_caption=False)
-            self._draw_row(spec, piece, index, wrapped, font)
+            elif index in spec.header_again:
+                self._draw_header(spec, piece, len(spec.header), record=False)
+                piece.inner_headers[index] = self._last_header_edges
+            self._draw_row(spec, piece, index, wrapped, font, top_rule=not cut_open,
+                           closing=index == last)
         self._end_piece(piece)
         return layout
 
@@ -317,7 +358,7 @@ class PdfBuilder:
 
     def _row_height(self, spec: TableSpec, wrapped: list[list[Line]]) -> float:
         n = max((len(lines) for lines in wrapped), default=0)
-        return max(n, 1) * spec.size * spec.leading + 2 * spec.padding
+        return max(n, 1) * spec.size * spec.leading + 2 * spec.pad_y
 
     def _start_piece(self, spec: TableSpec, layout: Layout, with_caption: bool = True) -> Piece:
         piece = Piece(page=self.page, top=self.cursor)
@@ -333,57 +374,92 @@ class PdfBuilder:
     def _end_piece(self, piece: Piece) -> None:
         piece.bottom = self.cursor
 
-    def _draw_header(self, spec: TableSpec, piece: Piece, n_rows: int) -> None:
-        """The first ``n_rows`` header rows (a span reaching further is cut at the last row)."""
+    def _draw_header(self, spec: TableSpec, piece: Piece, n_rows: int, record: bool = True) -> None:
+        """The first ``n_rows`` header rows (a span reaching further is cut at the last row).
+        ``record=False``: a copy inside the body (its cells are not the piece's header)."""
         placed = [(r, c, H(h.text, h.colspan, min(h.rowspan, n_rows - r)))
                   for r, c, h in place_header(spec.header, spec.n_cols) if r < n_rows]
         wrapped = {id(h): self._wrap_cell(spec, c, h.text, spec.font, h.colspan) for (r, c, h) in placed}
         line_h = spec.size * spec.leading
-        heights = [line_h + 2 * spec.padding] * n_rows
+        heights = [line_h + 2 * spec.pad_y] * n_rows
         for r, c, h in placed:
             if h.rowspan == 1:
-                heights[r] = max(heights[r], len(wrapped[id(h)]) * line_h + 2 * spec.padding)
+                heights[r] = max(heights[r], len(wrapped[id(h)]) * line_h + 2 * spec.pad_y)
         for r, c, h in placed:
             if h.rowspan > 1:
-                need = len(wrapped[id(h)]) * line_h + 2 * spec.padding
+                need = len(wrapped[id(h)]) * line_h + 2 * spec.pad_y
                 have = sum(heights[r:r + h.rowspan])
                 if need > have:
                     heights[r + h.rowspan - 1] += need - have
         edges = [self.cursor]
         for height in heights:
             edges.append(edges[-1] + height)
-        piece.header_row_edges = edges
+        self._last_header_edges = edges
+        if record:
+            piece.header_row_edges = edges
         cols = spec.col_edges
         for r, c, h in placed:
             box = (cols[c], edges[r], cols[c + h.colspan], edges[r + h.rowspan])
             lines = wrapped[id(h)]
-            ink = self._draw_cell(spec, box, lines, "center", spec.font, valign="middle")
-            piece.header.append(DrawnCell(r, c, h.rowspan, h.colspan, *box, [ln.text for ln in lines], ink))
+            sides = {"top", "bottom", "left", "right"} - {side for (mr, mc, side) in spec.missing_sides
+                                                          if (mr, mc) == (r, c)}
+            if spec.borders == "header":
+                sides = set()
+            ink = self._draw_cell(spec, box, lines, "center", spec.font, valign="middle", sides=sides)
+            if record:
+                piece.header.append(DrawnCell(r, c, h.rowspan, h.colspan, *box, [ln.text for ln in lines], ink))
+        if spec.borders == "header":  # one rule above the header, one below it
+            x0, x1 = cols[0], cols[-1]
+            self._rule(spec, x0, edges[0], x1, edges[0])
+            self._rule(spec, x0, edges[-1], x1, edges[-1])
         self.cursor = edges[-1]
 
-    def _draw_row(self, spec: TableSpec, piece: Piece, index: int, wrapped: list[list[Line]], font: str) -> None:
+    def _draw_row(self, spec: TableSpec, piece: Piece, index: int, wrapped: list[list[Line]], font: str,
+                  top_rule: bool = True, bottom_rule: bool = True, closing: bool = False) -> None:
+        """One body row (or the part of it on this page). ``top_rule``/``bottom_rule``: False
+        leaves that side out (a row cut open by the page break); ``closing``: the table's very
+        last row (the ``"header"`` style rules it off)."""
         height = self._row_height(spec, wrapped)
         cols = spec.col_edges
         top, bottom = self.cursor, self.cursor + height
+        sides = {"left", "right"} | ({"top"} if top_rule else set()) | ({"bottom"} if bottom_rule else set())
+        if spec.borders == "header":
+            sides = set()
         for col, lines in enumerate(wrapped):
             align = spec.align[col] if spec.align else "left"
+            valign = spec.valign[col] if spec.valign else "top"
             box = (cols[col], top, cols[col + 1], bottom)
-            ink = self._draw_cell(spec, box, lines, align, font)
+            ink = self._draw_cell(spec, box, lines, align, font, valign=valign, sides=sides)
             piece.body.append(DrawnCell(index, col, 1, 1, *box, [ln.text for ln in lines], ink))
+        if spec.borders == "header" and closing:
+            self._rule(spec, cols[0], bottom, cols[-1], bottom)
         piece.body_row_edges.append(bottom)
         self.cursor = bottom
 
+    def _rule(self, spec: TableSpec, x0: float, top: float, x1: float, bottom: float) -> None:
+        """One straight segment from (x0, top) to (x1, bottom); the ``"segmented"`` style stops it
+        short of both ends by one random amount."""
+        if spec.borders == "segmented":
+            short = self._rng.uniform(*spec.segment_short)
+            if top == bottom:
+                x0, x1 = x0 + short, x1 - short
+            else:
+                top, bottom = top + short, bottom - short
+        self.canvas.setLineWidth(0.5)
+        self.canvas.line(x0, self._y(top), x1, self._y(bottom))
+
     def _draw_cell(self, spec: TableSpec, box: tuple[float, float, float, float], lines: list[Line],
-                   align: str, font: str, valign: str = "top") -> list[tuple[float, float]]:
+                   align: str, font: str, valign: str = "top",
+                   sides: set[str] = frozenset({"top", "bottom", "left", "right"})) -> list[tuple[float, float]]:
         x0, top, x1, bottom = box
         c = self.canvas
         line_h = spec.size * spec.leading
-        text_top = top + spec.padding
+        text_top = top + spec.pad_y
         if valign == "middle":
             text_top = (top + bottom) / 2 - len(lines) * line_h / 2
         self._shade_cell(spec, box, [(text_top + i * line_h, text_top + (i + 1) * line_h)
                                      for i in range(len(lines))])
-        self._draw_borders(spec, box)
+        self._draw_borders(spec, box, sides)
         c.setFont(font, spec.size)
         ink = []
         for i, line in enumerate(lines):
@@ -406,17 +482,21 @@ class PdfBuilder:
         """Hook drawn under a cell's text: ``line_boxes`` are (top, bottom) of each text line.
         This producer shades nothing."""
 
-    def _draw_borders(self, spec: TableSpec, box: tuple[float, float, float, float]) -> None:
+    def _draw_borders(self, spec: TableSpec, box: tuple[float, float, float, float],
+                      sides: set[str] = frozenset({"top", "bottom", "left", "right"})) -> None:
         """A cell's borders: each cell draws its own sides as separate stroked segments (as
-        Writer does); ``borders="rules"`` draws the horizontal sides only."""
+        Writer does); ``borders="rules"`` and ``"header"`` draw horizontal sides only,
+        ``"segmented"`` stops each segment short of its corners."""
         x0, top, x1, bottom = box
-        c = self.canvas
-        c.setLineWidth(0.5)
-        c.line(x0, self._y(top), x1, self._y(top))
-        c.line(x0, self._y(bottom), x1, self._y(bottom))
-        if spec.borders == "grid":
-            c.line(x0, self._y(top), x0, self._y(bottom))
-            c.line(x1, self._y(top), x1, self._y(bottom))
+        if "top" in sides:
+            self._rule(spec, x0, top, x1, top)
+        if "bottom" in sides:
+            self._rule(spec, x0, bottom, x1, bottom)
+        if spec.borders in ("grid", "segmented"):
+            if "left" in sides:
+                self._rule(spec, x0, top, x0, bottom)
+            if "right" in sides:
+                self._rule(spec, x1, top, x1, bottom)
 
 
 def place_header(rows: list[list[H | str]], n_cols: int) -> list[tuple[int, int, H]]:

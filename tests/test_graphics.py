@@ -46,7 +46,7 @@ class BarBuilder(g.PdfBuilder):
             c.rect(x - BAR / 2, self._y(bottom + j()), BAR, bottom - top, stroke=0, fill=1)
         c.restoreState()
 
-    def _draw_borders(self, spec, box):
+    def _draw_borders(self, spec, box, sides=frozenset({"top", "bottom", "left", "right"})):
         x0, top, x1, bottom = box
         self._bar(x0, top, x1, top)
         self._bar(x0, bottom, x1, bottom)
@@ -74,7 +74,7 @@ class ZebraBuilder(g.PdfBuilder):
     """No rules at all: the header on a darker band, every other body row on a light band, the
     rows between unshaded (white rectangles drawn as well, as some producers do)."""
 
-    def _draw_borders(self, spec, box):
+    def _draw_borders(self, spec, box, sides=frozenset({"top", "bottom", "left", "right"})):
         pass
 
     def _band(self, x0: float, top: float, x1: float, bottom: float, color) -> None:
