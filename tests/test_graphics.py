@@ -89,9 +89,9 @@ class ZebraBuilder(g.PdfBuilder):
         super()._draw_header(spec, piece, n_rows)
         self._band(spec.x0, top, spec.col_edges[-1], self.cursor, HEAD)
 
-    def _draw_row(self, spec, piece, index, wrapped, font):
+    def _draw_row(self, spec, piece, index, wrapped, font, **rules):
         top = self.cursor
-        super()._draw_row(spec, piece, index, wrapped, font)
+        super()._draw_row(spec, piece, index, wrapped, font, **rules)
         color = BAND if index % 2 else (1.0, 1.0, 1.0)
         self._band(spec.x0, top, spec.col_edges[-1], self.cursor, color)
 
