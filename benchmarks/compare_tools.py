@@ -17,7 +17,9 @@ newlines replaced by spaces; rows whose cells are all empty are dropped; and pag
 a user would: a table that is the first on its page continues the last table of the previous page
 when both have the same column count, and the continuation's leading rows that repeat one of the
 first piece's top rows (the repeated header) are dropped. These tables carry no column keys, kinds
-or levels, so only tables found, cell and row accuracy compare across tools.
+or levels, so only tables found, cell and row accuracy compare across tools. Each folder is also
+scored with every whitespace removed from truth and output cells ("cells spaces aside"): that
+measures the cell boxes alone, whatever each tool does to join a cell's text lines.
 """
 
 from __future__ import annotations
@@ -297,6 +299,27 @@ def score(out_dir: Path, truth_dir: Path) -> dict:
     return json.loads(result.read_text(encoding="utf-8"))
 
 
+def drop_spaces(doc: dict) -> dict:
+    """The document with every whitespace removed from its table cells (truth or contract shape)."""
+    for table in doc.get("tables") or []:
+        for row in table.get("rows") or []:
+            row["cells"] = ["".join(str(c or "").split()) for c in row.get("cells") or []]
+    return doc
+
+
+def spaceless_folder(src: Path, dst: Path) -> Path:
+    """Copy every *.json document under src to dst with drop_spaces applied; return dst.
+
+    Scoring these copies against a spaceless truth measures the cell boxes alone: a cell counts
+    when it holds the right characters, however the tool joined its text lines."""
+    shutil.rmtree(dst, ignore_errors=True)
+    dst.mkdir(parents=True)
+    for path in sorted(src.glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        (dst / path.name).write_text(json.dumps(drop_spaces(doc), ensure_ascii=False), encoding="utf-8")
+    return dst
+
+
 COUNTS = ("tables", "tables_found", "cells", "cells_right", "rows", "rows_right")
 
 
@@ -306,6 +329,11 @@ def sum_counts(documents: list[dict]) -> dict:
         for k in COUNTS:
             total[k] += d["figures"]["counts"][k]
     return total
+
+
+def short(tool: str) -> str:
+    """A column header: the camelot flavour without its prefix."""
+    return tool.removeprefix(f"{CAMELOT}-")
 
 
 def pct(a: int, b: int) -> str:
@@ -318,21 +346,49 @@ def print_rows(head: list[str], rows: list[list[str]]) -> None:
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
 
 
-def report(folder: str, records: list[dict], scores: dict, truths: dict, pages: dict) -> dict:
+def mechanism_table(title: str, by_mech: dict, tools: list[str], scores: dict) -> dict:
+    """Print cell accuracy per mechanism and tool, with the best camelot flavour and its lead
+    over renjana in points; return {mechanism: {tool: counts + cell_accuracy}}."""
+    rows, figures = [], {}
+    camelots = [t for t in tools if t.startswith(CAMELOT)]
+    for mech, names in sorted(by_mech.items()):
+        cells = {}
+        for tool in tools:
+            c = sum_counts([d for d in scores[tool]["documents"] if d["file"] in names])
+            cells[tool] = (c["cells_right"] / c["cells"] if c["cells"] else 0.0, c)
+        figures[mech] = {t: {"cell_accuracy": v, **c} for t, (v, c) in cells.items()}
+        row = [f"{mech} ({len(names)})", *[f"{100 * cells[t][0]:.1f}" for t in tools]]
+        if camelots:
+            best = max(camelots, key=lambda t: cells[t][0])
+            row.append(short(best))
+            if "renjana" in cells:
+                row.append(f"{100 * (cells[best][0] - cells['renjana'][0]):+.1f}")
+        rows.append(row)
+    print(f"\n{title}\n")
+    head = ["mechanism", *map(short, tools)]
+    if camelots:
+        head += ["best camelot"] + (["vs renjana"] if "renjana" in tools else [])
+    print_rows(head, rows)
+    return figures
+
+
+def report(folder: str, records: list[dict], scores: dict, boxes: dict, truths: dict, pages: dict) -> dict:
     """Print the folder's tables; return the figures for --json."""
     ran = [r for r in records if "not_run" not in r]
     print(f"\n=== {folder}: {len(pages)} PDFs, {sum(pages.values())} pages ===\n")
     rows = []
     for r in ran:
         c = sum_counts(scores[r["tool"]]["documents"])
-        done = [f for f in r["files"]]
+        b = sum_counts(boxes[r["tool"]]["documents"])
+        done = r["files"]
         seconds = sum(f["seconds"] for f in done)
         n_pages = sum(pages[f["file"]] for f in done)
         rows.append([r["tool"], str(len(done)), str(len(r["skipped"]) + len(r["errors"])),
                      f"{c['tables_found']}/{c['tables']}", pct(c["cells_right"], c["cells"]),
-                     pct(c["rows_right"], c["rows"]), f"{seconds:.1f}",
+                     pct(c["rows_right"], c["rows"]), pct(b["cells_right"], b["cells"]), f"{seconds:.1f}",
                      f"{n_pages / seconds:.1f}" if seconds else "-"])
-    print_rows(["tool", "files", "skipped", "tables found", "cells", "rows", "wall s", "pages/s"], rows)
+    print_rows(["tool", "files", "skipped", "tables found", "cells", "rows", "cells spaces aside", "wall s",
+                "pages/s"], rows)
     for r in records:
         print(f"  {r['tool']}: {r.get('not_run') or r['what']}")
         for name in r["skipped"]:
@@ -340,42 +396,33 @@ def report(folder: str, records: list[dict], scores: dict, truths: dict, pages: 
         for error in r["errors"]:
             print(f"    error: {error}")
 
-    # per mechanism: cell accuracy of each tool, and the best
+    # per mechanism: cell accuracy of each tool, and the best camelot flavour against renjana
     by_mech: dict[str, list[str]] = {}
     for name, truth in truths.items():
         by_mech.setdefault(mechanism(folder, truth), []).append(name)
     tools = [r["tool"] for r in ran]
-    mech_rows, figures = [], {}
-    for mech, names in sorted(by_mech.items()):
-        cells = {}
-        for tool in tools:
-            docs = [d for d in scores[tool]["documents"] if d["file"] in names]
-            c = sum_counts(docs)
-            cells[tool] = (c["cells_right"] / c["cells"] if c["cells"] else 0.0, c)
-        best = max(cells[t][0] for t in tools)
-        winners = [t for t in tools if cells[t][0] == best]
-        figures[mech] = {t: {"cell_accuracy": v, **c} for t, (v, c) in cells.items()}
-        mech_rows.append([f"{mech} ({len(names)})", *[f"{100 * cells[t][0]:.1f}" for t in tools],
-                          ",".join(winners) if best > 0 else "-"])
-    print(f"\ncell accuracy (%) per mechanism ({'case' if folder == 'cases' else 'style.borders'}, documents)\n")
-    print_rows(["mechanism", *tools, "best"], mech_rows)
+    what = "case" if folder == "cases" else "style.borders"
+    figures = {"cells": mechanism_table(f"cell accuracy (%) per mechanism ({what}, documents)",
+                                        by_mech, tools, scores),
+               "cells_spaces_aside": mechanism_table(
+                   f"cell accuracy, spaces aside (%) per mechanism ({what}): the cell boxes alone",
+                   by_mech, tools, boxes)}
 
-    # files where a camelot flavour reads more cells right than renjana
-    if "renjana" in tools:
-        per_file = {t: {d["file"]: d["figures"] for d in scores[t]["documents"]} for t in tools}
-        wins = []
-        for name in sorted(truths):
-            own = per_file["renjana"][name]["counts"]
-            for tool in (t for t in tools if t != "renjana"):
-                other = per_file[tool][name]["counts"]
-                if other["cells_right"] > own["cells_right"]:
-                    wins.append([name, mechanism(folder, truths[name]), tool, pct(own["cells_right"], own["cells"]),
-                                 pct(other["cells_right"], other["cells"]),
-                                 f"{other['tables_found']}/{other['tables']}"])
-        print("\nfiles where another tool reads more cells right than renjana\n")
-        print_rows(["file", "mechanism", "tool", "renjana cells", "tool cells", "tool tables"], wins) if wins \
-            else print("  none")
-    return {"tools": [{k: v for k, v in r.items()} for r in records], "per_mechanism": figures,
+    # per file: cell accuracy of each tool, and the tools that read more cells right than renjana
+    per_file = {t: {d["file"]: d["figures"]["counts"] for d in scores[t]["documents"]} for t in tools}
+    file_rows = []
+    for name in sorted(truths):
+        row = [name.removesuffix(".pdf"), mechanism(folder, truths[name])]
+        row += [pct(per_file[t][name]["cells_right"], per_file[t][name]["cells"]).rstrip("%") for t in tools]
+        if "renjana" in tools:
+            own = per_file["renjana"][name]["cells_right"]
+            row.append(",".join(short(t) for t in tools if per_file[t][name]["cells_right"] > own) or "-")
+        file_rows.append(row)
+    if any(len(names) > 1 for names in by_mech.values()):  # else the mechanism table says it all
+        print("\ncell accuracy (%) per file\n")
+        print_rows(["file", "mechanism", *map(short, tools)] + (["beats renjana"] if "renjana" in tools else []),
+                   file_rows)
+    return {"tools": records, "per_mechanism": figures,
             "totals": {r["tool"]: sum_counts(scores[r["tool"]]["documents"]) for r in ran}}
 
 
@@ -438,9 +485,14 @@ def main() -> None:
             records[tool] = run_tool(tool, files, work / tool, args.timeout, meta)
             records_path.write_text(json.dumps(records, indent=1))
         chosen = [records[t] for t in tools if t in records]
-        scores = {r["tool"]: score(work / r["tool"], born_digital) for r in chosen if "not_run" not in r}
-        everything[folder] = report(folder, chosen, scores, truths, pages)
+        ran = [r["tool"] for r in chosen if "not_run" not in r]
+        scores = {tool: score(work / tool, born_digital) for tool in ran}
+        spaceless_truth = spaceless_folder(born_digital, born_digital.with_name(born_digital.name + "-nospace"))
+        boxes = {tool: score(spaceless_folder(work / tool, work / f"{tool}.nospace"), spaceless_truth)
+                 for tool in ran}
+        everything[folder] = report(folder, chosen, scores, boxes, truths, pages)
         shutil.rmtree(born_digital, ignore_errors=True)
+        shutil.rmtree(spaceless_truth, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(everything, indent=1) + "\n")
         print(f"\nfigures written to {args.json}")
