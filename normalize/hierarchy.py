@@ -30,6 +30,8 @@ from .level_words import hierarchy_word, in_capitals, opening_word
 RANK = {"urusan": 1, "bidang": 2, "program": 3, "kegiatan": 4, "sub_kegiatan": 5}
 # Kinds whose codes are accounts, not planning levels (shared/corpus/CONTRACT.md).
 ACCOUNT_KINDS = ("rincian_belanja", "realisasi_anggaran")
+# Code schemes of the period the shipped nomenclature (Kepmendagri 050-3708/2020) describes.
+NOMENCLATURE_SCHEMES = ("permendagri90",)
 # Column keys (their base, without a ``_2`` suffix) that hold a row's name.
 NAME_PREFIXES = ("uraian", "tujuan", "sasaran", "nama", "program", "kegiatan")
 # Column keys that hold neither a name nor a value to sum.
@@ -203,7 +205,7 @@ def _planning_level(views: list[_RowView], index: int, grammar: CodeGrammar) -> 
     if by_label:
         return by_label
     if view.name:
-        return _level_from_name(view.name, view.has_values)
+        return _level_from_name(view.name, view.has_values, grammar)
     if view.indikator:
         return "indicator", "indicator column only", CONF_CODE
     if view.has_values:
@@ -211,18 +213,22 @@ def _planning_level(views: list[_RowView], index: int, grammar: CodeGrammar) -> 
     return "other", "nothing to go by", CONF_WEAK
 
 
-def _nomenclature_level(name: str) -> str | None:
+def _nomenclature_level(name: str, grammar: CodeGrammar) -> str | None:
+    """The one level the official (Permendagri 90) nomenclature gives this exact name, or None;
+    a table coded in another scheme is of another period, where the names meant other levels."""
+    if grammar.scheme not in NOMENCLATURE_SCHEMES:
+        return None
     levels = nomenclature.levels_by_name().get(nomenclature.normal_name(name), set()) if name else set()
     return next(iter(levels)) if len(levels) == 1 else None
 
 
-def _level_from_name(name: str, has_values: bool) -> tuple[str, str, float]:
+def _level_from_name(name: str, has_values: bool, grammar: CodeGrammar) -> tuple[str, str, float]:
     word = opening_word(name)
     if word in RANK:
         return word, "words", CONF_WORDS
     if word == "agency":
         return "section", "words:agency", CONF_WORDS  # the dinas itself heading its block
-    by_name = _nomenclature_level(name)
+    by_name = _nomenclature_level(name, grammar)
     if by_name:
         return by_name, "nomenclature", CONF_NOMENCLATURE
     if not has_values:
@@ -240,7 +246,7 @@ def _level_from_code(views: list[_RowView], index: int, grammar: CodeGrammar) ->
         return "section", "words:agency", CONF_WORDS
     level = grammar.level(kode) or "other"
     source = grammar.evidence.get(kode.depth, f"code:{grammar.scheme}")
-    by_name = _nomenclature_level(name)
+    by_name = _nomenclature_level(name, grammar)
     if by_name and by_name != level:
         return by_name, f"nomenclature (code says {level})", CONF_NOMENCLATURE
     word = hierarchy_word(name) if name else None
