@@ -20,6 +20,8 @@ from the document's own evidence:
 - ``account``: SIPD / LRA account codes (``5`` › ``5.1`` › ``5.1.02`` › … ›
   ``5.1.02.01.01.0024``): a 1-digit second segment. They carry no planning level; the kinds'
   convention (a group account is a ``section``, a leaf account ``other``) applies.
+- ``generic``: any other scheme whose names carry level words: each depth takes the level its
+  names say.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ SCHEME_LEVELS: dict[str, dict[int, str]] = {
     "permendagri13": {1: "urusan", 2: "bidang", 3: "program", 4: "kegiatan", 5: "sub_kegiatan"},
     "local": {1: "urusan", 2: "program", 3: "kegiatan", 4: "sub_kegiatan"},
     "account": {},
+    "generic": {},  # a scheme not foreseen: every depth's level comes from its names' level words
 }
 
 # A segment position's width is the most common width printed there; a scheme is only inferred
@@ -161,6 +164,8 @@ def infer_grammar(kodes: list[Kode], named: list[tuple[int, str]], account: bool
     """
     widths = _widths(kodes)
     scheme = "account" if account else scheme_of(widths)
+    if scheme == "account" and not account and len(named) >= WORD_OVERRIDE_MIN_ROWS:
+        scheme = "generic"  # account-like widths, but the names say planning levels
     levels = dict(SCHEME_LEVELS[scheme])
     evidence = {d: f"code:{scheme}" for d in levels}
     if scheme != "account":
