@@ -46,9 +46,8 @@ SCHEME_LEVELS: dict[str, dict[int, str]] = {
     "generic": {},  # a scheme not foreseen: every depth's level comes from its names' level words
 }
 
-# A segment position's width is the most common width printed there; a scheme is only inferred
-# from positions printed by at least this many codes (one odd code says nothing).
-MIN_CODES_FOR_WIDTH = 1
+# A segment position's width is the most common width printed there, so one odd code (a
+# sub kegiatan not zero-padded, ``2.17.1.2.02``) does not change the table's grammar.
 # Level words must agree on at least this share of the named rows of a depth to override the
 # scheme's level for that depth (a document whose own names say "Program" at depth 2).
 WORD_OVERRIDE_SHARE = 0.6
@@ -135,8 +134,6 @@ def _widths(kodes: list[Kode]) -> tuple[int, ...]:
     widths = []
     for pos in range(depth):
         counts = Counter(len(k.segments[pos]) for k in kodes if k.depth > pos)
-        if sum(counts.values()) < MIN_CODES_FOR_WIDTH:
-            break
         widths.append(counts.most_common(1)[0][0])
     return tuple(widths)
 

@@ -60,15 +60,10 @@ def opening_word(text: str) -> str | None:
         rest = t[len(phrase):]
         if rest and phrase[-1].isalnum() and (rest[0].isalnum()):
             continue
-        if category == "agency" and not _capitals(text):
+        if category == "agency" and not in_capitals(text):
             continue
         return category
     return None
-
-
-def _capitals(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
 
 
 def hierarchy_word(text: str) -> str | None:
@@ -79,4 +74,5 @@ def hierarchy_word(text: str) -> str | None:
 
 def in_capitals(text: str) -> bool:
     """True when every letter of ``text`` is a capital (typography: headings, programs)."""
-    return _capitals(text)
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
