@@ -174,6 +174,14 @@ class Row(Strict):
     kode: str | None = None
     page: int
     parent: int | None = None  # index of the parent row in the same table
+    level_source: str | None = None
+    """How ``level`` was decided: the evidence that settled it, e.g. ``code:permendagri90+words``
+    (the kode's depth in the inferred code grammar, confirmed by the name's level word),
+    ``words`` (a level word opening the name), ``label:total``, ``account:has children``,
+    ``nomenclature``, ``order: …`` (row order overrode the code), ``…; words say X`` (a conflict)."""
+    level_confidence: float = 1.0
+    """How sure the level is, 0–1: 1 when all evidence agrees, about 0.9 for one clear piece
+    (a kode or a level word), 0.6 when kode and words disagree, 0.5 for typography alone."""
     values: dict[str, ParsedValue] = Field(default_factory=dict)
     sources: list[CellSource] = Field(default_factory=list)
 
