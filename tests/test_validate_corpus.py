@@ -34,12 +34,12 @@ PARAMS = [pytest.param(p, marks=pytest.mark.xfail(reason="validate_pending.txt: 
                                                    strict=False)) if p.stem in PENDING else p for p in FILES]
 
 # The truth's column keys that differ from docs/COLUMN_KEYS.md.
-KEYMAP = {"target_rpjmd_k": "renstra_target_k", "target_rpjmd_satuan": "renstra_target_satuan",
+KEYMAP = {"target_rpjmd_k": "target_renstra_k", "target_rpjmd_satuan": "target_renstra_satuan",
           "realisasi_2021": "realisasi_lalu_tahun", "target_2022": "target_k",
           "realisasi_tw2_2022": "realisasi_k", "tingkat_realisasi": "capaian_k",
           "ket": "keterangan", "tambahan_anggaran": "tambahan",
-          "target_k_papbd": "target_k_perubahan", "catatan_penting": "catatan",
-          "target_renja_2022": "target_sebelum", "target_renja_p_apbd_2022": "target_sesudah"}
+          "target_k_papbd": "target_sesudah_k", "catatan_penting": "catatan",
+          "target_renja_2022": "target_sebelum_k", "target_renja_p_apbd_2022": "target_sesudah_k"}
 TYPES = {"pct": "percent"}
 
 # doc_errors this validator reports differently, by design:
@@ -48,7 +48,7 @@ TYPES = {"pct": "percent"}
 # - a program that disagrees with its kegiatan but equals the sum of its sub kegiatan gets a
 #   warning: the wrong kegiatan subtotals (rows 6 and 28) carry the errors.
 KNOWN = {("002-tabel-2-1", 79, "xtab:target_rp=t31.pagu_sesudah"),
-         ("002-tabel-2-1", 79, "xtab:target_k=t31.target_sesudah"),
+         ("002-tabel-2-1", 79, "xtab:target_k=t31.target_sesudah_k"),
          ("004-tabel-t-c-33", 2, "sum_children_maju_pagu")}
 
 
