@@ -11,8 +11,10 @@ from renjana.models import (
 )
 
 from .cell_text import JoinContext, Lexicon, builtin_words, join_lines
-from .columns import assign_columns, table_kind
-from .header import leaf_labels, printed_header
+from .columns import assign_columns
+from .header import header_tail, leaf_labels, printed_header
+from .kinds import table_kind
+from .relations import numbers_from_labels, relations, split_fused
 from .hierarchy import assign_levels
 from .metadata import extract_metadata
 from .numbers import parse_value
@@ -86,13 +88,24 @@ def _table(logical: LogicalTable, table_id: str, ctx: JoinContext) -> Table:
     text_of = lambda cell: _cell_text(cell, ctx)  # noqa: E731
     stacks, numbers = leaf_labels(first, depth, text_of)
     header = printed_header(first, depth, text_of)
-    header_text = " ".join(text for stack in stacks for text in stack)
-    kind = table_kind(first.caption, header_text)
-    samples = [[" ".join(l.text for l in row.cells[i].lines) for row in logical.rows[:SAMPLE_ROWS]]
+    drafts = list(logical.rows)
+    tail = header_tail([[" ".join(l.text for l in c.lines) for c in d.cells] for d in drafts[:4]],
+                       stacks, numbers)
+    if tail:
+        repeated = [d.texts() for d in drafts[:tail]]
+        drafts = [d for d in drafts[tail:] if d.texts() not in repeated]
+    if not any(n.strip() for n in numbers) and (found := numbers_from_labels(stacks)):
+        stacks, numbers = found
+    numbers = split_fused(numbers)
+    samples = [[" ".join(l.text for l in row.cells[i].lines) for row in drafts[:SAMPLE_ROWS]]
                for i in range(first.n_cols)]
-    columns = assign_columns(stacks, kind, samples)
+    columns, collisions, _roles = assign_columns(stacks, samples, numbers)
+    header_text = " ".join(text for stack in stacks for text in stack)
+    kind = table_kind(first.caption, header_text, [c.key for c in columns])
+    notes = [f"columns {', '.join(collisions)}: their header paths give the same roles; "
+             "rules do not read them"] if collisions else []
     rows: list[Row] = []
-    for draft in logical.rows:
+    for draft in drafts:
         texts, sources = [], []
         for cell in draft.cells:
             text, source = _finish_cell(cell, ctx)
@@ -104,7 +117,9 @@ def _table(logical: LogicalTable, table_id: str, ctx: JoinContext) -> Table:
     assign_levels(rows, [c.key for c in columns], kind)
     return Table(id=table_id, kind=kind, caption=" ".join(first.caption.split()),
                  pages=sorted({p.page for p in logical.pieces}), header=header,
-                 column_numbers=numbers, columns=columns, rows=rows)
+                 column_numbers=numbers, columns=columns, rows=rows,
+                 relations=relations(numbers, [c.key for c in columns]),
+                 key_collisions=collisions, notes=notes)
 
 
 def _finish_cell(cell: DraftCell, ctx: JoinContext) -> tuple[str, CellSource]:

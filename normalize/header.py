@@ -64,16 +64,61 @@ def printed_header(table: PageTable, depth: int, text_of) -> list[list[HeaderCel
 
 
 def leaf_labels(table: PageTable, depth: int, text_of) -> tuple[list[list[str]], list[str]]:
-    """For each column, the header texts covering it top to bottom, and its column number."""
+    """For each column, the header texts covering it top to bottom, and its column number.
+    The column-number row may sit anywhere in the header (above or below the K/Rp row)."""
     stacks: list[list[str]] = [[] for _ in range(table.n_cols)]
     numbers = [""] * table.n_cols
-    number_row = depth - 1 if depth and is_number_row(row_texts(table, depth - 1, text_of)) else None
+    number_rows = {r for r in range(depth) if is_number_row(row_texts(table, r, text_of))}
+    number_row = max(number_rows, default=None)
     cells: list[RawCell] = sorted((c for c in table.cells if c.row < depth), key=lambda c: (c.row, c.col))
     for cell in cells:
         text = text_of(cell).strip()
         for col in range(cell.col, cell.col + cell.colspan):
             if cell.row == number_row:
                 numbers[col] = text if cell.colspan == 1 or col == cell.col else ""
+            elif cell.row in number_rows:
+                continue  # group numbers (5, 6, 7 over K/Rp pairs) above the last number row
             elif text and not re.fullmatch(r"\d{1,2}", text) and (not stacks[col] or stacks[col][-1] != text):
                 stacks[col].append(text)
     return stacks, numbers
+
+
+# A header label that only names a unit: the K / Rp / % row of a header.
+UNIT_LABEL = re.compile(r"^\(?(k|rp\.?|%|satuan)\)?$", re.IGNORECASE)
+# A fragment of a formula wrapped onto the line under the column-number row ("+8+9+10", "11/6 x 100%").
+FORMULA_TAIL = re.compile(r"^[\d\s+\-x×/*%().=]+$")
+# Rows looked at under the header for a unit row or a wrapped formula line.
+MAX_TAIL_ROWS = 2
+
+
+def is_unit_row(texts: list[str]) -> bool:
+    """A row of unit labels only (``K Rp K Rp``): the K/Rp row of the header."""
+    filled = [t.strip() for t in texts if t.strip()]
+    return len(filled) >= 2 and all(UNIT_LABEL.match(t) for t in filled)
+
+
+def is_formula_tail(texts: list[str]) -> bool:
+    """A row holding only the wrapped ends of number-row formulas (``+8+9+10``, ``11/6 x 100%``)."""
+    filled = [t.strip() for t in texts if t.strip()]
+    return (len(filled) >= 2 and all(FORMULA_TAIL.match(t) and re.search(r"[+\-/x×*]", t) for t in filled)
+            and not any(re.match(r"^\(?\d{1,2}\)?$", t) for t in filled))
+
+
+def header_tail(rows: list[list[str]], stacks: list[list[str]], numbers: list[str]) -> int:
+    """How many of the first body ``rows`` (texts per column) still belong to the header: a
+    K/Rp row printed under the column-number row, or formulas wrapped onto the next line.
+    Their texts are added to ``stacks`` (unit labels) and ``numbers`` (formula ends) in place."""
+    used = 0
+    for texts in rows[:MAX_TAIL_ROWS]:
+        if is_unit_row(texts):
+            for col, text in enumerate(texts):
+                if text.strip() and col < len(stacks):
+                    stacks[col].append(text.strip())
+        elif is_formula_tail(texts) and any(n.strip() for n in numbers):
+            for col, text in enumerate(texts):
+                if text.strip() and col < len(numbers):
+                    numbers[col] = " ".join(f"{numbers[col]} {text.strip()}".split())
+        else:
+            break
+        used += 1
+    return used

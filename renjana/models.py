@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 TableKind = Literal[
     "evaluasi_renja", "rencana_program", "pemetaan_perubahan", "analisa_kebutuhan",
-    "tujuan_sasaran", "other",
+    "tujuan_sasaran", "rincian_belanja", "realisasi_anggaran", "other",
 ]
 RowLevel = Literal[
     "urusan", "bidang", "program", "kegiatan", "sub_kegiatan", "indicator", "total",
@@ -186,7 +186,27 @@ class Row(Strict):
     sources: list[CellSource] = Field(default_factory=list)
 
 
+class Relation(Strict):
+    """Arithmetic a table's column-number row declares between its columns (keys).
+
+    ``kind="sum"``: ``column = Σ plus − Σ minus`` (``12 = 8+9+10+11``, ``8 = (7-5)``);
+    ``kind="ratio"``: ``column = numerator / denominator × scale`` (``13 = 12/7 x 100%``,
+    scale 100). ``printed``: the formula as the header prints it (column numbers).
+    """
+    column: str
+    kind: Literal["sum", "ratio"]
+    plus: list[str] = Field(default_factory=list)
+    minus: list[str] = Field(default_factory=list)
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: int = 1
+    printed: str = ""
+
+
 class Table(Strict):
+    """One logical table. ``relations``: the arithmetic its number row declares;
+    ``key_collisions``: column keys that two or more columns would have shared (each got a
+    numbered key; rules must not read them); ``notes``: what normalize could not settle."""
     id: str
     kind: TableKind = "other"
     caption: str = ""
@@ -195,6 +215,9 @@ class Table(Strict):
     column_numbers: list[str] = Field(default_factory=list)
     columns: list[Column]
     rows: list[Row] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    key_collisions: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
     def column_index(self, key: str) -> int | None:
         for i, column in enumerate(self.columns):

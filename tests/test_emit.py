@@ -83,9 +83,9 @@ def test_missing_metadata_goes_to_unknown_folders(tmp_path: Path):
 def test_parquet_typed_and_provenance_columns(tmp_path: Path):
     narrow = evaluasi_table("t2", COLUMNS[:2])
     other = Table(id="t3", kind="rencana_program", pages=[8],
-                  columns=[Column(key="pagu_indikatif", label="Pagu", type="money")],
+                  columns=[Column(key="pagu", label="Pagu", type="money")],
                   rows=[Row(cells=["1.000,50"], page=8,
-                            values={"pagu_indikatif": ParsedValue(number=Decimal("1000.5"), decimals=2)})])
+                            values={"pagu": ParsedValue(number=Decimal("1000.5"), decimals=2)})])
     paths = emit.write_parquet(make_result(tables=[evaluasi_table(), narrow, other]), tmp_path)
     assert sorted(p.name for p in paths) == ["kab-malang-2021-a.evaluasi_renja.parquet",
                                              "kab-malang-2021-a.rencana_program.parquet"]
@@ -110,7 +110,7 @@ def test_parquet_typed_and_provenance_columns(tmp_path: Path):
     t2_rows = [r for r in rows if r["table_id"] == "t2"]
     assert t2_rows[0]["uraian"] == "PROGRAM PENUNJANG" and t2_rows[0]["target_rp"] is None
     program = pq.read_table(next(p for p in paths if "rencana" in p.name)).to_pylist()
-    assert program[0]["pagu_indikatif__value"] == Decimal("1000.5")
+    assert program[0]["pagu__value"] == Decimal("1000.5")
 
 
 def test_parquet_of_a_kind_no_longer_found_is_removed(tmp_path: Path):

@@ -84,8 +84,8 @@ RENCANA = [
                      "", "", "1.600.000.000,00"]),
 ]
 RENCANA_KEYS = [("no", "int"), ("kode", "code"), ("uraian", "text"), ("indikator", "text"), ("lokasi", "text"),
-                ("target_k", "qty"), ("pagu_indikatif", "money"), ("tambahan", "money"), ("jumlah", "money"),
-                ("sumber_dana", "text"), ("catatan", "text"), ("maju_target_k", "qty"), ("maju_pagu", "money")]
+                ("target_k", "qty"), ("pagu", "money"), ("tambahan", "money"), ("jumlah", "money"),
+                ("sumber_dana", "text"), ("catatan", "text"), ("target_maju_k", "qty"), ("pagu_maju", "money")]
 
 PEMETAAN_CAPTION = "Tabel 3.1 Rumusan Perubahan Rencana Kerja dan Pendanaan Tahun 2023"
 PEMETAAN_HEADER = [
@@ -110,8 +110,8 @@ PEMETAAN = [
     ("indicator", 2, ["", "", "Koperasi menyampaikan laporan tepat waktu", "35 Unit", "", "35 Unit", "", "", "",
                       "", ""]),
 ]
-PEMETAAN_KEYS = [("kode", "code"), ("uraian", "text"), ("indikator", "text"), ("target_sebelum", "qty"),
-                 ("pagu_sebelum", "money"), ("target_sesudah", "qty"), ("pagu_sesudah", "money"),
+PEMETAAN_KEYS = [("kode", "code"), ("uraian", "text"), ("indikator", "text"), ("target_sebelum_k", "qty"),
+                 ("pagu_sebelum", "money"), ("target_sesudah_k", "qty"), ("pagu_sesudah", "money"),
                  ("selisih", "money"), ("lokasi", "text"), ("sumber_dana", "text"), ("catatan", "text")]
 
 
@@ -249,7 +249,7 @@ def test_kind_from_the_header_alone(tmp_path):
     assert [t.kind for t in result.tables] == ["rencana_program", "pemetaan_perubahan", "evaluasi_renja"]
     assert [len(t.rows) for t in result.tables] == [len(RENCANA), len(PEMETAAN), len(ev_rows)]
     keys = [c.key for c in result.tables[2].columns]
-    assert keys[4:12] == ["renstra_target_k", "renstra_target_rp", "target_k", "target_rp", "realisasi_k",
+    assert keys[4:12] == ["target_renstra_k", "target_renstra_rp", "target_k", "target_rp", "realisasi_k",
                           "realisasi_rp", "capaian_k", "capaian_rp"]
 
 

@@ -22,7 +22,7 @@ KEGIATAN = ("Pemberdayaan Usaha Mikro yang Dilakukan Melalui Pendataan, Kemitraa
 SUB1 = "Pendataan Potensi dan Pengembangan Usaha Mikro"
 SUB2 = "Pemberdayaan Melalui Kemitraan Usaha Mikro"
 
-KEYS = ["kode", "uraian", "indikator", "renstra_target_k", "renstra_target_rp",
+KEYS = ["kode", "uraian", "indikator", "target_renstra_k", "target_renstra_rp",
         "realisasi_lalu_k", "realisasi_lalu_rp", "target_k", "target_rp", "realisasi_k",
         "realisasi_rp", "capaian_k", "capaian_rp", "realisasi_renstra_k", "realisasi_renstra_rp",
         "capaian_renstra_k", "capaian_renstra_rp"]
@@ -30,36 +30,36 @@ KEYS = ["kode", "uraian", "indikator", "renstra_target_k", "renstra_target_rp",
 
 def clean_evaluasi() -> list[dict]:
     """A consistent evaluasi table: every relation holds (incl. half-up ties and a zero target)."""
-    money = dict(renstra_target_rp="12.000.000,00", realisasi_lalu_rp="3.000.000,00",
+    money = dict(target_renstra_rp="12.000.000,00", realisasi_lalu_rp="3.000.000,00",
                  target_rp="4.500.000,00", realisasi_rp="1.250.000,00", capaian_rp="27,78",
                  realisasi_renstra_rp="4.250.000,00", capaian_renstra_rp="35,42")
-    zero_k = dict(renstra_target_k="0 -", realisasi_lalu_k="0 -", target_k="0 -",
+    zero_k = dict(target_renstra_k="0 -", realisasi_lalu_k="0 -", target_k="0 -",
                   realisasi_k="0 -", capaian_k="0,00", realisasi_renstra_k="0 -",
                   capaian_renstra_k="0,00")
     return [
         dict(level="total", **money),
         dict(level="program", kode="2.17.07", uraian=PROGRAM, indikator="Persentase UMKM",
-             renstra_target_k="100 %", realisasi_lalu_k="50 %", target_k="100 %",
+             target_renstra_k="100 %", realisasi_lalu_k="50 %", target_k="100 %",
              realisasi_k="40 %", capaian_k="40,00", realisasi_renstra_k="90 %",
              capaian_renstra_k="90,00", **money),
         dict(level="kegiatan", kode="2.17.07.2.01", uraian=KEGIATAN, indikator="-",
              **zero_k, **money),
         dict(level="sub_kegiatan", kode="2.17.07.2.01.01", uraian=SUB1, indikator="Jumlah UMKM",
-             renstra_target_k="200 Orang", renstra_target_rp="5.000.000,00",
+             target_renstra_k="200 Orang", target_renstra_rp="5.000.000,00",
              realisasi_lalu_k="100 Orang", realisasi_lalu_rp="2.000.000,00",
              target_k="80 Orang", target_rp="1.000.000,00", realisasi_k="42,5 Orang",
              realisasi_rp="250.000,00", capaian_k="53,13", capaian_rp="25,00",
              realisasi_renstra_k="142,5 Orang", realisasi_renstra_rp="2.250.000,00",
              capaian_renstra_k="71,25", capaian_renstra_rp="45,00"),
         dict(level="sub_kegiatan", kode="2.17.07.2.01.02", uraian=SUB2, indikator="Jumlah dokumen",
-             renstra_target_k="100 Dokumen", renstra_target_rp="6.000.000,00",
+             target_renstra_k="100 Dokumen", target_renstra_rp="6.000.000,00",
              realisasi_lalu_k="10 Dokumen", realisasi_lalu_rp="1.000.000,00",
              target_k="80 Dokumen", target_rp="3.000.000,00", realisasi_k="0,5 Dokumen",
              realisasi_rp="1.000.000,00", capaian_k="0,63", capaian_rp="33,33",
              realisasi_renstra_k="10,5 Dokumen", realisasi_renstra_rp="2.000.000,00",
              capaian_renstra_k="10,50", capaian_renstra_rp="33,33"),
-        dict(level="indicator", indikator="Jumlah pameran", renstra_target_k="2 Kali",
-             renstra_target_rp="1.000.000,00", realisasi_lalu_k="0 Kali",
+        dict(level="indicator", indikator="Jumlah pameran", target_renstra_k="2 Kali",
+             target_renstra_rp="1.000.000,00", realisasi_lalu_k="0 Kali",
              realisasi_lalu_rp="0,00", target_k="0 Kali", target_rp="500.000,00",
              realisasi_k="0 Kali", realisasi_rp="0,00", capaian_k="0,00", capaian_rp="0,00",
              realisasi_renstra_k="0 Kali", realisasi_renstra_rp="0,00",
@@ -274,12 +274,12 @@ def test_selisih_and_nil():
 
 
 def test_jumlah():
-    keys = ["pagu_indikatif", "tambahan", "jumlah"]
-    rows = [dict(level="sub_kegiatan", pagu_indikatif="48.622.104", tambahan="(5.155.000)",
+    keys = ["pagu", "tambahan", "jumlah"]
+    rows = [dict(level="sub_kegiatan", pagu="48.622.104", tambahan="(5.155.000)",
                  jumlah="43.467.104"),
-            dict(level="sub_kegiatan", pagu_indikatif="147.310.000", tambahan="-",
+            dict(level="sub_kegiatan", pagu="147.310.000", tambahan="-",
                  jumlah="147.310.000"),
-            dict(level="sub_kegiatan", pagu_indikatif="147.310.000", tambahan="1.000",
+            dict(level="sub_kegiatan", pagu="147.310.000", tambahan="1.000",
                  jumlah="147.310.000")]
     findings = run(rows, kind="rencana_program", keys=keys)
     assert [(f.rule, f.row, f.expected) for f in findings] == [("jumlah", 2, "147.311.000")]
@@ -349,8 +349,8 @@ def test_rule_skipped_for_table_without_its_columns_or_kind():
                                 keys=["target_rp", "realisasi_rp"]))
     assert not by_id["capaian_rp"].applies_to(view)
     assert by_id["parent_sum"].applies_to(view)
-    tujuan = TableView(make_table([dict(level="other", satuan="%", target_sebelum="6,1",
-                                        target_sesudah="6,1")], kind="tujuan_sasaran"))
+    tujuan = TableView(make_table([dict(level="other", satuan="%", target_sebelum_k="6,1",
+                                        target_sesudah_k="6,1")], kind="tujuan_sasaran"))
     assert not by_id["parent_sum"].applies_to(tujuan)
 
 

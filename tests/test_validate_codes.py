@@ -13,7 +13,7 @@ try:
 except ImportError:  # tests/ made a package
     from tests.test_validate_helpers import cells, errors, make_doc, make_table
 
-KEYS = ["kode", "uraian", "pagu_indikatif"]
+KEYS = ["kode", "uraian", "pagu"]
 CODE_RULES = ("code_level", "code_prefix", "code_unique", "code_format", "code_trailing_dot")
 
 

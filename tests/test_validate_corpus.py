@@ -34,12 +34,17 @@ PARAMS = [pytest.param(p, marks=pytest.mark.xfail(reason="validate_pending.txt: 
                                                    strict=False)) if p.stem in PENDING else p for p in FILES]
 
 # The truth's column keys that differ from docs/COLUMN_KEYS.md.
-KEYMAP = {"target_rpjmd_k": "renstra_target_k", "target_rpjmd_satuan": "renstra_target_satuan",
+KEYMAP = {"target_rpjmd_k": "target_renstra_k", "target_rpjmd_satuan": "target_renstra_satuan",
           "realisasi_2021": "realisasi_lalu_tahun", "target_2022": "target_k",
           "realisasi_tw2_2022": "realisasi_k", "tingkat_realisasi": "capaian_k",
           "ket": "keterangan", "tambahan_anggaran": "tambahan",
-          "target_k_papbd": "target_k_perubahan", "catatan_penting": "catatan",
-          "target_renja_2022": "target_sebelum", "target_renja_p_apbd_2022": "target_sesudah"}
+          "target_k_papbd": "target_sesudah_k", "catatan_penting": "catatan",
+          "target_renja_2022": "target_sebelum_k", "target_renja_p_apbd_2022": "target_sesudah_k",
+          # keys of the first column-key list (before keys were composed from header roles)
+          "renstra_target_k": "target_renstra_k", "renstra_target_rp": "target_renstra_rp",
+          "target_sebelum": "target_sebelum_k", "target_sesudah": "target_sesudah_k",
+          "pagu_indikatif": "pagu", "maju_pagu": "pagu_maju", "maju_target_k": "target_maju_k",
+          "target_k_perubahan": "target_sesudah_k"}
 TYPES = {"pct": "percent"}
 
 # doc_errors this validator reports differently, by design:

@@ -22,10 +22,10 @@ def evaluasi(pagu=PAGU, target=("5 Orang",) * 5):
 
 
 def pemetaan(pagu=PAGU, target=("5 Orang",) * 5, **kw):
-    rows = [dict(level="sub_kegiatan", kode=c, pagu_sesudah=p, target_sesudah=t)
+    rows = [dict(level="sub_kegiatan", kode=c, pagu_sesudah=p, target_sesudah_k=t)
             for c, p, t in zip(CODES, pagu, target)]
     return make_table(rows, kind="pemetaan_perubahan",
-                      keys=["kode", "target_sesudah", "pagu_sesudah"], table_id="t31", **kw)
+                      keys=["kode", "target_sesudah_k", "pagu_sesudah"], table_id="t31", **kw)
 
 
 def xtab(*tables):
@@ -44,7 +44,7 @@ def test_one_disagreeing_sub_kegiatan_is_reported_on_both_copies():
         ("xtab_pagu", "t21", 2, "target_rp", "error", "300,00", "0,00"),
         ("xtab_pagu", "t31", 2, "pagu_sesudah", "error", "0,00", "300,00"),
         ("xtab_target_k", "t21", 2, "target_k", "error", "5 Orang", "0"),
-        ("xtab_target_k", "t31", 2, "target_sesudah", "error", "0", "5 Orang"),
+        ("xtab_target_k", "t31", 2, "target_sesudah_k", "error", "0", "5 Orang"),
     ]
     assert all(("t21 row 2" in f.message) == (f.table == "t31") for f in found)
 
@@ -61,11 +61,11 @@ def test_tables_of_different_years_are_not_compared():
 
 
 def test_rencana_program_uses_jumlah():
-    rows = [dict(level="sub_kegiatan", kode=c, pagu_indikatif="1,00", tambahan=t, jumlah=j)
+    rows = [dict(level="sub_kegiatan", kode=c, pagu="1,00", tambahan=t, jumlah=j)
             for c, t, j in zip(CODES, ["99,00", "199,00", "299,00", "-", "499,00"],
                                ["100,00", "200,00", "300,00", "1,00", "500,00"])]
     rencana = make_table(rows, kind="rencana_program",
-                         keys=["kode", "pagu_indikatif", "tambahan", "jumlah"], table_id="tc33")
+                         keys=["kode", "pagu", "tambahan", "jumlah"], table_id="tc33")
     found = xtab(evaluasi(), rencana)
     assert sorted((f.table, f.row, f.column) for f in errors(found)) == [("t21", 3, "target_rp"),
                                                                          ("tc33", 3, "jumlah")]

@@ -27,7 +27,7 @@ def column_type(key: str) -> str:
     if key.startswith("capaian"):
         return "percent"
     if key.endswith("_rp") or key.startswith("pagu") or key in ("tambahan", "jumlah", "selisih",
-                                                                 "maju_pagu"):
+                                                                 "pagu_maju"):
         return "money"
     if key.endswith("_k") or key.startswith("target"):
         return "qty"

@@ -111,18 +111,18 @@ def test_indicator_lines_repeating_their_amount_are_not_added_twice():
 
 
 def test_empty_parent_cell_with_children_amounts():
-    keys = ["kode", "pagu_indikatif", "maju_pagu"]
-    rows = [dict(level="bidang", kode="2.17", pagu_indikatif="300"),   # bidang: no maju at all
-            dict(level="program", kode="2.17.01", pagu_indikatif="100", maju_pagu="50"),
-            dict(level="kegiatan", kode="2.17.01.2.01", pagu_indikatif="100", maju_pagu="50"),
-            dict(level="sub_kegiatan", kode="2.17.01.2.01.01", pagu_indikatif="100",
-                 maju_pagu="50"),
-            dict(level="program", kode="2.17.03", pagu_indikatif="200"),  # left empty: wrong
-            dict(level="kegiatan", kode="2.17.03.2.01", pagu_indikatif="200", maju_pagu="64"),
-            dict(level="sub_kegiatan", kode="2.17.03.2.01.01", pagu_indikatif="200",
-                 maju_pagu="64")]
+    keys = ["kode", "pagu", "pagu_maju"]
+    rows = [dict(level="bidang", kode="2.17", pagu="300"),   # bidang: no maju at all
+            dict(level="program", kode="2.17.01", pagu="100", pagu_maju="50"),
+            dict(level="kegiatan", kode="2.17.01.2.01", pagu="100", pagu_maju="50"),
+            dict(level="sub_kegiatan", kode="2.17.01.2.01.01", pagu="100",
+                 pagu_maju="50"),
+            dict(level="program", kode="2.17.03", pagu="200"),  # left empty: wrong
+            dict(level="kegiatan", kode="2.17.03.2.01", pagu="200", pagu_maju="64"),
+            dict(level="sub_kegiatan", kode="2.17.03.2.01.01", pagu="200",
+                 pagu_maju="64")]
     findings = validate_document(make_doc(make_table(rows, kind="rencana_program", keys=keys)))
-    assert cells(errors(findings)) == {("parent_sum", 4, "maju_pagu")}
+    assert cells(errors(findings)) == {("parent_sum", 4, "pagu_maju")}
     f = errors(findings)[0]
     assert (f.printed, f.expected) == ("", "64")
 
@@ -151,7 +151,7 @@ def test_lost_child_makes_the_sum_unverifiable():
 
 
 # --------------------------------------------------------------------------- averages
-AVG_KEYS = ["kode", "uraian", "target_k", "realisasi_k", "capaian_k", "renstra_target_k",
+AVG_KEYS = ["kode", "uraian", "target_k", "realisasi_k", "capaian_k", "target_renstra_k",
             "realisasi_renstra_k", "capaian_renstra_k"]
 
 
@@ -160,12 +160,12 @@ def program_block(avg_k: str, avg_renstra: str = "", predikat: str = "") -> list
         dict(level="program", kode="2.17.01", uraian="PROGRAM X"),
         dict(level="kegiatan", kode="2.17.01.2.01", uraian="Kegiatan"),
         dict(level="sub_kegiatan", kode="2.17.01.2.01.01", target_k="10", realisasi_k="5",
-             capaian_k="50,00", renstra_target_k="100", realisasi_renstra_k="50",
+             capaian_k="50,00", target_renstra_k="100", realisasi_renstra_k="50",
              capaian_renstra_k="50,00"),
         dict(level="indicator", target_k="0", realisasi_k="0", capaian_k="0,00",
-             renstra_target_k="100", realisasi_renstra_k="100", capaian_renstra_k="100,00"),
+             target_renstra_k="100", realisasi_renstra_k="100", capaian_renstra_k="100,00"),
         dict(level="sub_kegiatan", kode="2.17.01.2.01.02", target_k="3", realisasi_k="2",
-             capaian_k="66,67", renstra_target_k="10", realisasi_renstra_k="2",
+             capaian_k="66,67", target_renstra_k="10", realisasi_renstra_k="2",
              capaian_renstra_k="20,00"),
         dict(level="average", uraian="Rata-rata capaian kinerja", capaian_k=avg_k,
              capaian_renstra_k=avg_renstra),

@@ -57,8 +57,8 @@ RATIOS = [
     # rule id / printed ratio, numerator, denominator, is a K (quantity) ratio
     ("capaian_k", "realisasi_k", "target_k", True),
     ("capaian_rp", "realisasi_rp", "target_rp", False),
-    ("capaian_renstra_k", "realisasi_renstra_k", "renstra_target_k", True),
-    ("capaian_renstra_rp", "realisasi_renstra_rp", "renstra_target_rp", False),
+    ("capaian_renstra_k", "realisasi_renstra_k", "target_renstra_k", True),
+    ("capaian_renstra_rp", "realisasi_renstra_rp", "target_renstra_rp", False),
 ]
 
 
@@ -211,8 +211,8 @@ def selisih(view: TableView) -> Iterator[Finding]:
     return check_row_sum(view, "selisih", "selisih", [(1, "pagu_sesudah"), (-1, "pagu_sebelum")])
 
 
-@rule("jumlah", kinds=PROGRAM_KINDS, reads=["jumlah", "pagu_indikatif", "tambahan"])
+@rule("jumlah", kinds=PROGRAM_KINDS, reads=["jumlah", "pagu", "tambahan"])
 def jumlah(view: TableView) -> Iterator[Finding]:
-    """jumlah = pagu_indikatif + tambahan ('-' = 0)."""
-    return check_row_sum(view, "jumlah", "jumlah", [(1, "pagu_indikatif"), (1, "tambahan")])
+    """jumlah = pagu + tambahan ('-' = 0)."""
+    return check_row_sum(view, "jumlah", "jumlah", [(1, "pagu"), (1, "tambahan")])
 

@@ -21,15 +21,15 @@ from .registry import TableView, rule
 # Which column holds "the pagu after the change" / "the target after the change" per kind.
 PAGU_AFTER = {
     "evaluasi_renja": ["target_rp"],
-    "rencana_program": ["jumlah", "pagu_indikatif"],
+    "rencana_program": ["jumlah", "pagu"],
     "pemetaan_perubahan": ["pagu_sesudah"],
     "analisa_kebutuhan": ["pagu_sesudah"],
 }
 TARGET_AFTER = {
     "evaluasi_renja": ["target_k"],
-    "rencana_program": ["target_k_perubahan", "target_k"],
-    "pemetaan_perubahan": ["target_sesudah"],
-    "analisa_kebutuhan": ["target_sesudah"],
+    "rencana_program": ["target_sesudah_k", "target_k"],
+    "pemetaan_perubahan": ["target_sesudah_k"],
+    "analisa_kebutuhan": ["target_sesudah_k"],
 }
 MIN_SHARED = 3
 MIN_AGREEMENT = Decimal("0.8")
@@ -88,17 +88,17 @@ def _compare(views: list[TableView], rule_id: str, choices: dict[str, list[str]]
 
 
 @rule("xtab_pagu", scope="document", category="cross_table",
-      kinds=tuple(PAGU_AFTER), reads=["target_rp", "jumlah", "pagu_indikatif", "pagu_sesudah"],
+      kinds=tuple(PAGU_AFTER), reads=["target_rp", "jumlah", "pagu", "pagu_sesudah"],
       any_of=True)
 def xtab_pagu(views: list[TableView]) -> Iterator[Finding]:
     """The same sub kegiatan (same code) carries the same pagu after the change in every table
-    (evaluasi target_rp, rencana jumlah or pagu_indikatif, pemetaan/analisa pagu_sesudah)."""
+    (evaluasi target_rp, rencana jumlah or pagu, pemetaan/analisa pagu_sesudah)."""
     return _compare(views, "xtab_pagu", PAGU_AFTER, "pagu")
 
 
 @rule("xtab_target_k", scope="document", category="cross_table",
       kinds=tuple(TARGET_AFTER),
-      reads=["target_k", "target_k_perubahan", "target_sesudah"], any_of=True)
+      reads=["target_k", "target_sesudah_k", "target_sesudah_k"], any_of=True)
 def xtab_target_k(views: list[TableView]) -> Iterator[Finding]:
     """The same sub kegiatan carries the same K target (its number) in every table."""
     return _compare(views, "xtab_target_k", TARGET_AFTER, "target")

@@ -8,6 +8,8 @@ below them only gets a warning pointing at the wrong kegiatan subtotal(s).
 
 from __future__ import annotations
 
+import fnmatch
+
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -20,11 +22,18 @@ from .numbers import (
 from .registry import PROGRAM_KINDS, RANK, TableView, rule
 
 MONEY_COLUMNS = [
-    "renstra_target_rp", "realisasi_lalu_rp", "target_rp",
+    "target_renstra_rp", "realisasi_lalu_rp", "target_rp",
     "realisasi_tw1_rp", "realisasi_tw2_rp", "realisasi_tw3_rp", "realisasi_tw4_rp",
-    "realisasi_rp", "realisasi_renstra_rp", "pagu_indikatif", "tambahan", "jumlah", "maju_pagu",
-    "pagu_sebelum", "pagu_sesudah", "selisih", "pagu",
+    "realisasi_rp", "realisasi_renstra_rp", "pagu", "tambahan", "jumlah", "pagu_maju",
+    "pagu_sebelum", "pagu_sesudah", "selisih",
+    # Per-year and end-of-period money of a Renstra form (target_2021_rp …, kondisi_akhir_rp).
+    "target_*_rp", "kondisi_akhir_rp",
 ]
+
+
+def is_money_column(key: str) -> bool:
+    """Is ``key`` one of MONEY_COLUMNS (entries may be shell-style patterns)?"""
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in MONEY_COLUMNS)
 
 
 # --------------------------------------------------------------------------- parent sums
@@ -136,7 +145,7 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
     """A parent's money = Σ its children (kegiatan = Σ sub kegiatan and their indicator lines,
     program = Σ kegiatan; urusan, bidang and totals = Σ programs), checked against the direct
     children and against the leaves so that the wrong row is named."""
-    money = [k for k in view.keys() if k in MONEY_COLUMNS]
+    money = [k for k in view.keys() if is_money_column(k)]
     for key in money:
         printed = [r for r in range(len(view.rows))
                    if number_or_zero(view.value(r, key)) is not None]
@@ -224,7 +233,7 @@ def printed_decimals_any(view: TableView, rows: list[int], key: str) -> int:
 
 
 def _prints_money(view: TableView, r: int) -> bool:
-    return any(view.value(r, k).number is not None for k in view.keys() if k in MONEY_COLUMNS)
+    return any(view.value(r, k).number is not None for k in view.keys() if is_money_column(k))
 
 
 # --------------------------------------------------------------------------- averages
@@ -232,8 +241,8 @@ AVERAGED = {
     # average column: (numerator, denominator, this year's target used by the documents)
     "capaian_k": ("realisasi_k", "target_k", "target_k"),
     "capaian_rp": ("realisasi_rp", "target_rp", "target_rp"),
-    "capaian_renstra_k": ("realisasi_renstra_k", "renstra_target_k", "target_k"),
-    "capaian_renstra_rp": ("realisasi_renstra_rp", "renstra_target_rp", "target_rp"),
+    "capaian_renstra_k": ("realisasi_renstra_k", "target_renstra_k", "target_k"),
+    "capaian_renstra_rp": ("realisasi_renstra_rp", "target_renstra_rp", "target_rp"),
 }
 _TOTAL_WORDS = ("total", "keseluruhan", "seluruh")
 

@@ -9,6 +9,8 @@ normalized ``ParsedValue``s and the printed cell text, nothing is written back.
 
 from __future__ import annotations
 
+import fnmatch
+
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,7 +49,7 @@ class Rule:
             return False
         if not self.reads:
             return True
-        present = [view.has(key) for key in self.reads]
+        present = [view.has_like(key) for key in self.reads]
         return any(present) if self.any_of else all(present)
 
 
@@ -225,8 +227,12 @@ class TableView:
         self.table = table
         self.rows = table.rows
         self._index: dict[str, int] = {}
+        # Keys two columns would have shared (normalize numbered them) are not read: which
+        # column is meant is unknown.
+        collided = set(table.key_collisions)
         for i, column in enumerate(table.columns):
-            self._index.setdefault(column.key, i)
+            if column.key not in collided:
+                self._index.setdefault(column.key, i)
         self.aliases: dict[str, str] = {}
         self._add_aliases()
         # Rows that are not table body: a repeated column-number line that leaked in.
@@ -272,6 +278,12 @@ class TableView:
 
     def has(self, key: str) -> bool:
         return self.key(key) in self._index
+
+    def has_like(self, pattern: str) -> bool:
+        """``has`` for a key or a shell-style pattern (``target_*_rp``)."""
+        if "*" not in pattern:
+            return self.has(pattern)
+        return any(fnmatch.fnmatchcase(k, pattern) for k in self._index)
 
     def col(self, key: str) -> int | None:
         return self._index.get(self.key(key))
