@@ -43,6 +43,8 @@ COVER_SHARE = 0.25
 HEADER_JOIN_RATIO = 0.2
 # Header bands searched for the column-number row of a rules-only table.
 MAX_HEADER_BANDS = 6
+# The characters a column-number row is printed with ("1 2 3", "(4)", "8=(7-5)", "13 = 12/7 x 100%").
+NUMBER_ROW_CHARS = frozenset("0123456789()=+-x×X/*%.,:")
 # A body with this many bands between rules has its rows ruled (only a gap splits a band).
 MIN_RULED_ROWS = 3
 # Vertical rules running on this far (points) past a lattice's outer rule leave it open there.
@@ -299,6 +301,8 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict]) -> list[float]:
             continue
         # Only a band whose first line reads as column numbers is grouped into lines (fast).
         first = [c for c in band if abs(c["top"] - first_top) < 1.0]
+        if not all(c["text"] in NUMBER_ROW_CHARS or c["text"].isspace() for c in first):
+            continue
         head = group_lines(first)
         if len(first) == len(band) or not head or not is_number_row(head[0].text):
             continue

@@ -50,6 +50,9 @@ def dedupe_overprint(chars: Iterable[dict]) -> list[dict]:
     # neighbouring cell since offsets are at most one point.
     buckets: dict[tuple[str, int, int], list[dict]] = {}
     for ch in chars:
+        if ch["text"] == " ":
+            kept.append(ch)  # a space glyph is never drawn to thicken a letter
+            continue
         text, cx, cy = ch["text"], int(ch["x0"] // 1), int(ch["top"] // 1)
         if _has_copy(buckets, text, cx, cy, ch):
             continue

@@ -95,6 +95,8 @@ def glyph_turn(ch: dict) -> int | None:
     if not matrix:
         return 0 if ch.get("upright", True) else None
     a, b = matrix[0], matrix[1]
+    if b == 0 and a > 0:
+        return 0  # the usual upright glyph (fast)
     if a == 0 and b == 0:
         return None
     angle = math.degrees(math.atan2(b, a)) % 360.0

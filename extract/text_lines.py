@@ -11,6 +11,8 @@ Three things make a printed line more than "chars with the same top":
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import statistics
 from collections.abc import Iterable
 
@@ -67,6 +69,7 @@ NUMBER_CHARS = frozenset("0123456789.,")
 TOUCH_GAP = 0.05
 
 
+@lru_cache(maxsize=256)
 def _is_bold(fontname: str) -> bool:
     name = fontname.lower()
     return "bold" in name or "black" in name or "heavy" in name
@@ -230,6 +233,20 @@ def _letter_gaps(chars: list[dict]) -> dict[int, float]:
     return out
 
 
+def _may_be_letter_spaced(chars: list[dict]) -> bool:
+    """Some two neighbouring ink glyphs stand apart by a letter spacing (a fast test: most
+    lines set their letters edge to edge)."""
+    prev = None
+    for ch in chars:
+        if ch["text"].isspace():
+            prev = None
+            continue
+        if prev is not None and ch["x0"] - prev["x1"] >= LETTER_SPACED_MIN * ch["size"]:
+            return True
+        prev = ch
+    return False
+
+
 def _raised(chars: list[dict]) -> set[int]:
     """Ids of the line's superscript glyphs: smaller than the line's body size and set higher."""
     ink = _ink(chars)
@@ -252,7 +269,7 @@ def _touching_number(prev: dict | None, nxt: dict | None) -> bool:
 
 def _make_line(chars: list[dict]) -> TextLine | None:
     chars.sort(key=lambda c: c["x0"])
-    letter_gap = _letter_gaps(chars)
+    letter_gap = _letter_gaps(chars) if _may_be_letter_spaced(chars) else {}
     raised = _raised(chars)
     ink_order = [c for c in chars if not c["text"].isspace()]
     next_ink = {id(a): b for a, b in zip(ink_order, ink_order[1:])}
