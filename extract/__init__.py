@@ -32,6 +32,8 @@ CAPTION_MAX_GAP = 40.0
 # "Tabel 2.1 …", "Formulir E.81 …", or a section number "3.1 Penyesuaian …" (not a kode: those
 # have more segments, and a body row's name is not what follows a section number).
 CAPTION_LINE = re.compile(r"^\s*((tabel|table|formulir|lampiran)\b|\d{1,2}\.\d{1,2}\.?\s+[A-Z][a-z])", re.IGNORECASE)
+# A "label : value" line (``Lokasi : Kota Batu``) is never part of a caption.
+LABEL_VALUE_LINE = re.compile(r"^[^\W\d_][\w /().,-]{0,48}?\s*:\s+\S")
 # The words of a caption, without the section-number form (see CAPTION_LINE).
 CAPTION_WORD = re.compile(r"^\s*(tabel|table|formulir|lampiran)\b", re.IGNORECASE)
 # A rules-only table continues on the next page when its rules span the same x-extent (points).
@@ -488,8 +490,8 @@ def _caption_above(table: PageTable, text: list[PageText]) -> str:
     picked: list[TextLine] = []
     limit = table.bbox.top - CAPTION_MAX_GAP
     for line in above:
-        if line.bbox.bottom < limit:
-            break
+        if line.bbox.bottom < limit or LABEL_VALUE_LINE.match(line.text):
+            break  # a "label : value" line is document context, not the table's caption
         picked.append(line)
         limit = line.bbox.top - 1.2 * line.font_size
     return " ".join(line.text for line in reversed(picked))

@@ -11,6 +11,7 @@ from renjana.models import (
 )
 
 from .cell_text import JoinContext, Lexicon, builtin_words, join_lines
+from .context import context_blocks
 from .columns import assign_columns
 from .header import header_tail, leaf_labels, printed_header
 from .kinds import table_kind
@@ -47,7 +48,7 @@ def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
     meta = extract_metadata(cover, [t.caption for t in tables], body)
     return NormalizedDocument(
         source=Source(file=doc.file, sha256=doc.sha256, pages=doc.pages),
-        document=meta, tables=tables, notes=list(doc.notes),
+        document=meta, tables=tables, context=context_blocks(doc.text), notes=list(doc.notes),
     )
 
 

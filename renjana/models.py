@@ -253,10 +253,20 @@ class Finding(Strict):
     bbox: BBox | None = None
 
 
+class ContextItem(Strict):
+    """One line of a "label : value" block printed beside the tables (not a table): the label
+    and the value as printed (a wrapped value joined with spaces), and its page."""
+
+    page: int
+    label: str
+    value: str
+
+
 class NormalizedDocument(Strict):
     source: Source
     document: DocumentMeta
     tables: list[Table] = Field(default_factory=list)
+    context: list[ContextItem] = Field(default_factory=list)  # "label : value" blocks (SIPD sheets)
     notes: list[str] = Field(default_factory=list)
 
 

@@ -14,5 +14,4 @@ def process_file(path: str | Path) -> DocumentResult:
     extracted = extract_document(path)
     normalized = normalize_document(extracted)
     findings = validate_document(normalized)
-    return DocumentResult(source=normalized.source, document=normalized.document,
-                          tables=normalized.tables, notes=normalized.notes, findings=findings)
+    return DocumentResult(**dict(normalized), findings=findings)
