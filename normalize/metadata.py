@@ -78,16 +78,16 @@ def _region(cover: list[str], cover_text: str, captions: list[str],
     provinces: Counter = Counter()
     sources = [(cover_text, WEIGHT_COVER), *((c, WEIGHT_CAPTION) for c in captions),
                *((b, WEIGHT_BODY) for b in body)]
+    for line in cover:  # a region the list does not know (yet), named alone on a cover line
+        whole = COVER_REGION.match(line.strip())
+        if whole and not _named_regions(line):
+            found[(whole.group(1).lower(), title_case(whole.group(2)))] += WEIGHT_COVER
     for text, weight in sources:
         for kind, name in _named_regions(text):
             (provinces if kind == "provinsi" else found)[(kind, name)] += weight
     if found:
         (kind, name), _ = max(found.items(), key=lambda item: item[1])
         return f"{kind.title()} {name}", province_of(kind, name) or _printed_province(provinces)
-    for line in cover:  # a region the list does not know, named alone on the cover
-        whole = COVER_REGION.match(line.strip())
-        if whole:
-            return f"{whole.group(1).title()} {title_case(whole.group(2))}", _printed_province(provinces)
     province = _printed_province(provinces)
     in_cover = any(kind == "provinsi" for kind, _ in _named_regions(cover_text))
     return (f"Provinsi {province}" if province and in_cover else None), province

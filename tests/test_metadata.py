@@ -49,6 +49,11 @@ def test_an_unknown_region_alone_on_the_cover_is_still_taken():
     assert (m.region, m.province) == ("Kabupaten Contoh Raya", "Jawa Tengah")
 
 
+def test_an_unknown_cover_region_outweighs_a_known_one_named_once_in_the_text():
+    m = meta(["PEMERINTAH KOTA CONTOH RAYA", "RENJA TAHUN 2023"], body=["studi banding ke Kota Medan"])
+    assert m.region == "Kota Contoh Raya"
+
+
 def test_a_provinsi_agency():
     m = meta(["PEMERINTAH PROVINSI NUSA TENGGARA BARAT", "DINAS PERTANIAN", "RENCANA KERJA TAHUN 2023"])
     assert (m.region, m.province) == ("Provinsi Nusa Tenggara Barat", "Nusa Tenggara Barat")
