@@ -68,7 +68,7 @@ def test_nothing_parseable(text, reason, column_type):
     assert value.reason == reason
 
 
-@pytest.mark.parametrize("text", ["3-3,5", "Rp 1.000", "1.2.3", "12.34.567", "5 -"])
+@pytest.mark.parametrize("text", ["3-3,5", "Rupiah 1.000", "Rpx 1.000", "Rp", "1.2.3", "12.34.567", "5 -"])
 def test_not_one_number_in_a_money_column(text):
     value = parse_value(text, "money")
     assert value.number is None
@@ -106,3 +106,70 @@ def test_valid_number_is_what_joins_a_cut_number():
     head, tail = "44.889.784", ".840"
     assert is_valid_number(head + tail) and not is_valid_number(tail)
     assert not is_valid_number("1.234.5") and is_valid_number("1.234.5" + "67,89")
+
+
+@pytest.mark.parametrize("text, number, decimals", [
+    ("Rp 2.676.141.000", "2676141000", 0),
+    ("Rp. 300.000", "300000", 0),
+    ("Rp.300.000", "300000", 0),
+    ("rp 1.234,50", "1234.50", 2),
+    ("Rp 0", "0", 0),
+    ("IDR 7.500", "7500", 0),
+    ("(Rp 5.000)", "-5000", 0),
+    ("Rp (5.000,00)", "-5000.00", 2),
+    ("-Rp 5.000", "-5000", 0),
+    ("Rp -5.000", "-5000", 0),
+])
+def test_currency_prefix_is_parsed(text, number, decimals):
+    value = parse_value(text, "money")
+    assert value.number == Decimal(number)
+    assert value.decimals == decimals
+    assert value.reason is None
+
+
+@pytest.mark.parametrize("text", ["Rp -", "Rp. -", "Rp -,-", "Rp –", "-,-"])
+def test_currency_nil(text):
+    value = parse_value(text, "money")
+    assert value.number is None and value.reason == "nil"
+
+
+def test_money_printed_as_a_quantity_target():
+    value = parse_value("Rp 93.557.955,00", "qty")
+    assert value.number == Decimal("93557955.00") and value.unit == "Rp"
+
+
+@pytest.mark.parametrize("column_type", ["percent", "int", "text"])
+def test_currency_only_in_money_like_columns(column_type):
+    assert parse_value("Rp 1.000", column_type).number is None
+
+
+@pytest.mark.parametrize("text, number", [
+    ("(1.234,00)", "-1234.00"),
+    ("- 5.000.000,00", "-5000000.00"),
+    ("–5.000", "-5000"),
+    ("\u22125.000", "-5000"),  # the Unicode minus sign
+    ("(309.198.100)", "-309198100"),
+    ("(250)", "-250"),
+])
+def test_negative_forms(text, number):
+    assert parse_value(text, "money").number == Decimal(number)
+
+
+@pytest.mark.parametrize("text", ["(1)", "(2)", "(12)"])
+@pytest.mark.parametrize("column_type", ["int", "qty", "money", "percent"])
+def test_column_number_token_is_not_a_negative(text, column_type):
+    value = parse_value(text, column_type)
+    assert value.number is None and value.reason == "text"
+
+
+@pytest.mark.parametrize("text, number, unit", [
+    ("1.500 m2", "1500", "m²"),
+    ("1.500 m²", "1500", "m²"),
+    ("2,5 M3", "2.5", "M³"),
+    ("40 km2", "40", "km²"),
+    ("12 Ha", "12", "Ha"),
+    ("3 m", "3", "m"),
+])
+def test_units_with_powers(text, number, unit):
+    value = parse_value(text, "qty")
+    assert value.number == Decimal(number) and value.unit == unit
