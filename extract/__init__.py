@@ -193,30 +193,36 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
     ran to the end of the page before (it may go on here without a header or top rule)."""
     horizontal, vertical = page_rules(segments)
     horizontal = with_fill_rules(horizontal, vertical, fills)
-    lines = group_lines(chars)
+    cache: list[list[TextLine]] = []
+
+    def page_lines() -> list[TextLine]:
+        # Grouped only when a decision needs the page's running text (a lattice page never does).
+        if not cache:
+            cache.append(group_lines(chars))
+        return cache[0]
 
     def caption_between(top: float, bottom: float) -> bool:
         return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_LINE.match(line.text)
-                   for line in lines)
+                   for line in page_lines())
 
     def caption_word_between(top: float, bottom: float) -> bool:
         # Between two rules of one table only a caption word ("Tabel 3.1 …") breaks it: a body
         # row may start with a two-segment kode and a name ("2.17 Bidang …"), like a section number.
         return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_WORD.match(line.text)
-                   for line in lines)
+                   for line in page_lines())
 
     regions = find_regions(horizontal, vertical, caption_word_between, fills)
     for region in regions:
         if region.ruled:
             _open_at_page_break(region)
     if open_table is not None:
-        continued = _continuation(open_table, lines, horizontal, regions, page_height)
+        continued = _continuation(open_table, page_lines(), horizontal, regions, page_height)
         if continued is not None:
             regions.insert(0, continued)
     for i, region in enumerate(regions):
         if not region.ruled and not region.continued and (region.ends_on_fill or _ends_with_header(region, chars)):
             stop = min((r.top for r in regions[i + 1:] if r.top > region.bottom), default=page_height)
-            bottom = block_below(lines, region.bottom, region.x0, region.x1, stop)
+            bottom = block_below(page_lines(), region.bottom, region.x0, region.x1, stop)
             if bottom is not None:
                 region.text_bottom = bottom
     tables: list[PageTable] = []
@@ -357,7 +363,7 @@ def _bands(row_edges: list[float], chars: list[dict]) -> list[Band]:
         glyphs = [(line.bbox.top, [g for g in line.glyph_x if g[1] > g[0]]) for line in lines]
         size = max((line.font_size for line in lines), default=7.0)
         bands.append(Band(lines=glyphs, text=" ".join(line.text for line in lines), font_size=size,
-                          line_texts=[line.text for line in lines]))
+                          line_texts=[line.text for line in lines], text_lines=lines))
     return bands
 
 
@@ -389,7 +395,7 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]])
         body: list[Band] = []
         header: list[Band] = []
         numbers: list[Band] = []
-        layouts: list[tuple[list[float], int, list[float]]] = []
+        layouts: list[tuple[list[float], int, list[float], list[Band]]] = []
         for _, region, chars, _, _ in group:
             row_edges, header_cuts = _piece_edges(region, chars)
             bands = _bands(row_edges, chars)
@@ -399,17 +405,17 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]])
                 if is_number_row(bands[n_header - 1].text):
                     numbers.append(bands[n_header - 1])  # column numbers sit one per leaf column
             body.extend(bands[n_header:])
-            layouts.append((row_edges, n_header, header_cuts))
+            layouts.append((row_edges, n_header, header_cuts, bands))
         x0 = min(item[1].x0 for item in group)
         x1 = max(item[1].x1 for item in group)
         col_edges = infer_column_edges(x0, x1, body, header, numbers)
         # Rows ruled one by one in the table as a whole (a last page with one or two rows of a
         # ruled table is ruled too); a body drawn without row rules has one band per piece.
-        body_bands = sum(len(edges) - 1 - n for edges, n, _ in layouts)
+        body_bands = sum(len(edges) - 1 - n for edges, n, _, _ in layouts)
         ruled_rows = body_bands >= MIN_RULED_ROWS * len(layouts)
-        for (number, region, chars, _, turn), (row_edges, n_header, header_cuts) in zip(group, layouts):
+        for (number, region, chars, _, turn), (row_edges, n_header, header_cuts, bands) in zip(group, layouts):
             table = _text_columns_table(number, region, chars, col_edges, row_edges, n_header, header_cuts,
-                                        ruled_rows)
+                                        ruled_rows, bands)
             table.turn = turn
             tables.append(table)
     return tables
@@ -449,17 +455,18 @@ def _is_units_row(text: str) -> bool:
 
 def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float],
                         row_edges: list[float], n_header: int, header_cuts: list[float],
-                        ruled_rows: bool) -> PageTable:
+                        ruled_rows: bool, bands: list[Band]) -> PageTable:
     # A body band that the rules do not divide is divided by its text (rows.split_rows). Where
     # rules divide the body's rows, only a gap proves a missing rule.
-    body_lines = [group_lines(band) for band in _chars_by_band(row_edges, chars)[n_header:]]
+    body_lines = [band.text_lines for band in bands[n_header:]]
     pitch = wrap_pitch([line for lines in body_lines for line in lines])
     text_cuts: set[float] = set()
     for lines in body_lines:
         split = split_rows(lines, col_edges, pitch=pitch, gap_only=ruled_rows)
         text_cuts.update(round(y, 3) for y in row_boundaries(split.rows))
-    row_edges = sorted(set(row_edges) | text_cuts)
-    bands = _bands(row_edges, chars)
+    if text_cuts:
+        row_edges = sorted(set(row_edges) | text_cuts)
+        bands = _bands(row_edges, chars)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
     runs = [band.ink_runs(HEADER_JOIN_RATIO if r < n_header else WORD_JOIN_RATIO)

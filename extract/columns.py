@@ -35,6 +35,7 @@ class Band:
     text: str
     font_size: float = 7.0
     line_texts: list[str] = field(default_factory=list)
+    text_lines: list = field(default_factory=list, repr=False)  # the band's TextLines, kept for reuse
 
     def ink_runs(self, join_ratio: float = WORD_JOIN_RATIO) -> list[tuple[float, float]]:
         return [(a, b) for _, a, b in self.ink_runs_at(join_ratio)]

@@ -15,6 +15,9 @@ OVERPRINT_MAX_OFFSET = 1.0
 # ... and their horizontal offset is less than this share of the glyph's width: a real repeated
 # letter ("ll", "00") starts a whole advance width after the one before it.
 OVERPRINT_WIDTH_SHARE = 0.5
+# Buckets of the position index (points): twice the largest offset, so a copy lies in the same
+# bucket or the neighbour on the side of the bucket's half the char is in.
+BUCKET = 2 * OVERPRINT_MAX_OFFSET
 # Font sizes (points) closer than this are the same size.
 SAME_SIZE = 0.1
 
@@ -28,10 +31,15 @@ def _is_copy(a: dict, b: dict) -> bool:
     return dx <= OVERPRINT_MAX_OFFSET and dy <= OVERPRINT_MAX_OFFSET and dx < OVERPRINT_WIDTH_SHARE * width
 
 
-def _has_copy(buckets: dict, text: str, cx: int, cy: int, ch: dict) -> bool:
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            for other in buckets.get((text, cx + dx, cy + dy), ()):
+def _has_copy(buckets: dict, text: str, x: float, y: float, ch: dict) -> bool:
+    """Is a kept char within reach a copy of ``ch``? Buckets are ``2 * OVERPRINT_MAX_OFFSET``
+    wide, so the char's half of its bucket names the one neighbour to look in, per axis."""
+    cx, cy = int(x // BUCKET), int(y // BUCKET)
+    xs = (cx - 1, cx) if x - cx * BUCKET < BUCKET / 2 else (cx, cx + 1)
+    ys = (cy - 1, cy) if y - cy * BUCKET < BUCKET / 2 else (cy, cy + 1)
+    for bx in xs:
+        for by in ys:
+            for other in buckets.get((text, bx, by), ()):
                 if _is_copy(other, ch):
                     return True
     return False
@@ -46,16 +54,14 @@ def dedupe_overprint(chars: Iterable[dict]) -> list[dict]:
     half the glyph's width horizontally. Zero-width glyphs (some space glyphs) are never copies.
     """
     kept: list[dict] = []
-    # Buckets of kept chars by (text, whole-point cell); a copy lies in the same or a
-    # neighbouring cell since offsets are at most one point.
     buckets: dict[tuple[str, int, int], list[dict]] = {}
     for ch in chars:
         if ch["text"] == " ":
             kept.append(ch)  # a space glyph is never drawn to thicken a letter
             continue
-        text, cx, cy = ch["text"], int(ch["x0"] // 1), int(ch["top"] // 1)
-        if _has_copy(buckets, text, cx, cy, ch):
+        text, x, y = ch["text"], ch["x0"], ch["top"]
+        if buckets and _has_copy(buckets, text, x, y, ch):
             continue
         kept.append(ch)
-        buckets.setdefault((ch["text"], cx, cy), []).append(ch)
+        buckets.setdefault((text, int(x // BUCKET), int(y // BUCKET)), []).append(ch)
     return kept

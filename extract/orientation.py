@@ -81,6 +81,9 @@ def unturn_box(box: BBox, turn: int, width: float, height: float) -> BBox:
 def clamp_box(box: BBox, width: float, height: float) -> BBox:
     """``box`` cut to the page [0, width] × [0, height] (content drawn under a page-level scale
     or offset can stick out by a little). A box wholly outside collapses onto the page's edge."""
+    if 0.0 <= box.x0 and box.x1 <= width and 0.0 <= box.top and box.bottom <= height:
+        return box  # inside already (nearly every box): no copy
+
     def clamp(v: float, hi: float) -> float:
         return min(max(v, 0.0), hi)
     return BBox(x0=clamp(box.x0, width), top=clamp(box.top, height),
@@ -103,6 +106,11 @@ def glyph_turn(ch: dict) -> int | None:
     nearest = round(angle / 90.0) * 90 % 360
     off = min(abs(angle - nearest), 360.0 - abs(angle - nearest))
     return nearest if off <= DIRECTION_SNAP_DEGREES else None
+
+
+def _plainly_upright(ch: dict) -> bool:
+    matrix = ch.get("matrix")
+    return matrix[1] == 0 and matrix[0] > 0 if matrix else ch.get("upright", True)
 
 
 def turn_chars(chars: list[dict], turn: int, width: float, height: float) -> list[dict]:
@@ -197,6 +205,9 @@ def page_views(chars: list[dict], segments: list, width: float,
     """
     by_turn: dict[int | None, list[dict]] = {}
     last: int | None = 0
+    if all(_plainly_upright(ch) for ch in chars):
+        by_turn[0] = list(chars)  # the usual page: every glyph upright (fast)
+        chars = ()
     for ch in chars:
         if ch["text"].isspace():
             by_turn.setdefault(last, []).append(ch)

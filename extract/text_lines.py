@@ -128,6 +128,18 @@ def _row_body(row: list[dict]) -> tuple[float, list[dict], float, float] | None:
     return body, big, min(c["top"] for c in big), max(c["bottom"] for c in big)
 
 
+def _may_have_host(own: int, row: list[dict], bodies: list) -> bool:
+    """A fast test before :func:`_host_of`: some other row is large enough to carry this row's
+    smallest glyph and overlaps it vertically."""
+    ink = _ink(row)
+    if not ink:
+        return False
+    smallest = min(c["size"] for c in ink)
+    top, bottom = min(c["top"] for c in ink), max(c["bottom"] for c in ink)
+    return any(i != own and info is not None and smallest <= SCRIPT_SIZE_RATIO * info[0]
+               and min(bottom, info[3]) > max(top, info[2]) for i, info in enumerate(bodies))
+
+
 def _host_of(run: list[dict], bodies: list, own: int) -> int | None:
     """Index of the row ``run`` is a super- or subscript of, or None (``bodies`` from
     :func:`_row_body`, one per row)."""
@@ -161,13 +173,15 @@ def attach_scripts(rows: list[list[dict]]) -> list[list[dict]]:
     it sits right beside one of them. Rows left empty are dropped; the order of the other rows
     is kept.
     """
-    rows = [list(r) for r in rows]
     sizes = [c["size"] for r in rows for c in r if not c["text"].isspace()]
     if len(rows) < 2 or not sizes or min(sizes) > SCRIPT_SIZE_RATIO * max(sizes):
         return rows  # one size of type throughout: nothing can be a script
+    rows = [list(r) for r in rows]
     bodies = [_row_body(r) for r in rows]
     largest = max((b[0] for b in bodies if b is not None), default=0.0)
     for own in range(len(rows)):
+        if not _may_have_host(own, rows[own], bodies):
+            continue
         for run in _runs(rows[own]):
             if len(run) > MAX_SCRIPT_GLYPHS or max(c["size"] for c in run) > SCRIPT_SIZE_RATIO * largest:
                 continue  # too long, or no line on the page is large enough to carry it
@@ -247,12 +261,13 @@ def _may_be_letter_spaced(chars: list[dict]) -> bool:
     return False
 
 
-def _raised(chars: list[dict]) -> set[int]:
-    """Ids of the line's superscript glyphs: smaller than the line's body size and set higher."""
-    ink = _ink(chars)
-    if not ink or min(c["size"] for c in ink) == max(c["size"] for c in ink):
+def _raised(ink: list[dict]) -> set[int]:
+    """Ids of the line's superscript glyphs (``ink``: its non-space glyphs): smaller than the
+    line's body size and set higher."""
+    sizes = [c["size"] for c in ink]
+    if not ink or min(sizes) == max(sizes):
         return set()  # one type size: nothing is raised (most lines, fast)
-    body = statistics.median(c["size"] for c in ink)
+    body = statistics.median(sizes)
     big = [c for c in ink if c["size"] > SCRIPT_SIZE_RATIO * body]
     if not big or len(big) == len(ink):
         return set()
@@ -269,19 +284,23 @@ def _touching_number(prev: dict | None, nxt: dict | None) -> bool:
 
 def _make_line(chars: list[dict]) -> TextLine | None:
     chars.sort(key=lambda c: c["x0"])
-    letter_gap = _letter_gaps(chars) if _may_be_letter_spaced(chars) else {}
-    raised = _raised(chars)
-    ink_order = [c for c in chars if not c["text"].isspace()]
-    next_ink = {id(a): b for a, b in zip(ink_order, ink_order[1:])}
+    ink = [c for c in chars if not c["text"].isspace()]
+    if not ink:
+        return None
+    letter_gap = _letter_gaps(chars) if _may_be_letter_spaced(chars) else None
+    raised = _raised(ink)
+    word_gap = WORD_GAP_RATIO
     text: list[str] = []
     glyphs: list[tuple[float, float]] = []
     prev: dict | None = None  # the last glyph, space or ink
     last_ink: dict | None = None
-    for ch in chars:
+    for i, ch in enumerate(chars):
         t = ch["text"]
         if t.isspace():
-            if last_ink is not None and _touching_number(last_ink, next_ink.get(id(last_ink))):
-                continue
+            if last_ink is not None and last_ink["text"] in NUMBER_CHARS:
+                nxt = next((c for c in chars[i + 1:] if not c["text"].isspace()), None)
+                if _touching_number(last_ink, nxt):
+                    continue
             if text and text[-1] != " ":
                 text.append(" ")
                 glyphs.append((ch["x0"], ch["x1"]))
@@ -289,10 +308,11 @@ def _make_line(chars: list[dict]) -> TextLine | None:
             continue
         if prev is not None and text and text[-1] != " ":
             gap = ch["x0"] - prev["x1"]
-            if gap > letter_gap.get(id(ch), 0.0) + WORD_GAP_RATIO * ch["size"]:
+            spacing = letter_gap.get(id(ch), 0.0) if letter_gap else 0.0
+            if gap > spacing + word_gap * ch["size"]:
                 text.append(" ")
                 glyphs.append((prev["x1"], prev["x1"]))  # no glyph here: zero width
-        if (id(ch) in raised and t in SUPERSCRIPT_POWERS and text and text[-1].isalpha()
+        if (raised and id(ch) in raised and t in SUPERSCRIPT_POWERS and text and text[-1].isalpha()
                 and last_ink is not None and id(last_ink) not in raised):
             t = SUPERSCRIPT_POWERS[t]
         text.append(t)
@@ -308,7 +328,6 @@ def _make_line(chars: list[dict]) -> TextLine | None:
         glyphs.pop(0)
     if not text:
         return None
-    ink = [c for c in chars if not c["text"].isspace()]
     bold = sum(_is_bold(c.get("fontname", "")) for c in ink) * 2 > len(ink)
     return TextLine(
         text="".join(text),
