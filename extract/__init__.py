@@ -119,7 +119,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None) 
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:
-        table.caption = _caption_above(table, doc.text, settings.caption_max_gap)
+        table.caption = _caption_above(table, doc.text, settings)
     _clamp_to_pages(doc)
     return doc
 
@@ -274,10 +274,10 @@ def _inside(ch: dict, region: Region) -> bool:
 
 
 def _covers(rules: list[Rule], pos: float, a: float, b: float, settings: ExtractSettings) -> bool:
-    """A rule at ``pos`` (within ``edge_cluster`` + 0.5 pt) runs over the middle of [a, b] (all
-    but ``cover_share`` of it at each end)."""
+    """A rule at ``pos`` (within ``edge_cluster`` + ``cover_slack``) runs over the middle of
+    [a, b] (all but ``cover_share`` of it at each end)."""
     margin = (b - a) * settings.cover_share
-    near = settings.edge_cluster + 0.5
+    near = settings.edge_cluster + settings.cover_slack
     return any(abs(r.pos - pos) <= near and r.start <= a + margin and r.end >= b - margin
                for r in rules)
 
@@ -337,7 +337,8 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
     join = settings.join_tolerance
     sides = [x for x in (region.x0, region.x1) if not any(abs(x - v) <= join for v in verticals)]
     col_edges = cluster_positions(verticals + sides, settings.edge_cluster)
-    col_edges = [x for x in col_edges if region.x0 - 3 <= x <= region.x1 + 3]
+    slack = settings.lattice_edge_slack
+    col_edges = [x for x in col_edges if region.x0 - slack <= x <= region.x1 + slack]
     row_edges = cluster_positions([h.pos for h in region.horizontal]
                                   + [y for y in (region.text_top, region.text_bottom) if y is not None],
                                   settings.edge_cluster)
@@ -497,12 +498,13 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
 
 
-def _caption_above(table: PageTable, text: list[PageText], max_gap: float) -> str:
-    """The lines right above ``table`` (the first within ``max_gap`` points, then each within
-    1.2 line heights of the one below it), read top to bottom."""
+def _caption_above(table: PageTable, text: list[PageText], settings: ExtractSettings) -> str:
+    """The lines right above ``table`` (the first within ``caption_max_gap`` points, then each
+    within ``caption_line_pitch`` em of the one below it), read top to bottom."""
+    max_gap, pitch = settings.caption_max_gap, settings.caption_line_pitch
     page_lines = next((p.lines for p in text if p.page == table.page and p.turn == table.turn), [])
     above = sorted((ln for ln in page_lines if ln.bbox.bottom <= table.bbox.top + 1
-                    and ln.bbox.bottom >= table.bbox.top - max_gap - 30),
+                    and ln.bbox.bottom >= table.bbox.top - max_gap - settings.caption_reach),
                    key=lambda ln: -ln.bbox.bottom)
     picked: list[TextLine] = []
     limit = table.bbox.top - max_gap
@@ -510,5 +512,5 @@ def _caption_above(table: PageTable, text: list[PageText], max_gap: float) -> st
         if line.bbox.bottom < limit:
             break
         picked.append(line)
-        limit = line.bbox.top - 1.2 * line.font_size
+        limit = line.bbox.top - pitch * line.font_size
     return " ".join(line.text for line in reversed(picked))

@@ -65,13 +65,14 @@ def is_number_row(text: str) -> bool:
 
 def header_blocks(header: list[Band], settings: ExtractSettings = DEFAULT_SETTINGS) -> list[tuple[float, float]]:
     """x-extents of the header's text blocks: phrases (glyphs within
-    ``settings.phrase_join_ratio`` em) stacked in one cell joined into one block.
+    ``settings.phrase_join_ratio`` em) stacked in one cell (each within
+    ``settings.header_line_pitch`` em below the one above) joined into one block.
 
     A header cell prints a few centred lines; its widest line shows the width of its column.
     """
     blocks: list[list[float]] = []  # [x0, x1, last_top, line_height]
     for band in header:
-        line_height = band.font_size * 1.6
+        line_height = band.font_size * settings.header_line_pitch
         for top, a, b in sorted(band.ink_runs_at(settings.phrase_join_ratio)):
             for block in blocks:
                 if 0 < top - block[2] <= line_height and a < block[1] and b > block[0]:

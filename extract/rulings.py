@@ -210,7 +210,7 @@ def find_regions(horizontal: list[Rule], vertical: list[Rule],
             region.x0 = min(region.x0, min(v.pos for v in region.vertical))
             region.x1 = max(region.x1, max(v.pos for v in region.vertical))
     # A table has at least two rules with something between them.
-    return [r for r in regions if len(r.horizontal) >= 2 and r.bottom - r.top > 4]
+    return [r for r in regions if len(r.horizontal) >= 2 and r.bottom - r.top > settings.min_table_height]
 
 
 def _in_region(v: Rule, region: Region, side_reach: float) -> bool:

@@ -34,7 +34,10 @@ code, a whole number, the characters of a column-number row, superscript digits)
 constants next to the code that reads them. They are vocabulary, not measures: there is no
 amount to tune, and changing them changes what the stage recognises rather than how tolerant
 it is. Small structural constants of an algorithm (how many previous rows a glyph is compared
-with, the bucket grid of :func:`.glyphs.dedupe_overprint`) stay in their code too.
+with, the bucket grid of :func:`.glyphs.dedupe_overprint`, the 7 pt font size assumed for an
+empty band) stay in their code too, and so do the one- and two-point slacks of containment
+tests (a char or rule "inside" a region ± 1 pt, an inner vertical 2 pt inside a region's sides
+in ``Region.ruled``): they absorb rounding, not a producer's habit.
 """
 
 from __future__ import annotations
@@ -172,6 +175,9 @@ class ExtractSettings:
     band_span_share: float = _share(0.9)
     # A band's edge this close to a drawn rule that runs along it is that rule.
     band_on_rule: float = _pt(2.0)
+    # A table's top and bottom rules are more than this apart: it has something between them
+    # (two rules closer together are a double rule).
+    min_table_height: float = _pt(4.0)
 
     # ------------------------------------------------------------------ grid: cells
     # Edges closer than this are one edge (rules of one grid line drawn a hair apart).
@@ -192,6 +198,9 @@ class ExtractSettings:
     phrase_join_ratio: float = _em(0.35)
     # How far a boundary guessed from the column numbers may move to reach a text gap.
     snap_distance: float = _pt(8.0)
+    # Header phrases stacked in one cell are one block when each lies at most this far below the
+    # one above it (a header cell's line pitch, with room for its leading).
+    header_line_pitch: float = _em(1.6)
 
     # ------------------------------------------------------------------ rows: rows without rules
     # A line pitch up to this can be a wrapped line inside one cell; a larger pitch is always a
@@ -231,12 +240,23 @@ class ExtractSettings:
     # ------------------------------------------------------------------ extract: tables of a page
     # A caption sits at most this far above its table.
     caption_max_gap: float = _pt(40.0)
+    # Lines up to this much further up are read as the caption's upper lines (a caption wrapped
+    # over a few lines).
+    caption_reach: float = _pt(30.0)
+    # Each upper line of a caption lies at most this far above the line below it (one line
+    # pitch with its leading).
+    caption_line_pitch: float = _em(1.2)
     # A rules-only table continues on the next page when its rules span the same x-extent
     # within this.
     same_extent: float = _pt(4.0)
     # A rule counts as drawn along a cell side when it covers that side but for this share of
-    # its length at each end.
+    # its length at each end ...
     cover_share: float = _share(0.25)
+    # ... and lies within ``edge_cluster`` plus this of the side (rules of a grid line wander).
+    cover_slack: float = _pt(0.5)
+    # A lattice's column edges lie at most this far outside its region (an outer vertical drawn
+    # a little outside rules stopped short of the corner).
+    lattice_edge_slack: float = _pt(3.0)
     # Header text joins across gaps this wide when deciding that a header cell spans columns;
     # printed space glyphs already join the words of one cell.
     header_join_ratio: float = _em(0.2)
