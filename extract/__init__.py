@@ -1,7 +1,9 @@
 """Stage 1, extract: every table on every page of a born-digital PDF, with each cell's text
 lines and box, and the text around the tables (captions, cover, headings).
 
-One call, :func:`extract_document`, opens the PDF once and walks its pages once.
+One call, :func:`extract_document`, opens the PDF once and walks its pages once. Every
+tolerance of the stage is a field of :class:`ExtractSettings` (``extract/settings.py``); pass
+one to ``extract_document(path, settings)`` and it is handed down to every step.
 """
 
 from __future__ import annotations
@@ -15,20 +17,29 @@ import pdfplumber
 
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine
 
-from .columns import WORD_JOIN_RATIO, Band, infer_column_edges, is_number_row
+from .columns import Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
 from .graphics import Fill, Segment, page_graphics
-from .grid import EDGE_CLUSTER, build_cells, cluster_positions
+from .grid import build_cells, cluster_positions
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
-from .rulings import JOIN_TOLERANCE, Region, Rule, find_regions, page_rules, with_fill_rules
+from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
+from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
 
-__all__ = ["extract_document", "ExtractError"]
+__all__ = ["extract_document", "ExtractError", "ExtractSettings", "DEFAULT_SETTINGS"]
 
-# A caption sits at most this far (points) above its table.
-CAPTION_MAX_GAP = 40.0
+# The tolerances of this module (caption gap, same extent, cover share, header join ratio,
+# header bands, ruled rows, open side, closing rule, unit tokens) are ExtractSettings fields;
+# the patterns below say what a caption, a column-number row or a unit label looks like.
+__getattr__ = legacy_constants(__name__, {
+    "CAPTION_MAX_GAP": "caption_max_gap", "SAME_EXTENT": "same_extent", "COVER_SHARE": "cover_share",
+    "HEADER_JOIN_RATIO": "header_join_ratio", "MAX_HEADER_BANDS": "max_header_bands",
+    "MIN_RULED_ROWS": "min_ruled_rows", "OPEN_SIDE_MIN": "open_side_min",
+    "CLOSING_RULE_SHARE": "closing_rule_share", "MIN_UNIT_TOKENS": "min_unit_tokens",
+})
+
 # "Tabel 2.1 …", "Formulir E.81 …", or a section number "3.1 Penyesuaian …" (not a kode: those
 # have more segments, and a body row's name is not what follows a section number).
 CAPTION_LINE = re.compile(r"^\s*((tabel|table|formulir|lampiran)\b|\d{1,2}\.\d{1,2}\.?\s+[A-Z][a-z])", re.IGNORECASE)
@@ -36,26 +47,10 @@ CAPTION_LINE = re.compile(r"^\s*((tabel|table|formulir|lampiran)\b|\d{1,2}\.\d{1
 LABEL_VALUE_LINE = re.compile(r"^[^\W\d_][\w /().,-]{0,48}?\s*:\s+\S")
 # The words of a caption, without the section-number form (see CAPTION_LINE).
 CAPTION_WORD = re.compile(r"^\s*(tabel|table|formulir|lampiran)\b", re.IGNORECASE)
-# A rules-only table continues on the next page when its rules span the same x-extent (points).
-SAME_EXTENT = 4.0
-# How much of a row band a vertical rule must cover to count as drawn there.
-COVER_SHARE = 0.25
-# Header text joins across gaps this wide (share of the font size) when deciding that a
-# header cell spans columns; printed space glyphs already join the words of one cell.
-HEADER_JOIN_RATIO = 0.2
-# Header bands searched for the column-number row of a rules-only table.
-MAX_HEADER_BANDS = 6
 # The characters a column-number row is printed with ("1 2 3", "(4)", "8=(7-5)", "13 = 12/7 x 100%").
 NUMBER_ROW_CHARS = frozenset("0123456789()=+-x×X/*%.,:")
-# A body with this many bands between rules has its rows ruled (only a gap splits a band).
-MIN_RULED_ROWS = 3
-# Vertical rules running on this far (points) past a lattice's outer rule leave it open there.
-OPEN_SIDE_MIN = 4.0
-# A rule closing a continued table spans at least this share of its width.
-CLOSING_RULE_SHARE = 0.8
 # A header line of unit labels under the group labels: every token this short (``K Rp %``).
 UNIT_TOKEN = re.compile(r"^\(?([^\W\d_]{1,3}\.?|%)\)?$")
-MIN_UNIT_TOKENS = 3
 
 
 class ExtractError(Exception):
@@ -70,7 +65,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_document(path: str | Path) -> ExtractedDocument:
+def extract_document(path: str | Path, settings: ExtractSettings | None = None) -> ExtractedDocument:
+    """Every table and the text around it, page by page, of the PDF at ``path``.
+
+    ``settings`` holds every tolerance of the stage (None: :data:`DEFAULT_SETTINGS`), e.g.
+    ``extract_document(path, ExtractSettings(join_tolerance=8.0))``. Raises
+    :class:`ExtractError` when the file is not a readable PDF.
+    """
+    settings = DEFAULT_SETTINGS if settings is None else settings
+    if not isinstance(settings, ExtractSettings):
+        raise TypeError(f"settings must be an ExtractSettings, not {type(settings).__name__}")
     path = Path(path)
     try:
         pdf = pdfplumber.open(path)
@@ -85,9 +89,9 @@ def extract_document(path: str | Path) -> ExtractedDocument:
         for number, page in enumerate(pdf.pages, start=1):
             width, height = float(page.width), float(page.height)
             doc.page_sizes.append((width, height))
-            graphics = page_graphics(page.lines, page.rects, page.curves, width, height)
-            views, unread = page_views(dedupe_overprint(page.chars), graphics.segments, width, height,
-                                       graphics.fills)
+            graphics = page_graphics(page.lines, page.rects, page.curves, width, height, settings)
+            views, unread = page_views(dedupe_overprint(page.chars, settings), graphics.segments, width, height,
+                                       graphics.fills, settings)
             if not any(view.glyphs for view in views):
                 if page.images:
                     image_only.append(number)
@@ -97,7 +101,7 @@ def extract_document(path: str | Path) -> ExtractedDocument:
             main = views[0]
             page_height = turned_size(main.turn, width, height)[1]
             tables, rules_only, outside, open_table = _page_tables(number, main.chars, main.segments,
-                                                                  main.fills, page_height, open_table)
+                                                                  main.fills, page_height, open_table, settings)
             for table in tables:
                 table.turn = main.turn
             if main.turn:
@@ -105,25 +109,25 @@ def extract_document(path: str | Path) -> ExtractedDocument:
                 how = "upside down" if main.turn == 180 else "sideways"
                 doc.notes.append(f"page {number}: {what} drawn {how} ({main.turn}°), read turned upright")
             for view in views[1:]:
-                unread += _other_direction(number, view, tables, (width, height), doc)
+                unread += _other_direction(number, view, tables, (width, height), doc, settings)
             doc.tables.extend(tables)
             pending.extend((*item, main.turn) for item in rules_only)
-            doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside)))
+            doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
             page.close()
     if image_only:
         doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
-    doc.tables.extend(_rules_only_tables(pending))
+    doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:
-        table.caption = _caption_above(table, doc.text)
+        table.caption = _caption_above(table, doc.text, settings)
     _clamp_to_pages(doc)
     return doc
 
 
 def _other_direction(number: int, view: PageView, main_tables: list[PageTable],
-                     size: tuple[float, float], doc: ExtractedDocument) -> int:
+                     size: tuple[float, float], doc: ExtractedDocument, settings: ExtractSettings) -> int:
     """Read the lattice tables of a page's second text direction into ``doc``.
 
     Both readings see every grid of the page: where a table of ``view`` and one of the page's
@@ -132,7 +136,7 @@ def _other_direction(number: int, view: PageView, main_tables: list[PageTable],
     were not read.
     """
     page_height = turned_size(view.turn, *size)[1]
-    tables, _, _, _ = _page_tables(number, view.chars, view.segments, view.fills, page_height, None)
+    tables, _, _, _ = _page_tables(number, view.chars, view.segments, view.fills, page_height, None, settings)
     read = 0
     for table in tables:
         glyphs = _glyph_count(table)
@@ -188,17 +192,17 @@ def _page_ranges(pages: list[int]) -> str:
 
 
 def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills: list[Fill],
-                 page_height: float, open_table: tuple[float, float] | None):
+                 page_height: float, open_table: tuple[float, float] | None, settings: ExtractSettings):
     """The tables of one page. ``open_table`` is the x-extent of a rules-only table whose body
     ran to the end of the page before (it may go on here without a header or top rule)."""
-    horizontal, vertical = page_rules(segments)
-    horizontal = with_fill_rules(horizontal, vertical, fills)
+    horizontal, vertical = page_rules(segments, settings)
+    horizontal = with_fill_rules(horizontal, vertical, fills, settings)
     cache: list[list[TextLine]] = []
 
     def page_lines() -> list[TextLine]:
         # Grouped only when a decision needs the page's running text (a lattice page never does).
         if not cache:
-            cache.append(group_lines(chars))
+            cache.append(group_lines(chars, settings))
         return cache[0]
 
     def caption_between(top: float, bottom: float) -> bool:
@@ -211,18 +215,19 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
         return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_WORD.match(line.text)
                    for line in page_lines())
 
-    regions = find_regions(horizontal, vertical, caption_word_between, fills)
+    regions = find_regions(horizontal, vertical, caption_word_between, fills, settings)
     for region in regions:
         if region.ruled:
-            _open_at_page_break(region)
+            _open_at_page_break(region, settings.open_side_min)
     if open_table is not None:
-        continued = _continuation(open_table, page_lines(), horizontal, regions, page_height)
+        continued = _continuation(open_table, page_lines(), horizontal, regions, page_height, settings)
         if continued is not None:
             regions.insert(0, continued)
     for i, region in enumerate(regions):
-        if not region.ruled and not region.continued and (region.ends_on_fill or _ends_with_header(region, chars)):
+        if (not region.ruled and not region.continued
+                and (region.ends_on_fill or _ends_with_header(region, chars, settings))):
             stop = min((r.top for r in regions[i + 1:] if r.top > region.bottom), default=page_height)
-            bottom = block_below(page_lines(), region.bottom, region.x0, region.x1, stop)
+            bottom = block_below(page_lines(), region.bottom, region.x0, region.x1, stop, settings)
             if bottom is not None:
                 region.text_bottom = bottom
     tables: list[PageTable] = []
@@ -234,9 +239,9 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
         mine = [c for c in chars if _inside(c, region)]
         inside_any.update(id(c) for c in mine)
         if region.ruled:
-            tables.append(_lattice_table(number, region, mine))
+            tables.append(_lattice_table(number, region, mine, settings))
         else:
-            captioned = caption_between(region.top - CAPTION_MAX_GAP, region.top)
+            captioned = caption_between(region.top - settings.caption_max_gap, region.top)
             rules_only.append((number, region, mine, captioned))
     outside = [c for c in chars if id(c) not in inside_any]
     last = rules_only[-1][1] if rules_only else None
@@ -244,27 +249,27 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
     return tables, rules_only, outside, still_open
 
 
-def _ends_with_header(region: Region, chars: list[dict]) -> bool:
+def _ends_with_header(region: Region, chars: list[dict], settings: ExtractSettings) -> bool:
     """The region's rules enclose only its header: one band, or a last band of column numbers."""
-    row_edges = cluster_positions([h.pos for h in region.horizontal])
+    row_edges = cluster_positions([h.pos for h in region.horizontal], settings.edge_cluster)
     if len(row_edges) == 2:
         return True
     last = [c for c in chars if _inside(c, region) and row_edges[-2] <= (c["top"] + c["bottom"]) / 2 < row_edges[-1]]
-    return is_number_row(" ".join(line.text for line in group_lines(last)))
+    return is_number_row(" ".join(line.text for line in group_lines(last, settings)))
 
 
 def _continuation(extent: tuple[float, float], lines: list[TextLine], horizontal: list[Rule],
-                  regions: list[Region], page_height: float) -> Region | None:
+                  regions: list[Region], page_height: float, settings: ExtractSettings) -> Region | None:
     """The body of a table from the page before, printed here without a header or top rule."""
     x0, x1 = extent
     stop = min((r.top for r in regions), default=page_height)
-    block = block_at_top(lines, x0, x1, stop)
+    block = block_at_top(lines, x0, x1, stop, settings)
     if block is None:
         return None
     top, bottom = block
     width = x1 - x0
-    closing = [h for h in horizontal if top < h.pos <= bottom + CAPTION_MAX_GAP and h.pos < stop
-               and min(h.end, x1) - max(h.start, x0) >= CLOSING_RULE_SHARE * width]
+    closing = [h for h in horizontal if top < h.pos <= bottom + settings.caption_max_gap and h.pos < stop
+               and min(h.end, x1) - max(h.start, x0) >= settings.closing_rule_share * width]
     if closing:
         rule = min(closing, key=lambda h: h.pos)
         return Region(x0, x1, horizontal=[rule], text_top=top)
@@ -276,30 +281,33 @@ def _inside(ch: dict, region: Region) -> bool:
     return region.x0 - 1 <= cx <= region.x1 + 1 and region.top <= cy <= region.bottom
 
 
-def _covers(rules: list[Rule], pos: float, a: float, b: float) -> bool:
-    """A rule at ``pos`` runs over the middle of [a, b]."""
-    margin = (b - a) * COVER_SHARE
-    return any(abs(r.pos - pos) <= EDGE_CLUSTER + 0.5 and r.start <= a + margin and r.end >= b - margin
+def _covers(rules: list[Rule], pos: float, a: float, b: float, settings: ExtractSettings) -> bool:
+    """A rule at ``pos`` (within ``edge_cluster`` + ``cover_slack``) runs over the middle of
+    [a, b] (all but ``cover_share`` of it at each end)."""
+    margin = (b - a) * settings.cover_share
+    near = settings.edge_cluster + settings.cover_slack
+    return any(abs(r.pos - pos) <= near and r.start <= a + margin and r.end >= b - margin
                for r in rules)
 
 
-def _open_at_page_break(region: Region) -> None:
-    """A lattice whose vertical rules run on past its first or last horizontal rule is open there:
-    a row cut by the page break, printed without a rule at the break (Chromium, Word). The
-    region then reaches as far as most of its inner verticals do."""
+def _open_at_page_break(region: Region, open_side_min: float) -> None:
+    """A lattice whose vertical rules run on past its first or last horizontal rule (by more
+    than ``open_side_min`` points) is open there: a row cut by the page break, printed without
+    a rule at the break (Chromium, Word). The region then reaches as far as most of its inner
+    verticals do."""
     inner = [v for v in region.vertical if region.x0 + 2 < v.pos < region.x1 - 2]
     if len(inner) < 2:
         return
     first, last = region.horizontal[0].pos, region.horizontal[-1].pos
-    below = sorted(v.end for v in inner if v.end > last + OPEN_SIDE_MIN)
-    above = sorted(v.start for v in inner if v.start < first - OPEN_SIDE_MIN)
+    below = sorted(v.end for v in inner if v.end > last + open_side_min)
+    above = sorted(v.start for v in inner if v.start < first - open_side_min)
     if len(below) * 2 >= len(inner):
         region.text_bottom = below[len(below) // 2]
     if len(above) * 2 >= len(inner):
         region.text_top = above[len(above) // 2]
 
 
-def _number_row_cuts(row_edges: list[float], chars: list[dict]) -> list[float]:
+def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: ExtractSettings) -> list[float]:
     """A column-number line at the top of a grid band that holds more lines below it is a header
     row of its own whose bottom rule is missing (a producer that split a row there)."""
     cuts = []
@@ -311,10 +319,10 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict]) -> list[float]:
         first = [c for c in band if abs(c["top"] - first_top) < 1.0]
         if not all(c["text"] in NUMBER_ROW_CHARS or c["text"].isspace() for c in first):
             continue
-        head = group_lines(first)
+        head = group_lines(first, settings)
         if len(first) == len(band) or not head or not is_number_row(head[0].text):
             continue
-        lines = group_lines(band)
+        lines = group_lines(band, settings)
         if len(lines) >= 2 and is_number_row(lines[0].text) and not is_number_row(lines[1].text):
             cuts.append((lines[0].bbox.bottom + lines[1].bbox.top) / 2)
     return cuts
@@ -330,34 +338,39 @@ def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]
     return bands
 
 
-def _lattice_table(number: int, region: Region, chars: list[dict]) -> PageTable:
+def _lattice_table(number: int, region: Region, chars: list[dict], settings: ExtractSettings) -> PageTable:
     verticals = [v.pos for v in region.vertical]
     # The rules' ends stand for a side only where no vertical is drawn there (a producer may stop
     # its horizontal segments short of the outer verticals).
-    sides = [x for x in (region.x0, region.x1) if not any(abs(x - v) <= JOIN_TOLERANCE for v in verticals)]
-    col_edges = cluster_positions(verticals + sides)
-    col_edges = [x for x in col_edges if region.x0 - 3 <= x <= region.x1 + 3]
+    join = settings.join_tolerance
+    sides = [x for x in (region.x0, region.x1) if not any(abs(x - v) <= join for v in verticals)]
+    col_edges = cluster_positions(verticals + sides, settings.edge_cluster)
+    slack = settings.lattice_edge_slack
+    col_edges = [x for x in col_edges if region.x0 - slack <= x <= region.x1 + slack]
     row_edges = cluster_positions([h.pos for h in region.horizontal]
-                                  + [y for y in (region.text_top, region.text_bottom) if y is not None])
-    cuts = _number_row_cuts(row_edges, chars)
+                                  + [y for y in (region.text_top, region.text_bottom) if y is not None],
+                                  settings.edge_cluster)
+    cuts = _number_row_cuts(row_edges, chars, settings)
     row_edges = sorted(row_edges + cuts)
     vertical, horizontal = region.vertical, region.horizontal
     cells = build_cells(
         col_edges, row_edges,
-        has_vertical=lambda r, c: _covers(vertical, col_edges[c], row_edges[r], row_edges[r + 1]),
+        has_vertical=lambda r, c: _covers(vertical, col_edges[c], row_edges[r], row_edges[r + 1], settings),
         has_horizontal=lambda k, c: (row_edges[k] in cuts
-                                     or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1])),
+                                     or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1],
+                                                settings)),
         chars=chars,
+        settings=settings,
     )
     return PageTable(page=number, ruled=True, col_edges=col_edges, row_edges=row_edges, cells=cells,
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
 
 
-def _bands(row_edges: list[float], chars: list[dict]) -> list[Band]:
+def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings) -> list[Band]:
     by_band = _chars_by_band(row_edges, chars)
     bands = []
     for band_chars in by_band:
-        lines = group_lines(band_chars)
+        lines = group_lines(band_chars, settings)
         # Printed space glyphs count as ink: a phrase is continuous inside its cell, and the gap
         # between two cells (where no space glyph is printed) stays empty.
         glyphs = [(line.bbox.top, [g for g in line.glyph_x if g[1] > g[0]]) for line in lines]
@@ -367,15 +380,17 @@ def _bands(row_edges: list[float], chars: list[dict]) -> list[Band]:
     return bands
 
 
-def _header_band_count(bands: list[Band]) -> int:
-    """Bands above the body: through the column-number row when there is one, else the first."""
-    for i, band in enumerate(bands[:MAX_HEADER_BANDS]):
+def _header_band_count(bands: list[Band], max_bands: int) -> int:
+    """Bands above the body: through the column-number row when there is one among the first
+    ``max_bands``, else the first."""
+    for i, band in enumerate(bands[:max_bands]):
         if is_number_row(band.text):
             return i + 1
     return 1
 
 
-def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]]) -> list[PageTable]:
+def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
+                       settings: ExtractSettings) -> list[PageTable]:
     """Tables with horizontal rules only: pool the body text of a table's pages for its columns.
 
     A region continues the table of the page before when it has the same width and no caption.
@@ -385,8 +400,8 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]])
         number, region, _, captioned, turn = item
         last = groups[-1][-1] if groups else None
         if (last and not captioned and number - last[0] == 1 and last[4] == turn
-                and abs(last[1].x0 - region.x0) <= SAME_EXTENT
-                and abs(last[1].x1 - region.x1) <= SAME_EXTENT):
+                and abs(last[1].x0 - region.x0) <= settings.same_extent
+                and abs(last[1].x1 - region.x1) <= settings.same_extent):
             groups[-1].append(item)
         else:
             groups.append([item])
@@ -397,9 +412,9 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]])
         numbers: list[Band] = []
         layouts: list[tuple[list[float], int, list[float], list[Band]]] = []
         for _, region, chars, _, _ in group:
-            row_edges, header_cuts = _piece_edges(region, chars)
-            bands = _bands(row_edges, chars)
-            n_header = 0 if region.continued else _header_band_count(bands)
+            row_edges, header_cuts = _piece_edges(region, chars, settings)
+            bands = _bands(row_edges, chars, settings)
+            n_header = 0 if region.continued else _header_band_count(bands, settings.max_header_bands)
             if n_header:
                 header.append(bands[0])
                 if is_number_row(bands[n_header - 1].text):
@@ -408,20 +423,20 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]])
             layouts.append((row_edges, n_header, header_cuts, bands))
         x0 = min(item[1].x0 for item in group)
         x1 = max(item[1].x1 for item in group)
-        col_edges = infer_column_edges(x0, x1, body, header, numbers)
+        col_edges = infer_column_edges(x0, x1, body, header, numbers, settings)
         # Rows ruled one by one in the table as a whole (a last page with one or two rows of a
         # ruled table is ruled too); a body drawn without row rules has one band per piece.
         body_bands = sum(len(edges) - 1 - n for edges, n, _, _ in layouts)
-        ruled_rows = body_bands >= MIN_RULED_ROWS * len(layouts)
+        ruled_rows = body_bands >= settings.min_ruled_rows * len(layouts)
         for (number, region, chars, _, turn), (row_edges, n_header, header_cuts, bands) in zip(group, layouts):
             table = _text_columns_table(number, region, chars, col_edges, row_edges, n_header, header_cuts,
-                                        ruled_rows, bands)
+                                        ruled_rows, bands, settings)
             table.turn = turn
             tables.append(table)
     return tables
 
 
-def _piece_edges(region: Region, chars: list[dict]) -> tuple[list[float], list[float]]:
+def _piece_edges(region: Region, chars: list[dict], settings: ExtractSettings) -> tuple[list[float], list[float]]:
     """The row edges of a rules-only piece: its rules, where the text bounds it, and the header's
     own rows (column numbers, unit labels) when the header is drawn as one band; and, apart,
     those header cuts (no rule is drawn there)."""
@@ -430,46 +445,48 @@ def _piece_edges(region: Region, chars: list[dict]) -> tuple[list[float], list[f
         positions.append(region.text_top)
     if region.text_bottom is not None:
         positions.append(region.text_bottom)
-    edges = cluster_positions(positions)
-    cuts = _header_cuts(edges[0], edges[1], chars) if not region.continued and len(edges) >= 2 else []
+    edges = cluster_positions(positions, settings.edge_cluster)
+    cuts = _header_cuts(edges[0], edges[1], chars, settings) if not region.continued and len(edges) >= 2 else []
     return sorted(edges + cuts), cuts
 
 
-def _header_cuts(top: float, bottom: float, chars: list[dict]) -> list[float]:
+def _header_cuts(top: float, bottom: float, chars: list[dict], settings: ExtractSettings) -> list[float]:
     """Row cuts inside a header band drawn without inner rules: above each line of column
     numbers and each line of unit labels (``K Rp K Rp``), which are header rows of their own."""
-    lines = group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom])
+    lines = group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom], settings)
     cuts = []
     for above, line in zip(lines, lines[1:]):
-        if is_number_row(line.text) or _is_units_row(line.text):
+        if is_number_row(line.text) or _is_units_row(line.text, settings.min_unit_tokens):
             cuts.append((above.bbox.bottom + line.bbox.top) / 2)
     return cuts
 
 
-def _is_units_row(text: str) -> bool:
+def _is_units_row(text: str, min_tokens: int) -> bool:
+    """A header line of unit labels: at least ``min_tokens`` tokens, each a short label."""
     tokens = text.split()
-    return len(tokens) >= MIN_UNIT_TOKENS and all(UNIT_TOKEN.match(t) for t in tokens)
+    return len(tokens) >= min_tokens and all(UNIT_TOKEN.match(t) for t in tokens)
 
 
 
 
 def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float],
                         row_edges: list[float], n_header: int, header_cuts: list[float],
-                        ruled_rows: bool, bands: list[Band]) -> PageTable:
+                        ruled_rows: bool, bands: list[Band], settings: ExtractSettings) -> PageTable:
     # A body band that the rules do not divide is divided by its text (rows.split_rows). Where
     # rules divide the body's rows, only a gap proves a missing rule.
     body_lines = [band.text_lines for band in bands[n_header:]]
-    pitch = wrap_pitch([line for lines in body_lines for line in lines])
+    pitch = wrap_pitch([line for lines in body_lines for line in lines], settings)
     text_cuts: set[float] = set()
     for lines in body_lines:
-        split = split_rows(lines, col_edges, pitch=pitch, gap_only=ruled_rows)
+        split = split_rows(lines, col_edges, pitch=pitch, gap_only=ruled_rows, settings=settings)
         text_cuts.update(round(y, 3) for y in row_boundaries(split.rows))
     if text_cuts:
         row_edges = sorted(set(row_edges) | text_cuts)
-        bands = _bands(row_edges, chars)
+        bands = _bands(row_edges, chars, settings)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
-    runs = [band.ink_runs(HEADER_JOIN_RATIO if r < n_header else WORD_JOIN_RATIO)
+    header_join, word_join = settings.header_join_ratio, settings.word_join_ratio
+    runs = [band.ink_runs(header_join if r < n_header else word_join)
             for r, band in enumerate(bands)]
 
     def crosses(r: int, c: int) -> bool:
@@ -481,24 +498,28 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
     virtual = text_cuts | set(header_cuts) | {region.text_top, region.text_bottom}
 
     def drawn(k: int, c: int) -> bool:
-        return row_edges[k] in virtual or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1])
+        return row_edges[k] in virtual or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1],
+                                                  settings)
 
     cells = build_cells(col_edges, row_edges, has_vertical=lambda r, c: not crosses(r, c),
-                        has_horizontal=drawn, chars=chars)
+                        has_horizontal=drawn, chars=chars, settings=settings)
     return PageTable(page=number, ruled=False, col_edges=col_edges, row_edges=row_edges, cells=cells,
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
 
 
-def _caption_above(table: PageTable, text: list[PageText]) -> str:
+def _caption_above(table: PageTable, text: list[PageText], settings: ExtractSettings) -> str:
+    """The lines right above ``table`` (the first within ``caption_max_gap`` points, then each
+    within ``caption_line_pitch`` em of the one below it), read top to bottom."""
+    max_gap, pitch = settings.caption_max_gap, settings.caption_line_pitch
     page_lines = next((p.lines for p in text if p.page == table.page and p.turn == table.turn), [])
     above = sorted((ln for ln in page_lines if ln.bbox.bottom <= table.bbox.top + 1
-                    and ln.bbox.bottom >= table.bbox.top - CAPTION_MAX_GAP - 30),
+                    and ln.bbox.bottom >= table.bbox.top - max_gap - settings.caption_reach),
                    key=lambda ln: -ln.bbox.bottom)
     picked: list[TextLine] = []
-    limit = table.bbox.top - CAPTION_MAX_GAP
+    limit = table.bbox.top - max_gap
     for line in above:
         if line.bbox.bottom < limit or LABEL_VALUE_LINE.match(line.text):
             break  # a "label : value" line is document context, not the table's caption
         picked.append(line)
-        limit = line.bbox.top - 1.2 * line.font_size
+        limit = line.bbox.top - pitch * line.font_size
     return " ".join(line.text for line in reversed(picked))

@@ -4,7 +4,9 @@ With no vertical rules, the columns are where the body text is not: over all bod
 table (pooled across its pages, so a page with two rows still gets good columns) we mark every
 x covered by ink or by the inside of a word, and each empty run between ink is a boundary.
 Header-only columns (a ``Keterangan`` column that is never filled) come from header text that
-sits wholly inside such an empty run.
+sits wholly inside such an empty run. The tolerances (``column_step``, ``min_column_gap``,
+``word_join_ratio``, ``phrase_join_ratio``, ``snap_distance``) are fields of
+:class:`.settings.ExtractSettings`. Units: PDF points, origin top-left.
 """
 
 from __future__ import annotations
@@ -12,18 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Resolution of the occupancy grid, points.
-STEP = 0.25
-# An empty run narrower than this is a word space, not a column gap (points).
-MIN_COLUMN_GAP = 1.6
-# Glyphs of one line closer than this share of the font size count as one ink run: inside a
-# word for body text; across word spaces for header text, whose phrases must stay whole.
-WORD_JOIN_RATIO = 0.17
-PHRASE_JOIN_RATIO = 0.35
+from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 
-# How far (points) a boundary guessed from the column numbers may move to reach a text gap.
-SNAP_DISTANCE = 8.0
+__getattr__ = legacy_constants(__name__, {
+    "STEP": "column_step", "MIN_COLUMN_GAP": "min_column_gap", "WORD_JOIN_RATIO": "word_join_ratio",
+    "PHRASE_JOIN_RATIO": "phrase_join_ratio", "SNAP_DISTANCE": "snap_distance",
+})
 
+# A token of a column-number row: "12", "5a", "(4)", "8=(7-5)".
 NUMBER_ROW_TOKEN = re.compile(r"^\d{1,2}[a-z]?$|^[=+\-x×/*%().\d]+$")
 
 
@@ -37,10 +35,12 @@ class Band:
     line_texts: list[str] = field(default_factory=list)
     text_lines: list = field(default_factory=list, repr=False)  # the band's TextLines, kept for reuse
 
-    def ink_runs(self, join_ratio: float = WORD_JOIN_RATIO) -> list[tuple[float, float]]:
+    def ink_runs(self, join_ratio: float = DEFAULT_SETTINGS.word_join_ratio) -> list[tuple[float, float]]:
+        """(x0, x1) of each run of ink, glyphs closer than ``join_ratio`` em joined (pass
+        ``settings.word_join_ratio`` for body text)."""
         return [(a, b) for _, a, b in self.ink_runs_at(join_ratio)]
 
-    def ink_runs_at(self, join_ratio: float = WORD_JOIN_RATIO) -> list[tuple[float, float, float]]:
+    def ink_runs_at(self, join_ratio: float = DEFAULT_SETTINGS.word_join_ratio) -> list[tuple[float, float, float]]:
         """(top, x0, x1) of each run of ink, glyphs closer than ``join_ratio`` em joined."""
         runs: list[tuple[float, float, float]] = []
         for top, glyphs in self.lines:
@@ -64,15 +64,17 @@ def is_number_row(text: str) -> bool:
     return numeric == len(tokens) and sum(t.strip("()").isdigit() for t in tokens) >= 3
 
 
-def header_blocks(header: list[Band]) -> list[tuple[float, float]]:
-    """x-extents of the header's text blocks: phrases stacked in one cell joined into one block.
+def header_blocks(header: list[Band], settings: ExtractSettings = DEFAULT_SETTINGS) -> list[tuple[float, float]]:
+    """x-extents of the header's text blocks: phrases (glyphs within
+    ``settings.phrase_join_ratio`` em) stacked in one cell (each within
+    ``settings.header_line_pitch`` em below the one above) joined into one block.
 
     A header cell prints a few centred lines; its widest line shows the width of its column.
     """
     blocks: list[list[float]] = []  # [x0, x1, last_top, line_height]
     for band in header:
-        line_height = band.font_size * 1.6
-        for top, a, b in sorted(band.ink_runs_at(PHRASE_JOIN_RATIO)):
+        line_height = band.font_size * settings.header_line_pitch
+        for top, a, b in sorted(band.ink_runs_at(settings.phrase_join_ratio)):
             for block in blocks:
                 if 0 < top - block[2] <= line_height and a < block[1] and b > block[0]:
                     block[0], block[1], block[2] = min(block[0], a), max(block[1], b), top
@@ -82,12 +84,14 @@ def header_blocks(header: list[Band]) -> list[tuple[float, float]]:
     return [(b[0], b[1]) for b in blocks]
 
 
-def _occupancy(x0: float, n: int, bands: list[Band]) -> list[int]:
+def _occupancy(x0: float, n: int, bands: list[Band], settings: ExtractSettings) -> list[int]:
+    """Per grid step from ``x0`` (``n`` steps): how many bands have ink there."""
+    step, join = settings.column_step, settings.word_join_ratio
     counts = [0] * n
     for band in bands:
         seen = [False] * n
-        for a, b in band.ink_runs():
-            for i in range(max(0, int((a - x0) / STEP)), min(n - 1, int((b - x0) / STEP)) + 1):
+        for a, b in band.ink_runs(join):
+            for i in range(max(0, int((a - x0) / step)), min(n - 1, int((b - x0) / step)) + 1):
                 seen[i] = True
         for i, hit in enumerate(seen):
             counts[i] += hit
@@ -95,20 +99,24 @@ def _occupancy(x0: float, n: int, bands: list[Band]) -> list[int]:
 
 
 def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band],
-                       number_rows: list[Band] = ()) -> list[float]:
+                       number_rows: list[Band] = (), settings: ExtractSettings = DEFAULT_SETTINGS) -> list[float]:
     """Column edges from x0 to x1 for the bands of one table.
 
     ``header`` are the top header bands (cells that run the header's full height, where an
-    empty ``Keterangan`` column prints its only text); ``number_rows`` are the header rows of column numbers: one number per leaf column, so two
-    numbers in one found column split it where the body has least ink.
+    empty ``Keterangan`` column prints its only text); ``number_rows`` are the header rows of
+    column numbers: one number per leaf column, so two numbers in one found column split it
+    where the body has least ink. ``settings``: the ``columns`` fields (grid step, gap, join
+    ratios, snap distance).
     """
-    n = max(1, int((x1 - x0) / STEP) + 1)
-    counts = _occupancy(x0, n, body)
+    step = settings.column_step
+    n = max(1, int((x1 - x0) / step) + 1)
+    counts = _occupancy(x0, n, body, settings)
     complete = next((band for band in number_rows if numbers_every_column(band.text)), None)
     if complete is not None:
         # Where neither body text nor a header word is: an edge there cuts nothing.
-        clear = [c + h for c, h in zip(counts, _occupancy(x0, n, header))]
-        return _edges_between_numbers(x0, x1, counts, complete.ink_runs(), clear)
+        clear = [c + h for c, h in zip(counts, _occupancy(x0, n, header, settings))]
+        return _edges_between_numbers(x0, x1, counts, complete.ink_runs(settings.word_join_ratio), clear,
+                                      settings)
 
     # Empty runs (start, end) in points.
     runs: list[tuple[float, float]] = []
@@ -117,18 +125,18 @@ def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band
         if count == 0 and start is None:
             start = i
         elif count and start is not None:
-            runs.append((x0 + start * STEP, x0 + i * STEP))
+            runs.append((x0 + start * step, x0 + i * step))
             start = None
 
-    blocks = header_blocks(header)
-    header_ink = _occupancy(x0, n, header)
+    blocks = header_blocks(header, settings)
+    header_ink = _occupancy(x0, n, header, settings)
     edges = [x0, x1]
     for a, b in runs:
-        at_left, at_right = a <= x0 + STEP, b >= x1 - STEP
+        at_left, at_right = a <= x0 + step, b >= x1 - step
         inside = sorted((h0, h1) for h0, h1 in blocks if h0 >= a and h1 <= b)
         if not inside:
-            if not at_left and not at_right and b - a >= MIN_COLUMN_GAP:
-                edges.append(_least_header_ink(a, b, x0, header_ink))
+            if not at_left and not at_right and b - a >= settings.min_column_gap:
+                edges.append(_least_header_ink(a, b, x0, header_ink, step))
             continue
         # Header text alone in this gap: a column of its own (cut where the header's ink ends).
         lo, hi = inside[0][0], max(h1 for _, h1 in inside)
@@ -137,17 +145,18 @@ def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band
         if not at_right:
             edges.append((hi + b) / 2)
     edges = sorted(set(round(e, 2) for e in edges))
-    return _split_by_numbers(edges, x0, counts, number_rows)
+    return _split_by_numbers(edges, x0, counts, number_rows, settings)
 
 
-def _least_header_ink(a: float, b: float, x0: float, header_ink: list[int]) -> float:
-    """The x in the empty body run [a, b] that cuts the fewest header words, nearest its middle."""
-    lo, hi = int((a - x0) / STEP), min(len(header_ink) - 1, int((b - x0) / STEP))
+def _least_header_ink(a: float, b: float, x0: float, header_ink: list[int], step: float) -> float:
+    """The x in the empty body run [a, b] that cuts the fewest header words, nearest its middle
+    (``header_ink`` per grid ``step`` from ``x0``)."""
+    lo, hi = int((a - x0) / step), min(len(header_ink) - 1, int((b - x0) / step))
     if hi <= lo:
         return (a + b) / 2
     mid = (lo + hi) / 2
     best = min(range(lo, hi + 1), key=lambda i: (header_ink[i], abs(i - mid)))
-    return x0 + best * STEP
+    return x0 + best * step
 
 
 def numbers_every_column(text: str) -> bool:
@@ -160,7 +169,8 @@ def numbers_every_column(text: str) -> bool:
 
 
 def _edges_between_numbers(x0: float, x1: float, counts: list[int],
-                           tokens: list[tuple[float, float]], clear: list[int]) -> list[float]:
+                           tokens: list[tuple[float, float]], clear: list[int],
+                           settings: ExtractSettings) -> list[float]:
     """One column per number. A column number is printed centred in its column, so each right
     edge mirrors the left edge about the number's centre; the guess is then moved to the
     nearest x that no body text covers (the true gap), so errors do not add up.
@@ -168,18 +178,20 @@ def _edges_between_numbers(x0: float, x1: float, counts: list[int],
     edges = [x0]
     for a, b in tokens[:-1]:
         guess = 2 * (a + b) / 2 - edges[-1]
-        snapped = _snap(guess, x0, clear)
+        snapped = _snap(guess, x0, clear, settings)
         if snapped == guess:
-            snapped = _snap(guess, x0, counts)
+            snapped = _snap(guess, x0, counts, settings)
         edges.append(round(snapped, 2))
     edges.append(x1)
     return edges if all(p < q for p, q in zip(edges, edges[1:])) else sorted(set(edges))
 
 
-def _snap(guess: float, x0: float, counts: list[int]) -> float:
-    """The x nearest ``guess`` (within ``SNAP_DISTANCE``) where no body text is, else the guess."""
-    centre = int((guess - x0) / STEP)
-    reach = int(SNAP_DISTANCE / STEP)
+def _snap(guess: float, x0: float, counts: list[int], settings: ExtractSettings) -> float:
+    """The x nearest ``guess`` (within ``settings.snap_distance``) where no body text is, else
+    the guess."""
+    step = settings.column_step
+    centre = int((guess - x0) / step)
+    reach = int(settings.snap_distance / step)
     best = None
     for offset in range(reach + 1):
         for i in (centre - offset, centre + offset):
@@ -196,20 +208,21 @@ def _snap(guess: float, x0: float, counts: list[int]) -> float:
         lo -= 1
     while hi < len(counts) - 1 and counts[hi + 1] == 0 and hi - best < reach:
         hi += 1
-    return x0 + (lo + hi) / 2 * STEP
+    return x0 + (lo + hi) / 2 * step
 
 
 def _split_by_numbers(edges: list[float], x0: float, counts: list[int],
-                      number_rows: list[Band]) -> list[float]:
+                      number_rows: list[Band], settings: ExtractSettings) -> list[float]:
+    step = settings.column_step
     extra: list[float] = []
     for band in number_rows:
-        tokens = band.ink_runs()
+        tokens = band.ink_runs(settings.word_join_ratio)
         for left, right in zip(edges, edges[1:]):
             inside = sorted((a, b) for a, b in tokens if a >= left and b <= right)
             for (_, a_end), (b_start, _) in zip(inside, inside[1:]):
-                lo, hi = int((a_end - x0) / STEP), int((b_start - x0) / STEP)
+                lo, hi = int((a_end - x0) / step), int((b_start - x0) / step)
                 if hi <= lo:
                     continue
                 best = min(range(lo, hi + 1), key=lambda i: (counts[i], abs(i - (lo + hi) / 2)))
-                extra.append(round(x0 + best * STEP, 2))
+                extra.append(round(x0 + best * step, 2))
     return sorted(set(edges) | set(extra))

@@ -2,7 +2,8 @@
 
 Both kinds of table end here: a lattice tells its boundaries by the rules that are drawn; a
 table with horizontal rules only tells its vertical boundaries by the text that does *not*
-cross them. Atomic cells with no boundary between them are one merged cell.
+cross them. Atomic cells with no boundary between them are one merged cell. The tolerances
+(``edge_cluster``, ``space_attach``) are fields of :class:`.settings.ExtractSettings`.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from collections.abc import Callable
 
 from renjana.models import BBox, RawCell, TextLine
 
+from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
 
-# Edges closer than this (points) are one edge.
-EDGE_CLUSTER = 2.0
-# A space glyph starting this close (points) to the end of the previous glyph belongs with it.
-SPACE_ATTACH = 0.5
+__getattr__ = legacy_constants(__name__, {"EDGE_CLUSTER": "edge_cluster", "SPACE_ATTACH": "space_attach"})
 
 
-def cluster_positions(values: list[float], tolerance: float = EDGE_CLUSTER) -> list[float]:
-    """Sorted positions with near-equal ones folded into their mean."""
+def cluster_positions(values: list[float], tolerance: float = DEFAULT_SETTINGS.edge_cluster) -> list[float]:
+    """Sorted positions with near-equal ones (gaps up to ``tolerance`` points, chained) folded
+    into their mean; pass ``settings.edge_cluster`` as ``tolerance``."""
     out: list[list[float]] = []
     for v in sorted(values):
         if out and v - out[-1][-1] <= tolerance:
@@ -33,13 +33,14 @@ def cluster_positions(values: list[float], tolerance: float = EDGE_CLUSTER) -> l
 def build_cells(col_edges: list[float], row_edges: list[float],
                 has_vertical: Callable[[int, int], bool],
                 has_horizontal: Callable[[int, int], bool],
-                chars: list[dict]) -> list[RawCell]:
+                chars: list[dict], settings: ExtractSettings = DEFAULT_SETTINGS) -> list[RawCell]:
     """Merge atomic cells and fill them with text lines.
 
     ``has_vertical(row, k)`` says the boundary at ``col_edges[k]`` is drawn in atomic row
     ``row``; ``has_horizontal(k, col)`` says the boundary at ``row_edges[k]`` is drawn in
-    atomic column ``col``.
+    atomic column ``col``. ``settings``: ``space_attach`` and the text-line tolerances.
     """
+    space_attach = settings.space_attach
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
     parent = list(range(n_rows * n_cols))
 
@@ -74,7 +75,7 @@ def build_cells(col_edges: list[float], row_edges: list[float],
     for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         cell = None
         if (ch["text"].isspace() and prev is not None and abs(ch["top"] - prev["top"]) < 1
-                and abs(ch["x0"] - prev["x1"]) < SPACE_ATTACH):
+                and abs(ch["x0"] - prev["x1"]) < space_attach):
             cell = prev_cell
         else:
             c = _index(col_edges, (ch["x0"] + ch["x1"]) / 2)
@@ -90,7 +91,7 @@ def build_cells(col_edges: list[float], row_edges: list[float],
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
         r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
-        lines: list[TextLine] = group_lines(by_cell.get(root, []))
+        lines: list[TextLine] = group_lines(by_cell.get(root, []), settings)
         cells.append(RawCell(
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=BBox(x0=col_edges[c0], top=row_edges[r0], x1=col_edges[c1 + 1], bottom=row_edges[r1 + 1]),

@@ -14,6 +14,8 @@ on the page as printed, which is also how far the page must be turned clockwise 
 
 Coordinates are pdfplumber's: PDF points, origin top-left, ``width``/``height`` the page as
 pdfplumber reports it. On the virtual page of a 90° or 270° turn, width and height swap.
+The tolerances (``direction_snap_degrees``, ``turn_majority``, ``min_own_glyphs``) are fields of
+:class:`.settings.ExtractSettings`.
 """
 
 from __future__ import annotations
@@ -25,23 +27,18 @@ from dataclasses import dataclass, field
 from renjana.models import BBox
 
 from .graphics import Fill, Segment, as_segments
+from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 
 __all__ = ["PageView", "TURNS", "clamp_box", "glyph_turn", "page_views", "turn_box",
            "turn_chars", "turn_edges", "turn_fills", "turn_point", "turn_segments", "turned_size",
            "unturn_box"]
 
 TURNS = (0, 90, 180, 270)
-# A glyph whose advance is within this many degrees of a quarter turn runs in that direction
-# (producers' rounding and slight skews of a scanned-and-retyped page; an italic font shears the
-# glyph, not its advance).
-DIRECTION_SNAP_DEGREES = 15.0
-# The page's frame is a rotated direction only when more than this share of its direction-known,
-# non-space glyphs run that way: a few turned header labels do not turn a page.
-TURN_MAJORITY = 0.5
-# A direction holding at least this many glyphs besides the page's frame is read on its own for
-# lattice tables (a second, differently turned table); fewer glyphs (a turned header label, a
-# margin note) are only counted in the page's note.
-MIN_OWN_GLYPHS = 20
+
+__getattr__ = legacy_constants(__name__, {
+    "DIRECTION_SNAP_DEGREES": "direction_snap_degrees", "TURN_MAJORITY": "turn_majority",
+    "MIN_OWN_GLYPHS": "min_own_glyphs",
+})
 
 
 # --------------------------------------------------------------------------- geometry
@@ -91,9 +88,10 @@ def clamp_box(box: BBox, width: float, height: float) -> BBox:
 
 
 # --------------------------------------------------------------------------- glyph direction
-def glyph_turn(ch: dict) -> int | None:
+def glyph_turn(ch: dict, settings: ExtractSettings = DEFAULT_SETTINGS) -> int | None:
     """The direction a pdfplumber char advances, as a turn (0, 90, 180, 270), from its text
-    ``matrix`` (a, b is the advance in PDF space, y up); None for a skewed glyph."""
+    ``matrix`` (a, b is the advance in PDF space, y up); None for a glyph skewed more than
+    ``settings.direction_snap_degrees`` off every quarter turn."""
     matrix = ch.get("matrix")
     if not matrix:
         return 0 if ch.get("upright", True) else None
@@ -105,7 +103,7 @@ def glyph_turn(ch: dict) -> int | None:
     angle = math.degrees(math.atan2(b, a)) % 360.0
     nearest = round(angle / 90.0) * 90 % 360
     off = min(abs(angle - nearest), 360.0 - abs(angle - nearest))
-    return nearest if off <= DIRECTION_SNAP_DEGREES else None
+    return nearest if off <= settings.direction_snap_degrees else None
 
 
 def _plainly_upright(ch: dict) -> bool:
@@ -192,14 +190,15 @@ class PageView:
 
 
 def page_views(chars: list[dict], segments: list, width: float,
-               height: float, fills: list[Fill] = ()) -> tuple[list[PageView], int]:
+               height: float, fills: list[Fill] = (),
+               settings: ExtractSettings = DEFAULT_SETTINGS) -> tuple[list[PageView], int]:
     """Split a page's chars by the direction they run and map each direction onto its virtual
     page, with the page's rule ``segments`` (:class:`.graphics.Segment`, or pdfplumber edge
     dicts) and ``fills``.
 
     Returns ``(views, unread)``: ``views[0]`` is the page's frame (0 unless more than
-    :data:`TURN_MAJORITY` of the glyphs run in one other direction), then each other direction
-    holding at least :data:`MIN_OWN_GLYPHS` glyphs, most glyphs first; ``unread`` counts the
+    ``settings.turn_majority`` of the glyphs run in one other direction), then each other
+    direction holding at least ``settings.min_own_glyphs`` glyphs, most glyphs first; ``unread`` counts the
     non-space glyphs in no view (skewed glyphs, small turned groups). Space chars go with the
     direction of the glyph before them in the content stream; they never decide a direction.
     """
@@ -212,7 +211,7 @@ def page_views(chars: list[dict], segments: list, width: float,
         if ch["text"].isspace():
             by_turn.setdefault(last, []).append(ch)
             continue
-        last = glyph_turn(ch)
+        last = glyph_turn(ch, settings)
         by_turn.setdefault(last, []).append(ch)
     counts = Counter({t: sum(not c["text"].isspace() for c in group)
                       for t, group in by_turn.items() if t is not None})
@@ -220,10 +219,10 @@ def page_views(chars: list[dict], segments: list, width: float,
     frame = 0
     if total:
         best, n = max(counts.items(), key=lambda kv: (kv[1], kv[0] == 0))
-        if best != 0 and n > TURN_MAJORITY * total:
+        if best != 0 and n > settings.turn_majority * total:
             frame = best
     order = [frame] + [t for t, n in counts.most_common()
-                       if t != frame and n >= MIN_OWN_GLYPHS]
+                       if t != frame and n >= settings.min_own_glyphs]
     segments = as_segments(segments)
     fills = list(fills)
     views = []

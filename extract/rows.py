@@ -12,7 +12,9 @@ or no rules at all) still tells its rows through its text:
   that are not whole numbers on their own, ``20.928.647.`` / ``705,00``).
 
 Each boundary records which evidence decided it; wrapped lines stay in their row.
-Units: PDF points, origin top-left.
+Units: PDF points, origin top-left. The tolerances (``max_wrap_pitch``, ``row_gap_ratio``,
+``min_wrap_pitch``, ``code_share``) are fields of :class:`.settings.ExtractSettings`; the
+patterns that say what a code or a whole number looks like stay here.
 """
 
 from __future__ import annotations
@@ -22,18 +24,15 @@ from dataclasses import dataclass
 
 from renjana.models import TextLine
 
-# A line pitch up to this share of the font size can be a wrapped line inside one cell; a larger
-# pitch is always a new row (Word, Writer, Calc and ReportLab wrap at 1.1-1.3 em).
-MAX_WRAP_PITCH = 1.45
-# A gap this many times the table's wrap pitch is a new row (one cell padding above and below,
-# at least ~1 pt each, on a 7-9 pt pitch).
-ROW_GAP_RATIO = 1.12
-# Consecutive line pitches smaller than this share of the font size are not wraps but lines of
-# neighbouring cells printed at slightly different heights (vertical centring, mixed fonts).
-MIN_WRAP_PITCH = 0.8
-# A code column: most of its texts look like a kode or a row number.
+from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
+
+__getattr__ = legacy_constants(__name__, {
+    "MAX_WRAP_PITCH": "max_wrap_pitch", "ROW_GAP_RATIO": "row_gap_ratio", "MIN_WRAP_PITCH": "min_wrap_pitch",
+    "CODE_SHARE": "code_share",
+})
+
+# A code column: most of its texts (``settings.code_share``) look like a kode or a row number.
 CODE_TEXT = re.compile(r"^\d+([.,]\d+)*\.?$|^[A-Z]{1,2}(\.\d+)*\.?$|^[IVX]+\.?$")
-CODE_SHARE = 0.6
 # A code visibly cut at the end of its line.
 CUT_CODE = re.compile(r"[.\-/,]$")
 # A whole number on its own: Indonesian grouping, optional decimals, sign, parentheses, percent.
@@ -68,19 +67,23 @@ def _column_of(x: float, edges: list[float]) -> int | None:
     return None
 
 
-def wrap_pitch(lines: list[TextLine]) -> float | None:
-    """The pitch of a wrapped line in this body (points), or None when no line looks wrapped."""
+def wrap_pitch(lines: list[TextLine], settings: ExtractSettings = DEFAULT_SETTINGS) -> float | None:
+    """The pitch of a wrapped line in this body (points): a pitch between
+    ``settings.min_wrap_pitch`` and ``settings.max_wrap_pitch`` em; None when no line looks
+    wrapped."""
     tops = sorted(line.bbox.top for line in lines)
     size = max((line.font_size for line in lines), default=7.0)
-    diffs = sorted(b - a for a, b in zip(tops, tops[1:])
-                   if MIN_WRAP_PITCH * size <= b - a <= MAX_WRAP_PITCH * size)
+    low, high = settings.min_wrap_pitch * size, settings.max_wrap_pitch * size
+    diffs = sorted(b - a for a, b in zip(tops, tops[1:]) if low <= b - a <= high)
     if not diffs:
         return None
     return diffs[len(diffs) // 4]
 
 
-def code_columns(lines: list[TextLine], col_edges: list[float], limit: int = 2) -> list[int]:
-    """The first columns (at most ``limit``) whose texts are mostly codes or row numbers."""
+def code_columns(lines: list[TextLine], col_edges: list[float], limit: int = 2,
+                 settings: ExtractSettings = DEFAULT_SETTINGS) -> list[int]:
+    """The first columns (at most ``limit``) whose texts are mostly (``settings.code_share``)
+    codes or row numbers."""
     texts: dict[int, list[str]] = {}
     for line in lines:
         for col, text in column_texts(line, col_edges).items():
@@ -88,7 +91,7 @@ def code_columns(lines: list[TextLine], col_edges: list[float], limit: int = 2) 
     found = []
     for col in sorted(texts):
         values = texts[col]
-        if sum(bool(CODE_TEXT.match(t)) for t in values) >= CODE_SHARE * len(values):
+        if sum(bool(CODE_TEXT.match(t)) for t in values) >= settings.code_share * len(values):
             found.append(col)
             if len(found) == limit:
                 break
@@ -98,27 +101,28 @@ def code_columns(lines: list[TextLine], col_edges: list[float], limit: int = 2) 
 
 
 def split_rows(lines: list[TextLine], col_edges: list[float], pitch: float | None = None,
-               gap_only: bool = False) -> RowSplit:
+               gap_only: bool = False, settings: ExtractSettings = DEFAULT_SETTINGS) -> RowSplit:
     """Group a body's text lines (top to bottom) into rows.
 
     ``col_edges`` are the table's column boundaries (points, left to right). Lines are the
     band's printed lines across the whole width (see ``group_lines``). ``pitch`` is the wrap
     pitch of the whole table (``wrap_pitch`` over all its body lines; estimated from ``lines``
     when None). ``gap_only``: a body whose rows are ruled is split only where a gap proves a
-    missing rule, never by content.
+    missing rule, never by content. ``settings``: ``max_wrap_pitch``, ``row_gap_ratio``,
+    ``min_wrap_pitch``, ``code_share``.
     """
     lines = sorted(lines, key=lambda ln: ln.bbox.top)
     if not lines:
         return RowSplit(rows=[], evidence=[])
-    pitch = pitch if pitch is not None else wrap_pitch(lines)
-    anchors = [] if gap_only else code_columns(lines, col_edges)
+    pitch = pitch if pitch is not None else wrap_pitch(lines, settings)
+    anchors = [] if gap_only else code_columns(lines, col_edges, settings=settings)
     rows: list[list[TextLine]] = [[lines[0]]]
     evidence: list[str] = []
     current = dict(column_texts(lines[0], col_edges))
     for prev, line in zip(lines, lines[1:]):
         texts = column_texts(line, col_edges)
         reason = _boundary(line.bbox.top - prev.bbox.top, pitch, max(prev.font_size, line.font_size), texts,
-                           current, anchors, not gap_only)
+                           current, anchors, not gap_only, settings)
         if reason:
             rows.append([line])
             evidence.append(reason)
@@ -131,12 +135,13 @@ def split_rows(lines: list[TextLine], col_edges: list[float], pitch: float | Non
 
 
 def _boundary(pitch_here: float, pitch: float | None, size: float, texts: dict[int, str],
-              current: dict[int, str], anchors: list[int], by_content: bool) -> str | None:
+              current: dict[int, str], anchors: list[int], by_content: bool,
+              settings: ExtractSettings) -> str | None:
     if pitch is None:
         # No line of this body wraps: only a pitch no wrap could have is a gap.
-        if pitch_here > MAX_WRAP_PITCH * size:
+        if pitch_here > settings.max_wrap_pitch * size:
             return "gap"
-    elif pitch_here > pitch * ROW_GAP_RATIO:
+    elif pitch_here > pitch * settings.row_gap_ratio:
         return "gap"
     if not by_content:
         return None

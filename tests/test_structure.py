@@ -14,7 +14,8 @@ import pdfplumber
 import pytest
 
 from renjana.extract import extract_document
-from renjana.extract.rows import ROW_GAP_RATIO, split_rows
+from renjana.extract.rows import split_rows
+from renjana.extract.settings import DEFAULT_SETTINGS
 from renjana.extract.text_lines import group_lines
 from renjana.models import PageTable
 from renjana.normalize import normalize_document
@@ -77,8 +78,8 @@ def plain_grid(tmp_path_factory):
     return table
 
 
-# A rule whose segments each stop more than JOIN_TOLERANCE / 2 short of a corner has a gap there
-# wider than extract.rulings.JOIN_TOLERANCE (4 pt), which then splits the table's outer rule.
+# A rule whose segments each stop more than join_tolerance / 2 short of a corner has a gap there
+# wider than ExtractSettings.join_tolerance (6.5 pt), which then splits the table's outer rule.
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5,
                                   6, 7, 8])
@@ -161,7 +162,7 @@ def test_body_without_row_rules_keeps_its_rows(tmp_path, padding):
     assert counts >= {2, 3, 4}, counts  # uraian wraps over 2-4 lines
     line_pitch = spec.size * spec.leading
     if padding < 1:  # rows sit within the row-gap ratio of a wrap: the gap proves nothing
-        assert line_pitch + 2 * padding < ROW_GAP_RATIO * line_pitch
+        assert line_pitch + 2 * padding < DEFAULT_SETTINGS.row_gap_ratio * line_pitch
     (table,) = tables_on(extract_document(tmp_path / "norowrules.pdf"), layout.pages[0])
     assert not table.ruled
     assert table.n_cols == spec.n_cols
