@@ -173,3 +173,20 @@ def test_a_repeated_header_line_with_a_misread_number_is_not_body():
     table.column_numbers = ["1", "2", "3", "4", "5"]
     found = validate_document(make_doc(table))
     assert [f for f in found if f.row == 2] == []
+
+
+def test_the_halves_of_a_row_cut_by_a_page_break_prove_nothing():
+    keys = ["kode", "uraian", "indikator", "pagu"]
+    rows = [dict(level="urusan", kode="2", uraian="URUSAN WAJIB", pagu="10"),
+            dict(level="program", kode="2.17.01", uraian="PROGRAM A", pagu="10"),
+            dict(level="kegiatan", kode="2.17.01.2.01", uraian="K", pagu="10"),
+            dict(level="sub_kegiatan", kode="2.17.01.2.01.0", uraian="S", indikator="Jumlah",
+                 pagu="10"),
+            # the rest of the row above, after the page break: its code's last digit and the
+            # end of its indicator
+            dict(level="urusan", kode="2", indikator="dokumen", page=2)]
+    found = run(rows, keys=keys)
+    assert errors(found) == []
+    fmt = [f for f in found if f.rule == "code_format"]
+    assert [(f.row, f.severity) for f in fmt] == [(3, "warning")]
+    assert "page break" in fmt[0].message

@@ -255,6 +255,12 @@ class TableView:
         # Rows whose level validate guessed from a bare code (normalize left them ``other``).
         self.guessed = {r for r in range(len(self.rows))
                         if self.levels[r] != self.rows[r].level and r not in self.noise}
+        # The second halves of rows cut by a page break (see ``_cut_by_page_break``) are no
+        # hierarchy rows: they take no place in the tree; both halves' cells are in doubt.
+        self.cut_rows: set[int] = set()
+        for prev, r in self._cut_by_page_break():
+            self.levels[r] = "other"
+            self.cut_rows |= {prev, r}
         self.tree = Tree.build(table.rows, self.levels)
 
     def _add_aliases(self) -> None:
@@ -382,35 +388,21 @@ class TableView:
                 out.append(d)
         return out
 
-    @property
-    def cut_rows(self) -> set[int]:
-        """Rows that may be the two halves of one row split by a page break whose repeated header
-        stayed in the body: the first body row of a page that prints no name (its uraian is
-        empty) but other text, and the last body row of the page before it."""
-        cached = getattr(self, "_cut_rows", None)
-        if cached is not None:
-            return cached
-        out: set[int] = set()
-        if self.has("uraian"):
-            body = [r for r in range(len(self.rows)) if r not in self.noise]
-            for prev, r in zip(body, body[1:]):
-                if self.rows[r].page <= self.rows[prev].page or self.text(r, "uraian").strip():
-                    continue
-                if self.levels[r] in RANK and any(c.strip() for c in self.rows[r].cells):
-                    out |= {prev, r}
-        self._cut_rows = out
+    def _cut_by_page_break(self) -> list[tuple[int, int]]:
+        """(last body row of a page, first body row of the next) for rows that may be the two
+        halves of one row split by a page break whose repeated header stayed in the body: the
+        first body row of a page that has a hierarchy level but prints no name (its uraian is
+        empty) while other cells hold text."""
+        out: list[tuple[int, int]] = []
+        if not self.has("uraian"):
+            return out
+        body = [r for r in range(len(self.rows)) if r not in self.noise]
+        for prev, r in zip(body, body[1:]):
+            if self.rows[r].page <= self.rows[prev].page or self.text(r, "uraian").strip():
+                continue
+            if self.levels[r] in RANK and any(c.strip() for c in self.rows[r].cells):
+                out.append((prev, r))
         return out
-
-    def label(self, r: int) -> str:
-        """A short human name of a row for messages: its code, or its first text."""
-        row = self.rows[r]
-        if row.kode:
-            return f"row {r} ({row.kode.strip()})"
-        for key in ("kode", "uraian", "indikator"):
-            t = self.text(r, key).strip()
-            if t:
-                return f"row {r} ({t[:40]})"
-        return f"row {r}"
 
     # -- findings
     def finding(self, rule_id: str, severity: str, r: int | None, key: str | None, message: str,
