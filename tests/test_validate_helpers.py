@@ -63,12 +63,13 @@ def parse(text: str, ctype: str = "qty") -> ParsedValue:
 def make_table(rows: list[dict], *, kind: str = "evaluasi_renja", keys: list[str] | None = None,
                table_id: str = "t1", low_confidence: dict | None = None) -> Table:
     """``rows``: dicts of printed strings by column key, plus ``level`` (and optional ``parent``,
-    ``page``). ``low_confidence``: {(row, key): confidence}."""
+    ``page``, ``level_confidence``, ``level_source``). ``low_confidence``: {(row, key): confidence}."""
     if keys is None:
         keys = []
         for row in rows:
             for k in row:
-                if k not in ("level", "parent", "page") and k not in keys:
+                if k not in ("level", "parent", "page", "level_confidence", "level_source") \
+                        and k not in keys:
                     keys.append(k)
     columns = [Column(key=k, label=k, type=column_type(k)) for k in keys]
     out = []
@@ -83,13 +84,15 @@ def make_table(rows: list[dict], *, kind: str = "evaluasi_renja", keys: list[str
             sources.append(CellSource(page=page, confidence=conf))
         kode = spec.get("kode") or None
         out.append(Row(cells=cells, level=spec.get("level", "other"), kode=kode, page=page,
-                       parent=spec.get("parent"), values=values, sources=sources))
+                       parent=spec.get("parent"), values=values, sources=sources,
+                       level_confidence=spec.get("level_confidence", 1.0),
+                       level_source=spec.get("level_source")))
     return Table(id=table_id, kind=kind, pages=[1], columns=columns, rows=out)
 
 
-def make_doc(*tables: Table) -> NormalizedDocument:
+def make_doc(*tables: Table, year: int | None = None) -> NormalizedDocument:
     return NormalizedDocument(source=Source(file="x.pdf", sha256="0" * 64, pages=1),
-                              document=DocumentMeta(), tables=list(tables))
+                              document=DocumentMeta(year=year), tables=list(tables))
 
 
 def errors(findings, rule=None):

@@ -77,7 +77,7 @@ def validate_table(view_or_table) -> list[Finding]:
 
 
 def validate_document(doc: NormalizedDocument) -> list[Finding]:
-    views = [TableView(t) for t in doc.tables]
+    views = [TableView(t, doc.document) for t in doc.tables]
     findings: list[Finding] = []
     for r in RULES:
         if r.scope == "table":

@@ -4,6 +4,12 @@ Parent sums are checked twice, against the direct children and against the leave
 finding lands on the row that is wrong: a kegiatan whose sub kegiatan do not add up is reported
 on the kegiatan; a program that disagrees with its kegiatan but agrees with the sub kegiatan
 below them only gets a warning pointing at the wrong kegiatan subtotal(s).
+
+Severity from proof: a relation is an ``error`` only when every cell it reads was read with
+confidence, every row it relies on has a certain level (:meth:`TableView.level_doubt`), the
+parent's scope is certain (a run of JUMLAH rows is mapped to the urusan blocks only when there
+is one per block) and no child it adds is blank (a blank cell is not a zero). Otherwise the same
+finding is a ``warning`` that says why it cannot be proved.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class _Sum:
         self.total = ZERO
         self.printed = 0  # rows with a number or '-'
         self.unsure: list[int] = []
+        self.blank: list[int] = []  # hierarchy rows that leave the cell empty (not a zero)
         for r in rows:
             v = view.value(r, key)
             x = number_or_zero(v)
@@ -52,6 +59,8 @@ class _Sum:
                 self.printed += 1
             elif v.reason not in ("empty",):
                 self.unsure.append(r)  # lost ('###'), or text where a number belongs
+            elif view.level(r) in RANK:
+                self.blank.append(r)
             if x is not None and not view.confident(r, key):
                 self.unsure.append(r)
 
@@ -74,8 +83,18 @@ def _leaves_of(view: TableView, tops: list[int]) -> list[int]:
     return sorted(set(out))
 
 
-def _total_groups(view: TableView) -> list[tuple[int, list[int], list[int]]]:
-    """For each total row: (row, the top-level rows it covers, every top-level row)."""
+def _total_groups(view: TableView) -> list[tuple[int, list[int], list[int], str | None,
+                                                  list[int]]]:
+    """For each total row: (row, the top-level rows it covers, every top-level row, why its scope
+    is not certain or None, the block totals a grand total may be the sum of).
+
+    A total covers the top-level rows (programs) printed since the previous total, or, printed
+    first, those up to the next one. Where one total closed every earlier block, a last block
+    closed by two is closed by its own total and the grand total. A run of adjacent totals after
+    one block (JUMLAH URUSAN A,
+    JUMLAH URUSAN B, JUMLAH TOTAL) is mapped onto the urusan (or bidang) blocks of that block, in
+    order, when there is one total per block (and maybe one more for everything); otherwise which
+    rows each total covers is not known."""
     rows = view.rows
     levels = view.levels
     top_level = "program" if "program" in levels else None
@@ -86,35 +105,99 @@ def _total_groups(view: TableView) -> list[tuple[int, list[int], list[int]]]:
         top_level = next(k for k, v in RANK.items() if v == min(ranks))
     tops = [i for i, lvl in enumerate(levels) if lvl == top_level]
     totals = [i for i, lvl in enumerate(levels) if lvl == "total"]
+    runs: list[list[int]] = []
+    for t in totals:
+        if runs and _adjacent(view, runs[-1][-1], t):
+            runs[-1].append(t)
+        else:
+            runs.append([t])
     out = []
-    for n, t in enumerate(totals):
-        prev_t = totals[n - 1] if n else -1
-        next_t = totals[n + 1] if n + 1 < len(totals) else len(rows)
-        before = [i for i in tops if prev_t < i < t]
-        covered = before or [i for i in tops if t < i < next_t]
-        if covered:
-            out.append((t, covered, tops))
+    prev_end = -1
+    for n, run in enumerate(runs):
+        next_start = runs[n + 1][0] if n + 1 < len(runs) else len(rows)
+        before = [i for i in tops if prev_end < i < run[0]]
+        covered = before or [i for i in tops if run[-1] < i < next_start]
+        prev_end = run[-1]
+        if not covered:
+            continue
+        if len(run) == 1:
+            out.append((run[0], covered, tops, None, []))
+            continue
+        if len(run) == 2 and n == len(runs) - 1 and n > 0 and \
+                all(len(r) == 1 for r in runs[:-1]):
+            # one total closed every earlier block; the last block's second is the grand total
+            out.append((run[0], covered, tops, None, []))
+            out.append((run[1], tops, tops, None, [r[0] for r in runs]))
+            continue
+        blocks = _blocks(view, covered)
+        if blocks and len(run) in (len(blocks), len(blocks) + 1):
+            for t, block in zip(run, blocks):
+                out.append((t, block, tops, None, []))
+            if len(run) == len(blocks) + 1:
+                out.append((run[-1], covered, tops, None, []))
+            continue
+        doubt = (f"which rows total row {run[0]} covers is not known ({len(run)} totals in a "
+                 f"row, {len(blocks)} urusan/bidang blocks)")
+        out.append((run[0], covered, tops, doubt, []))
     return out
 
 
-def _groups(view: TableView) -> Iterator[tuple[int, list[int], list[int], list[int], str]]:
-    """(parent row, direct money children, leaves, alternative children, what the children are)."""
+def _adjacent(view: TableView, a: int, b: int) -> bool:
+    """Only noise or empty rows between rows ``a`` and ``b``."""
+    return all(r in view.noise or not any(c.strip() for c in view.rows[r].cells)
+               for r in range(a + 1, b))
+
+
+def _heads(view: TableView, covered: list[int]) -> dict[int, list[int]]:
+    """The urusan (else bidang) rows heading the covered top-level rows → the rows each heads;
+    empty when the table prints none or some covered row has none above it."""
+    for container in ("urusan", "bidang"):
+        heads = [r for r in range(len(view.rows)) if view.level(r) == container]
+        if not heads:
+            continue
+        blocks: dict[int, list[int]] = {}
+        for c in covered:
+            head = next((h for h in reversed(heads) if h < c), None)
+            if head is None:
+                return {}
+            blocks.setdefault(head, []).append(c)
+        return blocks
+    return {}
+
+
+def _blocks(view: TableView, covered: list[int]) -> list[list[int]]:
+    """The covered top-level rows split by the urusan (else bidang) row above them, in order."""
+    heads = _heads(view, covered)
+    return [heads[h] for h in sorted(heads)]
+
+
+def _groups(view: TableView) -> Iterator[tuple[int, list[int], list[int], list[int], str,
+                                               str | None, list[int]]]:
+    """(parent row, direct money children, leaves, alternative children, what the children are,
+    why the parent's scope is not certain or None, the urusan/bidang rows heading the children
+    of a total: a total that equals their sum is right, a wrong subtotal is reported on them)."""
     tree = view.tree
     for p in range(len(view.rows)):
         rank = RANK.get(view.level(p))
         if rank is None or not tree.children(p):
             continue
+        if rank == 0:  # urusan: Σ its bidang where it prints them, else Σ its programs
+            bidang = [c for c in tree.children(p) if view.level(c) == "bidang"]
+            if bidang and len(bidang) == len(tree.children(p)):
+                yield p, _with_indicators(view, bidang), tree.leaves(p), [], "bidang", None, []
+                continue
         if rank <= 1:  # urusan, bidang: Σ programs under them
             programs = _program_rows_under(view, p)
             if not programs:
                 continue
-            yield p, _with_indicators(view, programs), tree.leaves(p), [], "programs"
+            yield p, _with_indicators(view, programs), tree.leaves(p), [], "programs", None, []
         else:
-            yield p, tree.money_children(p), tree.leaves(p), [], "children"
-    for t, covered, tops in _total_groups(view):
+            yield p, tree.money_children(p), tree.leaves(p), [], "children", None, []
+    for t, covered, tops, doubt, subtotals in _total_groups(view):
         everything = _with_indicators(view, tops) if covered != tops else []
         yield t, _with_indicators(view, covered), _leaves_of(view, covered), everything, \
-            "programs" if view.level(covered[0]) == "program" else "rows"
+            "programs" if view.level(covered[0]) == "program" else "rows", doubt, \
+            subtotals or sorted(_heads(view, covered))
 
 
 def _same(computed: Decimal, printed: ParsedValue) -> bool:
@@ -151,20 +234,23 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                    if number_or_zero(view.value(r, key)) is not None]
         peers = {lvl: sum(1 for r in printed if view.level(r) == lvl)
                  for lvl in ("urusan", "bidang", "program", "kegiatan", "total")}
-        for p, kids, leaves, alternative, what in _groups(view):
+        for p, kids, leaves, alternative, what, scope_doubt, heads in _groups(view):
             direct = _Sum(view, kids, key)
             if not direct.printed:
                 continue  # nothing printed below: no claim
             pv = view.value(p, key)
             p_unsure = not view.confident(p, key)
+            doubts = _doubts(view, p, kids, direct, scope_doubt)
             if pv.number is None and pv.reason != "nil":
                 if pv.reason == "empty" and direct.total != 0 and \
                         peers.get(view.level(p), 0) > 0 and _prints_money(view, p):
-                    sev = "warning" if direct.unsure else "error"
+                    doubts = [d for d in doubts if not d.startswith("blank")]
+                    sev = "warning" if direct.unsure or doubts else "error"
                     yield view.finding(
                         "parent_sum", sev, p, key,
                         f"{view.level(p)} leaves {key} empty although its {what} "
-                        f"({_rows_text(kids)}) carry {format_id(direct.total, 2)}",
+                        f"({_rows_text(kids)}) carry {format_id(direct.total, 2)}"
+                        + _why(doubts),
                         printed="", expected=format_id(direct.total, printed_decimals_any(
                             view, kids, key)))
                 elif pv.reason == "lost" or p_unsure:
@@ -183,6 +269,9 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                 continue  # indicator lines repeating their row's amount (a merged cell copied)
             if alternative and _same(_Sum(view, alternative, key).total, pv):
                 continue  # a grand total after sub totals: = Σ of every program
+            if heads and (h := _Sum(view, heads, key)).printed == len(heads) and \
+                    _same(h.total, pv):
+                continue  # = Σ of its urusan rows: a wrong sum below them is reported there
             dec = printed_decimals(pv)
             leaf = _Sum(view, leaves, key)
             intermediate = sorted(set(leaves)) != sorted(set(kids))
@@ -191,13 +280,15 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                 where = f" (rows {', '.join(map(str, wrong))}, reported there)" if wrong else ""
                 # The sum this row claims fails (an error on it), though the cause is below.
                 yield view.finding(
-                    "parent_sum", "warning" if direct.unsure or p_unsure else "error", p, key,
+                    "parent_sum", "warning" if direct.unsure or p_unsure or doubts else "error",
+                    p, key,
                     f"{key} of this {view.level(p)} ≠ Σ its {what} ({_rows_text(kids)}) = "
                     f"{format_id(direct.total, dec)}, but = Σ of the rows below them "
-                    f"({format_id(leaf.total, dec)}): a subtotal below is wrong{where}",
+                    f"({format_id(leaf.total, dec)}): a subtotal below is wrong{where}"
+                    + _why(doubts),
                     expected=format_id(direct.total, dec))
                 continue
-            unsure = direct.unsure or p_unsure
+            unsure = direct.unsure or p_unsure or doubts
             note = f"; Σ of the lowest rows = {format_id(leaf.total, dec)}" \
                 if intermediate and leaf.printed else ""
             yield view.finding(
@@ -207,8 +298,24 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                 f"{format_id(number_or_zero(pv) - direct.total, dec)}{note}"
                 + (f"; cannot be verified: rows {sorted(set(direct.unsure))} unreadable"
                    if direct.unsure else "")
-                + ("; this cell was read with low confidence" if p_unsure else ""),
+                + ("; this cell was read with low confidence" if p_unsure else "")
+                + _why(doubts),
                 expected=format_id(direct.total, dec))
+
+
+def _doubts(view: TableView, p: int, kids: list[int], direct: _Sum,
+            scope_doubt: str | None) -> list[str]:
+    """Why a parent-sum relation cannot be proved: the parent's scope, the levels of the rows
+    it reads, children that leave the cell blank."""
+    out = [scope_doubt] if scope_doubt else []
+    out += view.structure_doubts([p, *(k for k in kids if view.level(k) != "indicator")])
+    if direct.blank:
+        out.append(f"blank in {_rows_text(direct.blank)} (a blank cell is not a zero)")
+    return out
+
+
+def _why(doubts: list[str]) -> str:
+    return "; cannot be proved: " + "; ".join(doubts) if doubts else ""
 
 
 def _repeated_indicator_lines(view: TableView, rows: list[int], key: str) -> set[int]:
@@ -315,35 +422,72 @@ def average(view: TableView) -> Iterator[Finding]:
     """An average row ('Rata-rata capaian kinerja') = mean of the capaian of the sub kegiatan /
     indicator rows of its program (all of them for a total average); flagged only when no
     documented convention (rows with target > 0, all rows, rows with own target > 0; mean of
-    printed or of unrounded values) reproduces the printed value."""
-    for a in range(len(view.rows)):
-        if view.level(a) != "average":
-            continue
+    printed or of unrounded values) reproduces the printed value. A single average row closing
+    a table of several programs may be the program's or the table's: either scope holds. Where a
+    convention cannot be computed (the targets it selects rows by were not read as numbers) the
+    failure is a warning, not proof."""
+    averages = [a for a in range(len(view.rows)) if view.level(a) == "average"]
+    for a in averages:
         scope, rows = average_scope(view, a)
         if not rows:
             continue
+        scopes = [(scope, rows)]
+        if scope == "program" and len(averages) == 1:
+            whole = average_scope_total(view)
+            if whole and whole != rows:
+                scopes.append(("total", whole))
         for col in AVERAGED:
             if not view.has(col):
                 continue
             pv = view.value(a, col)
             if pv.number is None:
                 continue
-            candidates = average_candidates(view, rows, col)
-            if not candidates:
+            found = [(name, rows_, average_candidates(view, rows_, col)) for name, rows_ in scopes]
+            found = [f for f in found if f[2]]
+            if not found:
                 continue
-            if any(matches_printed(m, pv) for m in candidates.values()):
+            if any(matches_printed(m, pv) for _, _, c in found for m in c.values()):
                 continue
+            scope, rows, candidates = found[0]
             unsure = [r for r in rows if not view.confident(r, col)]
+            unread = _unread_selectors(view, rows, col)
+            doubts = view.structure_doubts([a, *rows])
+            if len(scopes) > 1:
+                doubts.append("a single average row may be its program's or the table's")
+            if unread:
+                doubts.append(f"{', '.join(unread)} not read as numbers, so the rows the "
+                              f"conventions select cannot be told")
             dec = printed_decimals(pv)
             main_name, main = next(iter(candidates.items()))
             others = "; ".join(f"{n} = {plain(m)}" for n, m in list(candidates.items())[1:])
-            sev = "warning" if unsure or not view.confident(a, col) else "error"
+            sev = "warning" if unsure or doubts or not view.confident(a, col) else "error"
             yield view.finding(
                 "average", sev, a, col,
                 f"{scope} average of {col} over {_rows_text(rows)}: {main_name} = {plain(main)}"
                 f", printed {view.text(a, col).strip()}; no convention reproduces it "
-                f"({others})" + (f"; rows {unsure} unreadable" if unsure else ""),
+                f"({others})" + (f"; rows {unsure} unreadable" if unsure else "") + _why(doubts),
                 expected=format_id(round_half_up(main, dec), dec))
+
+
+def average_scope_total(view: TableView) -> list[int]:
+    """The rows a table-wide average is the mean of: every lowest hierarchy row."""
+    tree = view.tree
+    return sorted({x for r in range(len(view.rows))
+                   if view.level(r) in RANK and not tree.children(r)
+                   for x in tree.with_indicators(r)})
+
+
+def _unread_selectors(view: TableView, rows: list[int], col: str) -> list[str]:
+    """The columns the average conventions select rows by (this year's target, the ratio's
+    denominator) whose cells in ``rows`` hold text that was not read as a number."""
+    _, den_key, year_key = AVERAGED[col]
+    out = []
+    for key in dict.fromkeys((year_key, den_key)):
+        if not view.has(key):
+            continue
+        if any(view.value(r, key).reason in ("text", "unparsed") for r in rows):
+            out.append(key)
+    return out
 
 
 # --------------------------------------------------------------------------- predikat

@@ -7,6 +7,10 @@ data itself has gaps (see ``shared/reference/README.md``). Lookup: the exact cod
 for program ``01``, the penunjang program ``X.XX.01.<rest>`` that documents print under their
 own urusan.bidang. Names are compared case-insensitively with whitespace collapsed and footnote
 markers (``****)``) stripped; punctuation is ignored (only words are compared).
+
+Rules in their scope: the shipped edition is in force from :data:`IN_FORCE_FROM` (budget year
+2021). A document of an earlier year, or a table coded in another scheme (Permendagri 13, a
+local scheme), is not checked against it: one ``info`` finding per table says so.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ from renjana import nomenclature as reference
 from renjana.models import Finding
 from renjana.nomenclature import Entry
 
-from .codes import level_ok, table_codes
+from .codes import level_ok, table_codes, table_scheme
 from .registry import PROGRAM_KINDS, TableView, rule
 
 _FOOTNOTE = re.compile(r"\s*\*+\)\s*$")
+# The shipped reference and the first budget year it governs (Kepmendagri 050-3708/2020 was
+# issued in 2020 for the 2021 budget; 2020 and earlier documents follow Permendagri 13/2006).
+EDITION = "Kepmendagri 050-3708/2020"
+IN_FORCE_FROM = 2021
 
 
 def normalize_name(name: str) -> str:
@@ -75,7 +83,13 @@ def codes_for_name(name: str) -> tuple[str, ...]:
 @rule("nomenclature", kinds=PROGRAM_KINDS, reads=["kode", "uraian"], category="nomenclature")
 def nomenclature(view: TableView) -> Iterator[Finding]:
     """Each coded program / kegiatan / sub kegiatan (and urusan, bidang) exists in the 2020
-    nomenclature under that code and carries its official name (warnings only)."""
+    nomenclature under that code and carries its official name (warnings only); documents of a
+    year before the edition was in force, or coded in another scheme, are not checked (info)."""
+    if (why := out_of_scope(view)) is not None:
+        if table_codes(view):
+            yield view.finding("nomenclature", "info", None, "kode",
+                               f"not checked against the {EDITION} nomenclature: {why}")
+        return
     for r, code in table_codes(view).items():
         if not level_ok(view, r, code):
             continue
@@ -86,7 +100,7 @@ def nomenclature(view: TableView) -> Iterator[Finding]:
             hint = f"; the name is the official name of {', '.join(elsewhere)}" if elsewhere else ""
             yield view.finding(
                 "nomenclature", "warning", r, "kode",
-                f"code {code.normal} is not in the Kepmendagri 050-3708/2020 nomenclature{hint}",
+                f"code {code.normal} is not in the {EDITION} nomenclature{hint}",
                 printed=code.raw, expected=elsewhere[0] if len(elsewhere) == 1 else None)
             continue
         found, entries = hit
@@ -100,6 +114,17 @@ def nomenclature(view: TableView) -> Iterator[Finding]:
             "nomenclature", "warning", r, "uraian",
             f"name differs from the official name of {code.normal}{via}: {others}",
             printed=name, expected=official)
+
+
+def out_of_scope(view: TableView) -> str | None:
+    """Why the table's codes are outside the shipped edition's scope, or None."""
+    year = view.document.year if view.document is not None else None
+    if year is not None and year < IN_FORCE_FROM:
+        return f"the document is of {year}, the edition is in force from {IN_FORCE_FROM}"
+    scheme = table_scheme(view)
+    if not scheme.official:
+        return f"the table's codes follow another scheme ({scheme.name})"
+    return None
 
 
 __all__ = ["Entry", "load_nomenclature", "lookup", "normalize_name", "nomenclature"]

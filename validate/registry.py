@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from renjana.models import BBox, CellSource, Finding, ParsedValue, Row, Table
+from renjana.models import BBox, CellSource, DocumentMeta, Finding, ParsedValue, Row, Table
 
 ALL_KINDS: tuple[str, ...] = (
     "evaluasi_renja", "rencana_program", "pemetaan_perubahan", "analisa_kebutuhan",
@@ -29,6 +29,16 @@ CATEGORIES = ("arithmetic", "structure", "nomenclature", "cross_table")
 
 # A CellSource below this confidence makes its relations unverifiable (warning, never error).
 MIN_CONFIDENCE = 0.9
+# A row level decided with less confidence than this (normalize's Row.level_confidence: 0.6 when
+# the code and the level words disagree, 0.5 for typography or "values without a label") is a
+# guess: a relation that relies on it is reported as a warning. Row order (0.7), a nomenclature
+# match (0.8), one clear piece of evidence (0.9) and agreeing evidence (1.0) are taken as proof.
+MIN_LEVEL_CONFIDENCE = 0.7
+# A body row that repeats the column-number row (1 2 3 … 9) in at least this share of its
+# numbered cells is a repeated header line, even when one cell was misread ('TAH5UN' for 5).
+NOISE_NUMBER_SHARE = 0.8
+# … and one that repeats the header's own words in at least this share of its filled cells.
+NOISE_HEADER_SHARE = 0.8
 
 RANK = {"urusan": 0, "bidang": 1, "program": 2, "kegiatan": 3, "sub_kegiatan": 4}
 
@@ -223,8 +233,9 @@ class Tree:
 class TableView:
     """Read-only access to one table: values by column key, printed text, sources, tree."""
 
-    def __init__(self, table: Table):
+    def __init__(self, table: Table, document: DocumentMeta | None = None):
         self.table = table
+        self.document = document  # the document's metadata (its year), when validate has it
         self.rows = table.rows
         self._index: dict[str, int] = {}
         # Keys two columns would have shared (normalize numbered them) are not read: which
@@ -236,8 +247,20 @@ class TableView:
         self.aliases: dict[str, str] = {}
         self._add_aliases()
         # Rows that are not table body: a repeated column-number line that leaked in.
-        self.noise = {r for r in range(len(self.rows)) if self._is_column_numbers(r)}
+        header_words = {" ".join(h.text.split()).casefold() for line in table.header for h in line
+                        if h.text.strip()}
+        self.noise = {r for r in range(len(self.rows))
+                      if self._is_column_numbers(r) or self._repeats_header(r, header_words)}
         self.levels = [self._effective_level(r) for r in range(len(self.rows))]
+        # Rows whose level validate guessed from a bare code (normalize left them ``other``).
+        self.guessed = {r for r in range(len(self.rows))
+                        if self.levels[r] != self.rows[r].level and r not in self.noise}
+        # The second halves of rows cut by a page break (see ``_cut_by_page_break``) are no
+        # hierarchy rows: they take no place in the tree; both halves' cells are in doubt.
+        self.cut_rows: set[int] = set()
+        for prev, r in self._cut_by_page_break():
+            self.levels[r] = "other"
+            self.cut_rows |= {prev, r}
         self.tree = Tree.build(table.rows, self.levels)
 
     def _add_aliases(self) -> None:
@@ -259,6 +282,8 @@ class TableView:
             return "other"  # a repeated header line (1 2 3 … 12 = 8+9+10+11) that leaked in
         if row.level != "other":
             return row.level
+        if (row.level_source or "").startswith("account:"):
+            return row.level  # an account line of an account table: it has no planning level
         text = (self.text(r, "kode") if "kode" in self._index else "") or row.kode or ""
         text = "".join(text.split())
         if not _CODE_RE.match(text):
@@ -270,7 +295,15 @@ class TableView:
         cells = self.rows[r].cells
         pairs = [(n.strip(), cells[i].strip()) for i, n in enumerate(numbers)
                  if n.strip() and i < len(cells)]
-        return len(pairs) >= 3 and all(n == c for n, c in pairs)
+        same = sum(1 for n, c in pairs if n == c)
+        return len(pairs) >= 3 and same >= NOISE_NUMBER_SHARE * len(pairs)
+
+    def _repeats_header(self, r: int, header_words: set[str]) -> bool:
+        """A header line repeated on a later page that stayed in the body."""
+        filled = [" ".join(c.split()).casefold() for c in self.rows[r].cells if c.strip()]
+        if len(filled) < 3 or not header_words:
+            return False
+        return sum(1 for c in filled if c in header_words) >= NOISE_HEADER_SHARE * len(filled)
 
     # -- columns
     def key(self, key: str) -> str:
@@ -331,16 +364,45 @@ class TableView:
     def level(self, r: int) -> str:
         return self.levels[r]
 
-    def label(self, r: int) -> str:
-        """A short human name of a row for messages: its code, or its first text."""
+    # -- how sure the structure is (severity from proof)
+    def level_doubt(self, r: int) -> str | None:
+        """Why row ``r``'s level is not proved (None when it is): validate guessed it from a bare
+        code, normalize decided it with low confidence, or the row is a fragment of a row cut by
+        a page break."""
         row = self.rows[r]
-        if row.kode:
-            return f"row {r} ({row.kode.strip()})"
-        for key in ("kode", "uraian", "indikator"):
-            t = self.text(r, key).strip()
-            if t:
-                return f"row {r} ({t[:40]})"
-        return f"row {r}"
+        if r in self.guessed:
+            return f"row {r}'s level ({self.levels[r].replace('_', ' ')}) is guessed from its code"
+        if row.level_confidence < MIN_LEVEL_CONFIDENCE:
+            how = f" ({row.level_source})" if row.level_source else ""
+            return f"row {r}'s level ({row.level.replace('_', ' ')}) is uncertain{how}"
+        if r in self.cut_rows:
+            return f"row {r} may be a row cut by a page break"
+        return None
+
+    def structure_doubts(self, rows: Iterable[int]) -> list[str]:
+        """The level doubts of ``rows`` (each once, in row order)."""
+        out: list[str] = []
+        for r in sorted(set(rows)):
+            d = self.level_doubt(r)
+            if d and d not in out:
+                out.append(d)
+        return out
+
+    def _cut_by_page_break(self) -> list[tuple[int, int]]:
+        """(last body row of a page, first body row of the next) for rows that may be the two
+        halves of one row split by a page break whose repeated header stayed in the body: the
+        first body row of a page that has a hierarchy level but prints no name (its uraian is
+        empty) while other cells hold text."""
+        out: list[tuple[int, int]] = []
+        if not self.has("uraian"):
+            return out
+        body = [r for r in range(len(self.rows)) if r not in self.noise]
+        for prev, r in zip(body, body[1:]):
+            if self.rows[r].page <= self.rows[prev].page or self.text(r, "uraian").strip():
+                continue
+            if self.levels[r] in RANK and any(c.strip() for c in self.rows[r].cells):
+                out.append((prev, r))
+        return out
 
     # -- findings
     def finding(self, rule_id: str, severity: str, r: int | None, key: str | None, message: str,
