@@ -310,6 +310,22 @@ def average_candidates(view: TableView, rows: list[int], col: str) -> dict[str, 
     return out
 
 
+def _other_scope_holds(view: TableView, a: int, scope: str, col: str, pv: ParsedValue) -> bool:
+    """A lone average row closing a table (T-C.29's 'Rata-rata capaian kinerja') may be the mean
+    of the whole table though it follows the last program, or of that program only: when the
+    table prints a single average row, the scope the words did not settle may be either."""
+    if sum(1 for r in range(len(view.rows)) if view.level(r) == "average") != 1:
+        return False
+    tree = view.tree
+    if scope == "program":
+        rows = sorted({x for r in range(len(view.rows))
+                       if view.level(r) in RANK and not tree.children(r)
+                       for x in tree.with_indicators(r)})
+    else:
+        return False  # a total average named as such ('keseluruhan') has no other scope
+    return any(matches_printed(m, pv) for m in average_candidates(view, rows, col).values())
+
+
 @rule("average", kinds=PROGRAM_KINDS, any_of=True, reads=list(AVERAGED))
 def average(view: TableView) -> Iterator[Finding]:
     """An average row ('Rata-rata capaian kinerja') = mean of the capaian of the sub kegiatan /
@@ -332,6 +348,8 @@ def average(view: TableView) -> Iterator[Finding]:
             if not candidates:
                 continue
             if any(matches_printed(m, pv) for m in candidates.values()):
+                continue
+            if _other_scope_holds(view, a, scope, col, pv):
                 continue
             unsure = [r for r in rows if not view.confident(r, col)]
             dec = printed_decimals(pv)

@@ -54,7 +54,7 @@ def columns(view: TableView) -> dict[str, str | None]:
     return out
 
 
-@rule("lra_persen", kinds=KINDS)
+@rule("lra_persen", kinds=KINDS, reads=[*REALISASI_KEYS, *ANGGARAN_KEYS], any_of=True)
 def lra_persen(view: TableView) -> Iterator[Finding]:
     """% = realisasi / anggaran × 100 on every row printing all three (half-up or truncated to
     the printed decimals). Source: PP 71/2010, LRA."""
@@ -95,7 +95,7 @@ def _rows_of_three(view: TableView, c: dict) -> Iterator[tuple[int, object, obje
         yield r, a, x, pv
 
 
-@rule("lra_lebih_kurang", kinds=KINDS)
+@rule("lra_lebih_kurang", kinds=KINDS, reads=[*REALISASI_KEYS, *ANGGARAN_KEYS], any_of=True)
 def lra_lebih_kurang(view: TableView) -> Iterator[Finding]:
     """lebih/(kurang) = anggaran − realisasi (or realisasi − anggaran) by the sign the header
     states; where it states none, by the direction most rows follow. A value of the right size
@@ -154,7 +154,7 @@ def _covers(view: TableView, rel: Relation) -> bool:
             and {*rel.plus, *rel.minus} == pair and rule_applies("lra_lebih_kurang", view))
 
 
-@rule("lra_group_sum", kinds=KINDS)
+@rule("lra_group_sum", kinds=KINDS, reads=[*REALISASI_KEYS, *ANGGARAN_KEYS], any_of=True)
 def lra_group_sum(view: TableView) -> Iterator[Finding]:
     """A group account = Σ the accounts one code level below it (4 = 4.1 + 4.2 …), for the
     anggaran, realisasi and lebih/(kurang) columns; a JUMLAH row = the top account(s) of its
