@@ -45,13 +45,13 @@ KEYMAP = {"target_rpjmd_k": "target_renstra_k", "target_rpjmd_satuan": "target_r
           "target_sebelum": "target_sebelum_k", "target_sesudah": "target_sesudah_k",
           "pagu_indikatif": "pagu", "maju_pagu": "pagu_maju", "maju_target_k": "target_maju_k",
           "target_k_perubahan": "target_sesudah_k",
-          # keys of the corpus's second set (RKPD, Renstra, T-C.29 forms) as normalize names them
-          "anggaran": "pagu", "kondisi_awal": "kondisi_awal_k", "akhir_k": "kondisi_akhir_k",
-          "akhir_rp": "kondisi_akhir_rp", "real_lalu_k": "realisasi_lalu_k",
-          "real_lalu_rp": "realisasi_lalu_rp", "real_renstra_k": "realisasi_renstra_k",
-          "real_renstra_rp": "realisasi_renstra_rp",
-          **{f"t{n}_{u}": f"target_{n}_{u}" for n in range(1, 6) for u in ("k", "rp")},
-          **{f"tw{n}_{u}": f"realisasi_tw{n}_{u}" for n in range(1, 5) for u in ("k", "rp")}}
+          # the new forms of the second set
+          "kode_rekening": "kode", "anggaran": "pagu", "kondisi_awal": "kondisi_awal_k",
+          "akhir_k": "kondisi_akhir_k", "akhir_rp": "kondisi_akhir_rp",
+          **{f"t{i}_{u}": f"target_{2020 + i}_{u}" for i in range(1, 6) for u in ("k", "rp")},
+          "real_lalu_k": "realisasi_lalu_k", "real_lalu_rp": "realisasi_lalu_rp",
+          "real_renstra_k": "realisasi_renstra_k", "real_renstra_rp": "realisasi_renstra_rp",
+          **{f"tw{q}_{u}": f"realisasi_tw{q}_{u}" for q in range(1, 5) for u in ("k", "rp")}}
 TYPES = {"pct": "percent"}
 
 # doc_errors this validator reports differently, by design:

@@ -16,6 +16,8 @@ from renjana.models import Finding, NormalizedDocument
 # Importing the rule modules registers their rules, in this order (the order of the findings
 # of one cell: the first error on a code cell wins, see _merge_same_cell).
 from . import arithmetic, hierarchy, codes, nomenclature, crosstable  # noqa: F401,E401
+# Rule families of the other forms, then the generic check of the declared relations.
+from . import renstra, lra, rincian, declared  # noqa: F401,E401
 from .registry import RULES, Rule, TableView, describe_rules, rule, rules_markdown
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,9 @@ reported as a warning (cannot be verified), never as an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 from renjana.models import Finding
 
 from .numbers import (
@@ -62,10 +64,32 @@ RATIOS = [
 ]
 
 
+# A row that states its indicator's polarity: "semakin kecil semakin baik" (less is better, the
+# capaian is target / realisasi × 100, Permendagri 86/2017) or "semakin besar semakin baik".
+_LESS_IS_BETTER = re.compile(r"semakin\s+(kecil|rendah|sedikit)\s+semakin\s+baik|polaritas\s*:?\s*"
+                             r"negatif", re.IGNORECASE)
+_MORE_IS_BETTER = re.compile(r"semakin\s+(besar|tinggi|banyak)\s+semakin\s+baik|polaritas\s*:?\s*"
+                             r"positif", re.IGNORECASE)
+
+
+def polarity(view: TableView, r: int) -> str | None:
+    """'negative' (less is better), 'positive', or None when the row does not state it."""
+    text = " ".join(c for c in view.rows[r].cells if c)
+    if _LESS_IS_BETTER.search(text):
+        return "negative"
+    if _MORE_IS_BETTER.search(text):
+        return "positive"
+    return None
+
+
 def check_ratio(view: TableView, rule_id: str, ratio: str, num_key: str, den_key: str,
-                is_k: bool) -> Iterator[Finding]:
+                is_k: bool, scale: Decimal = HUNDRED) -> Iterator[Finding]:
+    """``ratio = num / den × scale`` on every row. For a K ratio (a capaian of an indicator)
+    whose row does not state its polarity, the inverse (den / num × scale, an indicator where
+    less is better, Permendagri 86/2017) is accepted too; a row stating less-is-better is held
+    to the inverse only."""
     keys = [ratio, num_key, den_key]
-    relation = f"{ratio} = {num_key} / {den_key} × 100"
+    relation = f"{ratio} = {num_key} / {den_key}" + (f" × {scale}" if scale != 1 else "")
     for r in range(len(view.rows)):
         if view.level(r) in NOT_A_RATIO_ROW or r in view.noise:
             continue
@@ -85,13 +109,19 @@ def check_ratio(view: TableView, rule_id: str, ratio: str, num_key: str, den_key
                     f"zero target, this row prints {view.text(r, ratio).strip()}",
                     expected=format_id(ZERO, printed_decimals(pr)))
             continue
-        expected = n / d * HUNDRED
+        expected = n / d * scale
+        pol = polarity(view, r) if is_k else "positive"
+        if pol == "negative" and n != 0:
+            expected = d / n * scale
         if matches_printed(expected, pr):
             continue
+        if pol is None and n != 0 and matches_printed(d / n * scale, pr):
+            continue  # polarity not stated: less-is-better computed inversely holds
         dec = printed_decimals(pr)
         yield view.finding(
             rule_id, severity_for(view, r, keys), r, ratio,
-            f"{relation} = {_shown(view, r, num_key)} / {_shown(view, r, den_key)} × 100 = "
+            f"{relation} = {_shown(view, r, num_key)} / {_shown(view, r, den_key)}"
+            f"{' × ' + str(scale) if scale != 1 else ''} = "
             f"{plain(expected)}; "
             f"printed {view.text(r, ratio).strip()} is neither rounded nor truncated to "
             f"{dec} decimals{unsure_cells(view, r, keys)}",

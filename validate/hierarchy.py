@@ -417,7 +417,6 @@ def average_candidates(view: TableView, rows: list[int], col: str) -> dict[str, 
     return out
 
 
-@rule("average", kinds=PROGRAM_KINDS, any_of=True, reads=list(AVERAGED))
 def average(view: TableView) -> Iterator[Finding]:
     """An average row ('Rata-rata capaian kinerja') = mean of the capaian of the sub kegiatan /
     indicator rows of its program (all of them for a total average); flagged only when no
@@ -452,7 +451,8 @@ def average(view: TableView) -> Iterator[Finding]:
             unsure = [r for r in rows if not view.confident(r, col)]
             unread = _unread_selectors(view, rows, col)
             doubts = view.structure_doubts([a, *rows])
-            if len(scopes) > 1:
+            if len(found) < len(scopes):
+                # One of the scopes could not be computed: the failure of the other proves nothing.
                 doubts.append("a single average row may be its program's or the table's")
             if unread:
                 doubts.append(f"{', '.join(unread)} not read as numbers, so the rows the "
