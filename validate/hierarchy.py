@@ -417,6 +417,7 @@ def average_candidates(view: TableView, rows: list[int], col: str) -> dict[str, 
     return out
 
 
+@rule("average", kinds=PROGRAM_KINDS, any_of=True, reads=list(AVERAGED))
 def average(view: TableView) -> Iterator[Finding]:
     """An average row ('Rata-rata capaian kinerja') = mean of the capaian of the sub kegiatan /
     indicator rows of its program (all of them for a total average); flagged only when no
