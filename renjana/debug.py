@@ -17,6 +17,7 @@ import pdfplumber
 from PIL import Image, ImageDraw, ImageFont
 
 from renjana.extract import extract_document
+from renjana.extract.graphics import page_graphics
 from renjana.extract.rulings import page_rules
 from renjana.models import BBox, ExtractedDocument, PageTable
 
@@ -39,9 +40,6 @@ RULE_PX, EDGE_PX, TABLE_PX, CELL_PX, TEXT_PX, FILL_PX = 2, 1, 3, 1, 1, 1
 # (pixels), so neither hides the rule that lies on the same line.
 TABLE_OUTSET_PX = 4
 CELL_INSET_PX = 3
-# A filled rectangle thinner than this (points) is a rule drawn as a bar (Chromium draws cell
-# borders so); page_rules already has it, so it is not shown as shading.
-MIN_FILL_SIDE = 2.0
 # The legend: a white strip under the page, one row of swatch + label per LEGEND_ROW pixels.
 LEGEND_ROW = 22
 LEGEND_PAD = 8
@@ -91,10 +89,11 @@ def page_layers(page: pdfplumber.page.Page, document: ExtractedDocument,
     """
     number = page.page_number
     tables = [t for t in document.tables if t.page == number]
-    horizontal, vertical = page_rules(page.edges)
+    # The same graphics extract reads: strokes and thin fills as rules, larger fills as shading.
+    graphics = page_graphics(page.lines, page.rects, page.curves, float(page.width), float(page.height))
+    horizontal, vertical = page_rules(graphics.segments)
     fills = Layer("filled rects", FILL_RGBA, FILL_PX, filled=True,
-                  boxes=[(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects if r.get("fill")
-                         and min(r["width"], r["height"]) >= MIN_FILL_SIDE])
+                  boxes=[(f.x0, f.top, f.x1, f.bottom) for f in graphics.fills])
     edges = Layer("column / row edges", EDGE_RGBA, EDGE_PX)
     for t in tables:
         edges.lines += [(x, t.bbox.top, x, t.bbox.bottom) for x in t.col_edges]
