@@ -233,10 +233,14 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
     tables: list[PageTable] = []
     rules_only: list[tuple[int, Region, list[dict], bool]] = []
     inside_any: set[int] = set()
+    # Chars by their centre's y, so each region takes its slice instead of testing every char.
+    by_y = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+    centres = [(c["top"] + c["bottom"]) / 2 for c in by_y]
     for region in regions:
         region.horizontal = [h for h in horizontal if region.top - 1 <= h.pos <= region.bottom + 1
                              and h.end > region.x0 + 1 and h.start < region.x1 - 1]
-        mine = [c for c in chars if _inside(c, region)]
+        band = by_y[bisect.bisect_left(centres, region.top):bisect.bisect_right(centres, region.bottom)]
+        mine = [c for c in band if _inside(c, region)]
         inside_any.update(id(c) for c in mine)
         if region.ruled:
             tables.append(_lattice_table(number, region, mine, settings))

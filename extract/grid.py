@@ -8,6 +8,8 @@ cross them. Atomic cells with no boundary between them are one merged cell. The 
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Callable
 
 from renjana.models import BBox, RawCell, TextLine
@@ -102,13 +104,7 @@ def build_cells(col_edges: list[float], row_edges: list[float],
 
 
 def _index(edges: list[float], v: float) -> int | None:
+    """The interval of ``edges`` holding ``v`` (the last one includes its right end), or None."""
     if v < edges[0] or v > edges[-1]:
         return None
-    lo, hi = 0, len(edges) - 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if edges[mid] <= v:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+    return min(bisect.bisect_right(edges, v), len(edges) - 1) - 1
