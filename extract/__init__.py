@@ -384,13 +384,16 @@ def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings)
     return bands
 
 
-def _header_band_count(bands: list[Band], max_bands: int) -> int:
+def _header_band_count(bands: list[Band], max_bands: int, min_unit_tokens: int = 3) -> int:
     """Bands above the body: through the column-number row when there is one among the first
-    ``max_bands``, else the first."""
+    ``max_bands``, else the first and the unit-label rows (``K Rp K Rp``) right under it."""
     for i, band in enumerate(bands[:max_bands]):
         if is_number_row(band.text):
             return i + 1
-    return 1
+    count = 1
+    while count < min(max_bands, len(bands) - 1) and _is_units_row(bands[count].text, min_unit_tokens):
+        count += 1
+    return count
 
 
 def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
@@ -418,11 +421,13 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
         for _, region, chars, _, _ in group:
             row_edges, header_cuts = _piece_edges(region, chars, settings)
             bands = _bands(row_edges, chars, settings)
-            n_header = 0 if region.continued else _header_band_count(bands, settings.max_header_bands)
+            n_header = 0 if region.continued else _header_band_count(bands, settings.max_header_bands, settings.min_unit_tokens)
             if n_header:
                 header.append(bands[0])
                 if is_number_row(bands[n_header - 1].text):
                     numbers.append(bands[n_header - 1])  # column numbers sit one per leaf column
+                # Unit labels (K | Rp) sit one per leaf column of their group too.
+                numbers.extend(b for b in bands[1:n_header] if _is_units_row(b.text, settings.min_unit_tokens))
             body.extend(bands[n_header:])
             layouts.append((row_edges, n_header, header_cuts, bands))
         x0 = min(item[1].x0 for item in group)

@@ -111,12 +111,16 @@ def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band
     step = settings.column_step
     n = max(1, int((x1 - x0) / step) + 1)
     counts = _occupancy(x0, n, body, settings)
-    complete = next((band for band in number_rows if numbers_every_column(band.text)), None)
+    complete = None
+    for band in number_rows:
+        cells = number_cells(band, settings)
+        if numbers_every_column([text for _, _, text in cells]):
+            complete = [(a, b) for a, b, _ in cells]
+            break
     if complete is not None:
         # Where neither body text nor a header word is: an edge there cuts nothing.
         clear = [c + h for c, h in zip(counts, _occupancy(x0, n, header, settings))]
-        return _edges_between_numbers(x0, x1, counts, complete.ink_runs(settings.word_join_ratio), clear,
-                                      settings)
+        return _edges_between_numbers(x0, x1, counts, complete, clear, settings)
 
     # Empty runs (start, end) in points.
     runs: list[tuple[float, float]] = []
@@ -129,11 +133,16 @@ def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band
             start = None
 
     blocks = header_blocks(header, settings)
+    tokens = [run for band in number_rows for run in band.ink_runs(settings.word_join_ratio)]
     header_ink = _occupancy(x0, n, header, settings)
     edges = [x0, x1]
     for a, b in runs:
         at_left, at_right = a <= x0 + step, b >= x1 - step
-        inside = sorted((h0, h1) for h0, h1 in blocks if h0 >= a and h1 <= b)
+        # Header text alone in a body gap is a column of its own (an empty Keterangan), unless a
+        # column number or unit label (K | Rp) stands in the gap: then that row places the
+        # columns (split below), and a group label centred over them (TARGET) is no column.
+        enumerated = any(a <= (t0 + t1) / 2 <= b for t0, t1 in tokens)
+        inside = [] if enumerated else sorted((h0, h1) for h0, h1 in blocks if h0 >= a and h1 <= b)
         if not inside:
             if not at_left and not at_right and b - a >= settings.min_column_gap:
                 edges.append(_least_header_ink(a, b, x0, header_ink, step))
@@ -159,12 +168,45 @@ def _least_header_ink(a: float, b: float, x0: float, header_ink: list[int], step
     return x0 + best * step
 
 
-def numbers_every_column(text: str) -> bool:
-    """A number row that numbers every column from 1 (``1 2 3 4 4 5 … 8=(7-5)``)."""
-    leading = [re.match(r"\d+", t) for t in text.split()]
+def number_cells(band: Band, settings: ExtractSettings = DEFAULT_SETTINGS) -> list[tuple[float, float, str]]:
+    """The cells of a column-number row: (x0, x1, text) per printed number or formula, left to
+    right. Glyphs within ``settings.phrase_join_ratio`` em are one phrase (``9 = 7/5 x 100%``),
+    and a formula wrapped over lines in its narrow cell (stacked within
+    ``settings.header_line_pitch`` em) is one cell."""
+    size = band.font_size
+    cells: list[list] = []  # [x0, x1, last_top, text]
+    for line in sorted(band.text_lines, key=lambda ln: ln.bbox.top):
+        phrases: list[list] = []
+        prev_x1 = None
+        for ch, (g0, g1) in zip(line.text, line.glyph_x):
+            if ch == " " and g1 <= g0:
+                continue  # a space the line grouping inserted: no glyph, no ink
+            if phrases and prev_x1 is not None and g0 - prev_x1 <= settings.phrase_join_ratio * size:
+                phrases[-1][1] = max(phrases[-1][1], g1)
+                phrases[-1][2] += ch
+            else:
+                phrases.append([g0, g1, ch])
+            prev_x1 = g1
+        top = line.bbox.top
+        for a, b, text in phrases:
+            text = " ".join(text.split())
+            for cell in cells:
+                if (0 < top - cell[2] <= settings.header_line_pitch * size and a < cell[1] and b > cell[0]):
+                    cell[0], cell[1], cell[2], cell[3] = min(cell[0], a), max(cell[1], b), top, cell[3] + " " + text
+                    break
+            else:
+                cells.append([a, b, top, text])
+    return [(c[0], c[1], c[3]) for c in sorted(cells, key=lambda c: c[0])]
+
+
+def numbers_every_column(text: str | list[str]) -> bool:
+    """A number row that numbers every column from 1 (``1 2 3 4 4 5 … 8=(7-5)``): ``text`` is the
+    row's text (tokens split at spaces) or its cells' texts (see :func:`number_cells`)."""
+    tokens = text.split() if isinstance(text, str) else text
+    leading = [re.match(r"\(?(\d+)", t) for t in tokens]
     if not leading or not all(leading):
         return False
-    values = [int(m.group()) for m in leading]
+    values = [int(m.group(1)) for m in leading]
     return values[0] == 1 and all(0 <= b - a <= 1 for a, b in zip(values, values[1:]))
 
 
