@@ -17,7 +17,7 @@ import pdfplumber
 
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine
 
-from .columns import Band, infer_column_edges, is_number_row
+from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
 from .graphics import Fill, Segment, page_graphics
 from .grid import build_cells, cluster_positions
@@ -464,10 +464,23 @@ def _header_cuts(top: float, bottom: float, chars: list[dict], settings: Extract
     numbers and each line of unit labels (``K Rp K Rp``), which are header rows of their own."""
     lines = group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom], settings)
     cuts = []
-    for above, line in zip(lines, lines[1:]):
+    for i in range(1, len(lines)):
+        line = lines[i]
         if is_number_row(line.text) or _is_units_row(line.text, settings.min_unit_tokens):
-            cuts.append((above.bbox.bottom + line.bbox.top) / 2)
-    return cuts
+            # A formula wrapped in its narrow cell is printed centred on the number row: its
+            # first line ("9 = 7/5 x") stands a little above, and belongs below the cut.
+            j = i
+            while (j > 1 and is_number_row(line.text) and _formula_fragment(lines[j - 1].text)
+                   and lines[j].bbox.top - lines[j - 1].bbox.top <= settings.header_line_pitch * line.font_size):
+                j -= 1
+            cuts.append((lines[j - 1].bbox.bottom + lines[j].bbox.top) / 2)
+    return sorted(set(cuts))
+
+
+def _formula_fragment(text: str) -> bool:
+    """A line of column-number tokens only (``9 = 7/5 x``), too short to be a number row."""
+    tokens = text.split()
+    return bool(tokens) and all(NUMBER_ROW_TOKEN.match(t) for t in tokens) and not is_number_row(text)
 
 
 def _is_units_row(text: str, min_tokens: int) -> bool:

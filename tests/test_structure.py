@@ -403,13 +403,14 @@ def test_bidang_row_is_a_row_not_a_caption(tmp_path, borders):
 
 
 # --------------------------------------------------------------------------- formula number row
-def test_rules_only_columns_from_a_number_row_with_formulas(tmp_path):
+@pytest.mark.parametrize("borders", ["rules", "header"])
+def test_rules_only_columns_from_a_number_row_with_formulas(tmp_path, borders):
     """Column numbers printed with their formulas (``9 = 7/5 x 100%``, wrapped in a narrow cell)
     still number every column: the K | Rp columns of a table without verticals come out as
     drawn, and a group label centred over them is no column of its own."""
     header = g.evaluasi_header()
     header[2] = ["1", "2", "3", "4", "5", "6", "7", "8", "9 = 7/5 x 100%", "10 = 8/6 x 100%", "11"]
-    spec = wrapped_spec(header=header, rows=[list(r) for r in CUT_ROWS], borders="rules")
+    spec = wrapped_spec(header=header, rows=[list(r) for r in CUT_ROWS], borders=borders)
     layout = draw(tmp_path / "formulas.pdf", spec)
     doc = extract_document(tmp_path / "formulas.pdf")
     (table,) = tables_on(doc, layout.pages[0])
