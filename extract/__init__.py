@@ -272,6 +272,16 @@ def _continuation(extent: tuple[float, float], lines: list[TextLine], horizontal
         return None
     top, bottom = block
     width = x1 - x0
+    first = next((r for r in regions if r.top == stop), None)
+    size = max((ln.font_size for ln in lines if top <= ln.bbox.top <= bottom), default=7.0)
+    if (first is not None and not first.ruled and abs(first.x0 - x0) <= settings.same_extent
+            and abs(first.x1 - x1) <= settings.same_extent
+            and stop - bottom <= settings.block_gap_ratio * size
+            and not any(bottom <= ln.bbox.top < stop and CAPTION_LINE.match(ln.text) for ln in lines)):
+        # The page's first rules belong to the same table (a total row ruled above and below):
+        # the text above them is its continued body, so that region starts at the text.
+        first.text_top = top
+        return None
     closing = [h for h in horizontal if top < h.pos <= bottom + settings.caption_max_gap and h.pos < stop
                and min(h.end, x1) - max(h.start, x0) >= settings.closing_rule_share * width]
     if closing:
