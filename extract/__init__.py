@@ -165,18 +165,24 @@ def _overlaps(a: BBox, b: BBox) -> bool:
 
 
 def _clamp_to_pages(doc: ExtractedDocument) -> None:
-    """Every table, cell and line box cut to its (virtual) page."""
+    """Every table, cell and line box cut to its (virtual) page. Boxes already inside are left
+    as they are (no assignment: the models validate every assignment)."""
+    def clamp(item, width: float, height: float) -> None:
+        box = clamp_box(item.bbox, width, height)
+        if box is not item.bbox:
+            item.bbox = box
+
     for table in doc.tables:
         width, height = turned_size(table.turn, *doc.page_sizes[table.page - 1])
-        table.bbox = clamp_box(table.bbox, width, height)
+        clamp(table, width, height)
         for cell in table.cells:
-            cell.bbox = clamp_box(cell.bbox, width, height)
+            clamp(cell, width, height)
             for line in cell.lines:
-                line.bbox = clamp_box(line.bbox, width, height)
+                clamp(line, width, height)
     for text in doc.text:
         width, height = turned_size(text.turn, *doc.page_sizes[text.page - 1])
         for line in text.lines:
-            line.bbox = clamp_box(line.bbox, width, height)
+            clamp(line, width, height)
 
 
 def _page_ranges(pages: list[int]) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 
 # The tolerances are ExtractSettings.overprint_max_offset, overprint_width_share and
@@ -29,21 +31,6 @@ def _is_copy(a: dict, b: dict, settings: ExtractSettings) -> bool:
     return dx <= offset and dy <= offset and dx < settings.overprint_width_share * width
 
 
-def _has_copy(buckets: dict, text: str, x: float, y: float, cell: float, ch: dict,
-              settings: ExtractSettings) -> bool:
-    """Is a kept char within reach a copy of ``ch``? Buckets are ``cell`` = twice the largest
-    offset wide, so the char's half of its bucket names the one neighbour to look in, per axis."""
-    cx, cy = int(x // cell), int(y // cell)
-    xs = (cx - 1, cx) if x - cx * cell < cell / 2 else (cx, cx + 1)
-    ys = (cy - 1, cy) if y - cy * cell < cell / 2 else (cy, cy + 1)
-    for bx in xs:
-        for by in ys:
-            for other in buckets.get((text, bx, by), ()):
-                if _is_copy(other, ch, settings):
-                    return True
-    return False
-
-
 def dedupe_overprint(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_SETTINGS) -> list[dict]:
     """Chars (pdfplumber dicts, top-left origin, points) → the same chars, in the same order,
     without the copies drawn over an earlier char to make it look bold.
@@ -53,19 +40,35 @@ def dedupe_overprint(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_
     ``settings.overprint_max_offset`` points on each axis and by less than
     ``settings.overprint_width_share`` of the glyph's width horizontally. Zero-width glyphs
     (some space glyphs) are never copies.
+
+    Done on arrays (this runs on every char of every page): glyphs sorted by text, line band
+    and x, so that a copy stands right beside its original; two band grids half a band apart
+    make sure a copy shares a band with its original in one of them.
     """
-    kept: list[dict] = []
-    # Buckets of kept chars by (text, grid cell), cells twice the largest offset wide: a copy
-    # lies in the same cell or the neighbour on the side of the cell's half the char is in.
-    cell = 2 * max(0.5, settings.overprint_max_offset)
-    buckets: dict[tuple[str, int, int], list[dict]] = {}
-    for ch in chars:
-        if ch["text"] == " ":
-            kept.append(ch)  # a space glyph is never drawn to thicken a letter
-            continue
-        text, x, y = ch["text"], ch["x0"], ch["top"]
-        if buckets and _has_copy(buckets, text, x, y, cell, ch, settings):
-            continue
-        kept.append(ch)
-        buckets.setdefault((text, int(x // cell), int(y // cell)), []).append(ch)
-    return kept
+    chars = list(chars)
+    ink = [i for i, c in enumerate(chars) if c["text"] != " "]
+    if len(ink) < 2:
+        return chars
+    ids: dict[str, int] = {}
+    code = np.fromiter((ids.setdefault(chars[i]["text"], len(ids)) for i in ink), dtype=np.int64, count=len(ink))
+    x = np.fromiter((chars[i]["x0"] for i in ink), dtype=float, count=len(ink))
+    y = np.fromiter((chars[i]["top"] for i in ink), dtype=float, count=len(ink))
+    width = np.fromiter((chars[i]["x1"] - chars[i]["x0"] for i in ink), dtype=float, count=len(ink))
+    size = np.fromiter((chars[i]["size"] for i in ink), dtype=float, count=len(ink))
+    offset = settings.overprint_max_offset
+    band = 2.0 * max(offset, 1e-3)
+    drop = np.zeros(len(ink), dtype=bool)
+    for shift in (0.0, 0.5):
+        line = np.floor(y / band + shift)
+        order = np.lexsort((x, line, code))
+        for k in (1, 2, 3):  # neighbours in that order: a copy is next to its original
+            a, b = order[:-k], order[k:]
+            first, later = np.minimum(a, b), np.maximum(a, b)  # stream order: the first is kept
+            dx = np.abs(x[a] - x[b])
+            copy = ((code[a] == code[b]) & (line[a] == line[b]) & (dx <= offset)
+                    & (np.abs(y[a] - y[b]) <= offset)
+                    & (np.abs(size[a] - size[b]) <= settings.overprint_same_size)
+                    & (dx < settings.overprint_width_share * np.maximum(width[first], 0.0)))
+            drop[later[copy]] = True
+    dropped = {ink[j] for j in np.nonzero(drop)[0]}
+    return [c for i, c in enumerate(chars) if i not in dropped] if dropped else chars
