@@ -144,6 +144,19 @@ class ColumnRoles:
         return vocabulary().measures[self.measure][1] if self.measure else "text"
 
 
+def _quarter_from_group(stack: list[str]) -> str | None:
+    """``tw1``…``tw4`` for a column labelled by a bare numeral under a group label that names
+    the quarters ("Realisasi Triwulan" › "III"), else None. Terms: ``[period.tw]`` group/leaf."""
+    spec = vocabulary().raw["period"]["tw"]
+    leaf = re.match(spec.get("leaf", r"$^"), _clean(stack[-1]), re.IGNORECASE)
+    if leaf is None:
+        return None
+    groups = [re.compile(t, re.IGNORECASE) for t in spec.get("group", [])]
+    if any(g.search(_clean(text)) for text in stack[:-1] for g in groups):
+        return f"tw{ROMAN[leaf.group(1).casefold()]}"
+    return None
+
+
 def path_roles(stack: list[str]) -> ColumnRoles:
     """The roles of one column from its header texts, top first (deepest label wins)."""
     roles = ColumnRoles(label=" - ".join(stack), stack=list(stack))
@@ -160,6 +173,8 @@ def path_roles(stack: list[str]) -> ColumnRoles:
             roles.stated_units = units
             if len(units) == 1:
                 roles.unit, roles.unit_source = next(iter(units)), "header"
+    if roles.period is None and len(stack) >= 2:
+        roles.period = _quarter_from_group(stack)
     if roles.unit is None:
         for text in reversed(stack):
             if (u := label_unit(text, "weak")) is not None:

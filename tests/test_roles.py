@@ -277,3 +277,13 @@ def test_a_first_keyword_does_not_decide_the_kind():
     stacks = [["Kode Rekening"], ["Uraian"], ["Koefisien"], ["Satuan"], ["Harga"], ["PPN"], ["Jumlah"]]
     assert _kind("Rincian Belanja untuk evaluasi", stacks) == "rincian_belanja"
     assert _kind("Tabel 1", [["Nama"], ["Alamat"]]) == "other"
+
+
+def test_quarters_numbered_under_a_triwulan_group_label():
+    """A group label names the quarters and each sub-column prints only its numeral."""
+    from renjana.normalize.roles import path_roles
+    for numeral, quarter in (("I", "tw1"), ("II", "tw2"), ("III", "tw3"), ("IV", "tw4"), ("(2)", "tw2")):
+        roles = path_roles(["Realisasi Anggaran Triwulan (Rp)", numeral])
+        assert (roles.measure, roles.period, roles.unit) == ("realisasi", quarter, "rp")
+    # A bare numeral under a label that names no quarters is no quarter.
+    assert path_roles(["Realisasi Anggaran (Rp)", "II"]).period is None
