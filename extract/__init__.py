@@ -507,6 +507,38 @@ def _is_units_row(text: str, min_tokens: int) -> bool:
 
 
 
+def _group_label_spans(runs: list[list[tuple[float, float]]], n_header: int,
+                       col_edges: list[float]) -> set[tuple[int, int]]:
+    """Header edges a group label spans without its ink crossing them: a label centred over
+    sub-columns of unequal width (TARGET over a narrow K and a wide Rp) may sit inside the wide
+    one. A label within one column of header row ``r`` spans its neighbour when that neighbour
+    prints nothing in row ``r``, both print sub-labels in row ``r + 1``, and the label's centre
+    is nearer the middle of the two than the middle of its own column. Returns (row, edge index)
+    pairs: edge ``k`` between atomic columns ``k - 1`` and ``k``."""
+    out: set[tuple[int, int]] = set()
+    n_cols = len(col_edges) - 1
+
+    def column(x: float) -> int | None:
+        i = bisect.bisect_right(col_edges, x) - 1
+        return i if 0 <= i < n_cols else None
+
+    for r in range(max(0, n_header - 1)):
+        filled = {column((a + b) / 2) for a, b in runs[r]}
+        below = {column((a + b) / 2) for a, b in runs[r + 1]}
+        for a, b in runs[r]:
+            c = column((a + b) / 2)
+            if c is None or any(a < x < b for x in col_edges[1:-1]):
+                continue
+            centre = (a + b) / 2
+            own = abs(centre - (col_edges[c] + col_edges[c + 1]) / 2)
+            for other, edge in ((c - 1, c), (c + 1, c + 1)):
+                if 0 <= other < n_cols and other not in filled and {c, other} <= below:
+                    lo, hi = min(c, other), max(c, other)
+                    if abs(centre - (col_edges[lo] + col_edges[hi + 1]) / 2) < own:
+                        out.add((r, edge))
+    return out
+
+
 def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float],
                         row_edges: list[float], n_header: int, header_cuts: list[float],
                         ruled_rows: bool, bands: list[Band], settings: ExtractSettings) -> PageTable:
@@ -527,9 +559,11 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
     runs = [band.ink_runs(header_join if r < n_header else word_join)
             for r, band in enumerate(bands)]
 
+    spans = _group_label_spans(runs, n_header, col_edges)
+
     def crosses(r: int, c: int) -> bool:
         x = col_edges[c]
-        return any(a < x < b for a, b in runs[r])
+        return (r, c) in spans or any(a < x < b for a, b in runs[r])
 
     # Edges the rules did not draw: text cuts, where the text bounds the piece, the header's
     # own rows cut out of a header band.

@@ -416,3 +416,19 @@ def test_rules_only_columns_from_a_number_row_with_formulas(tmp_path, borders):
     (table,) = tables_on(doc, layout.pages[0])
     assert table.n_cols == len(spec.widths)
     assert table.col_edges == pytest.approx(layout.col_edges, abs=6.0)
+
+
+def test_group_label_over_unequal_sub_columns_spans_them(tmp_path):
+    """A short group label centred over a narrow K and a wide Rp column sits inside the Rp
+    column without crossing the edge between them: it still names both sub-columns."""
+    header = [[g.H("No", rowspan=2), g.H("Kode", rowspan=2), g.H("Uraian", rowspan=2),
+               g.H("Indikator", rowspan=2), g.H("Target", colspan=2), g.H("Realisasi", colspan=2),
+               g.H("Capaian", colspan=2), g.H("Ket", rowspan=2)],
+              ["K", "Rp", "K", "Rp", "K", "Rp"],
+              [str(i) for i in range(1, 12)]]
+    widths = [18, 56, 120, 104, 34, 100, 34, 100, 40, 40, 56]
+    spec = wrapped_spec(header=header, rows=[list(r) for r in CUT_ROWS], borders="rules", widths=widths)
+    layout = draw(tmp_path / "groups.pdf", spec)
+    (table,) = normalize_document(extract_document(tmp_path / "groups.pdf")).tables
+    keys = [c.key for c in table.columns]
+    assert keys[4:8] == ["target_k", "target_rp", "realisasi_k", "realisasi_rp"], keys
