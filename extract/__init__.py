@@ -50,6 +50,8 @@ CAPTION_WORD = re.compile(r"^\s*(tabel|table|formulir|lampiran)\b", re.IGNORECAS
 # The characters a column-number row is printed with ("1 2 3", "(4)", "8=(7-5)", "13 = 12/7 x 100%").
 NUMBER_ROW_CHARS = frozenset("0123456789()=+-x×X/*%.,:")
 # A header line of unit labels under the group labels: every token this short (``K Rp %``).
+# Words of a wrapped label that may share a line with a row of unit labels.
+MAX_LABEL_WORDS_BESIDE_UNITS = 2
 UNIT_TOKEN = re.compile(r"^\(?([^\W\d_]{1,3}\.?|%)\)?$")
 
 
@@ -482,7 +484,8 @@ def _header_cuts(top: float, bottom: float, chars: list[dict], settings: Extract
     cuts = []
     for i in range(1, len(lines)):
         line = lines[i]
-        if is_number_row(line.text) or _is_units_row(line.text, settings.min_unit_tokens):
+        if (is_number_row(line.text) or _is_units_row(line.text, settings.min_unit_tokens)
+                or _ends_in_units(line.text, settings.min_unit_tokens)):
             # A formula wrapped in its narrow cell is printed centred on the number row: its
             # first line ("9 = 7/5 x") stands a little above, and belongs below the cut.
             j = i
@@ -497,6 +500,16 @@ def _formula_fragment(text: str) -> bool:
     """A line of column-number tokens only (``9 = 7/5 x``), too short to be a number row."""
     tokens = text.split()
     return bool(tokens) and all(NUMBER_ROW_TOKEN.match(t) for t in tokens) and not is_number_row(text)
+
+
+def _ends_in_units(text: str, min_tokens: int) -> bool:
+    """A line of unit labels that shares its baseline with the last words of a label wrapped in
+    a column to its left ("KEGIATAN K Rp K Rp K Rp"): at most two words, then only unit labels."""
+    tokens = text.split()
+    units = 0
+    while units < len(tokens) and UNIT_TOKEN.match(tokens[len(tokens) - 1 - units]):
+        units += 1
+    return units >= min_tokens and 0 < len(tokens) - units <= MAX_LABEL_WORDS_BESIDE_UNITS
 
 
 def _is_units_row(text: str, min_tokens: int) -> bool:

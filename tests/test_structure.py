@@ -432,3 +432,14 @@ def test_group_label_over_unequal_sub_columns_spans_them(tmp_path):
     (table,) = normalize_document(extract_document(tmp_path / "groups.pdf")).tables
     keys = [c.key for c in table.columns]
     assert keys[4:8] == ["target_k", "target_rp", "realisasi_k", "realisasi_rp"], keys
+
+
+def test_a_unit_row_may_share_its_line_with_a_wrapped_label():
+    """'KEGIATAN K Rp K Rp K Rp': the end of a label wrapped in a left column, then the unit
+    labels of the groups: a header row of units all the same. A label line is not."""
+    from renjana.extract import _ends_in_units
+    assert _ends_in_units("KEGIATAN K Rp K Rp K Rp", 3)
+    assert _ends_in_units("SUB KEGIATAN K Rp % K Rp", 3)
+    assert not _ends_in_units("K Rp K Rp", 3)  # a plain unit row: the other test reads it
+    assert not _ends_in_units("URAIAN PROGRAM KEGIATAN TARGET K Rp K", 3)
+    assert not _ends_in_units("Jumlah Dokumen", 3)
