@@ -213,17 +213,14 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
             cache.append(group_lines(chars, settings))
         return cache[0]
 
-    def caption_between(top: float, bottom: float) -> bool:
-        return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_LINE.match(line.text)
+    def caption_between(top: float, bottom: float, pattern: re.Pattern = CAPTION_LINE) -> bool:
+        return any(top < line.bbox.top and line.bbox.bottom < bottom and pattern.match(line.text)
                    for line in page_lines())
 
-    def caption_word_between(top: float, bottom: float) -> bool:
-        # Between two rules of one table only a caption word ("Tabel 3.1 …") breaks it: a body
-        # row may start with a two-segment kode and a name ("2.17 Bidang …"), like a section number.
-        return any(top < line.bbox.top and line.bbox.bottom < bottom and CAPTION_WORD.match(line.text)
-                   for line in page_lines())
-
-    regions = find_regions(horizontal, vertical, caption_word_between, fills, settings)
+    # Between two rules of one table only a caption word ("Tabel 3.1 …") breaks it: a body row
+    # may start with a two-segment kode and a name ("2.17 Bidang …"), like a section number.
+    regions = find_regions(horizontal, vertical, lambda top, bottom: caption_between(top, bottom, CAPTION_WORD),
+                           fills, settings)
     for region in regions:
         if region.ruled:
             _open_at_page_break(region, settings.open_side_min)

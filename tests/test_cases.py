@@ -6,9 +6,6 @@ No case table has an arithmetic error, so an ``error`` finding on a case is a fa
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -32,13 +29,9 @@ def cases_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("cases-out")
     for pdf in sorted(PDFS.glob("*.pdf")):
         write_json(process_file(pdf), out)
-    report = out.parent / "cases-score.json"
-    proc = subprocess.run([sys.executable, str(SCORER), "--truth", str(TRUTH), "--out", str(out), "--json",
-                           str(report), "--per-doc"], capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    print(proc.stdout)
-    return json.loads(report.read_text(encoding="utf-8")), proc.stdout
-
+    score, summary = gates.score(SCORER, TRUTH, out)
+    print(summary)
+    return score, summary
 
 def test_every_case_holds_its_gates(cases_run):
     score, summary = cases_run

@@ -8,8 +8,6 @@ the same field the scorer groups by. Takes about half a minute.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -57,15 +55,9 @@ def corpus_run(tmp_path_factory, request):
         result = process_file(pdf)  # must not raise, scanned or not
         write_json(result, out)
         results[pdf.name] = result
-    score_json = out.parent / "score.json"
-    proc = subprocess.run(
-        [sys.executable, str(SCORER), "--truth", str(TRUTH), "--out", str(out), "--json", str(score_json),
-         "--per-doc"],
-        capture_output=True, text=True, timeout=600)
-    _show(request, proc.stdout)  # the scorer's summary, for CI logs
-    assert proc.returncode == 0, proc.stderr
-    score = json.loads(score_json.read_text(encoding="utf-8"))
-    return results, scanned, score, proc.stdout
+    score, summary = gates.score(SCORER, TRUTH, out)
+    _show(request, summary)  # the scorer's summary, for CI logs
+    return results, scanned, score, summary
 
 
 def test_every_corpus_pdf_has_a_truth_file(corpus_run):

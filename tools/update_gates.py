@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,12 +28,8 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--allow-lower", action="store_true")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "score.json"
-        subprocess.run([sys.executable, str(args.shared / "tools" / "renja_score.py"), "--truth",
-                        str(args.shared / args.folder / "truth"), "--out", str(args.out), "--json", str(report)],
-                       check=True, stdout=subprocess.DEVNULL)
-        now = gates.measured(json.loads(report.read_text(encoding="utf-8")))
+    report, _ = gates.score(args.shared / "tools" / "renja_score.py", args.shared / args.folder / "truth", args.out)
+    now = gates.measured(report)
     old = gates.load(args.folder)
     new = gates.raised(old, now, allow_lower=args.allow_lower)
     for name, figures in new["documents"].items():

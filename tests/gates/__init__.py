@@ -11,6 +11,9 @@ after an improvement; it never lowers one unless told to (``--allow-lower``, for
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -21,6 +24,17 @@ FIGURES = ("tables_found", "cell_accuracy", "row_accuracy", "level_accuracy", "k
 # Floors sit this far below what was measured, so that a change in the scorer's row alignment of
 # one row in a small table does not fail CI; a real regression moves a figure by more.
 MARGIN = 0.002
+
+
+def score(scorer: Path, truth: Path, out: Path) -> tuple[dict, str]:
+    """Run the shared scorer (``scorer``) on an output folder against ``truth``: its ``--json``
+    report and its printed per-document summary. Raises AssertionError when the scorer fails."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "score.json"
+        proc = subprocess.run([sys.executable, str(scorer), "--truth", str(truth), "--out", str(out),
+                               "--json", str(report), "--per-doc"], capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(report.read_text(encoding="utf-8")), proc.stdout
 
 
 def gates_file(folder: str) -> Path:
