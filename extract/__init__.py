@@ -85,7 +85,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None) 
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
     pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
     image_only: list[int] = []
-    open_table: tuple[float, float] | None = None  # x-extent of a table running on past its page
+    open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     with pdf:
         doc.pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
@@ -200,9 +200,10 @@ def _page_ranges(pages: list[int]) -> str:
 
 
 def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills: list[Fill],
-                 page_height: float, open_table: tuple[float, float] | None, settings: ExtractSettings):
-    """The tables of one page. ``open_table`` is the x-extent of a rules-only table whose body
-    ran to the end of the page before (it may go on here without a header or top rule)."""
+                 page_height: float, open_table: tuple[float, float, bool] | None, settings: ExtractSettings):
+    """The tables of one page. ``open_table`` is (x0, x1, closed) of the rules-only table that
+    ended the page before: it may go on here without a header or top rule (``closed``: its
+    last row had a rule under it, so only rows whose top rule is missing can continue it)."""
     horizontal, vertical = page_rules(segments, settings)
     horizontal = with_fill_rules(horizontal, vertical, fills, settings)
     cache: list[list[TextLine]] = []
@@ -225,7 +226,8 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
         if region.ruled:
             _open_at_page_break(region, settings.open_side_min)
     if open_table is not None:
-        continued = _continuation(open_table, page_lines(), horizontal, regions, page_height, settings)
+        continued = _continuation(open_table[:2], page_lines(), horizontal, regions, page_height, settings,
+                                  closed=open_table[2])
         if continued is not None:
             regions.insert(0, continued)
     for i, region in enumerate(regions):
@@ -254,7 +256,10 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
             rules_only.append((number, region, mine, captioned))
     outside = [c for c in chars if id(c) not in inside_any]
     last = rules_only[-1][1] if rules_only else None
-    still_open = (last.x0, last.x1) if last is not None and last.open_bottom and last is regions[-1] else None
+    # The page's last rules-only table may go on on the next page: open when its body ran past
+    # its last rule; closed (only its next row's missing top rule can continue it) otherwise.
+    still_open = ((last.x0, last.x1, not last.open_bottom) if last is not None and last is regions[-1]
+                  else None)
     return tables, rules_only, outside, still_open
 
 
@@ -268,8 +273,11 @@ def _ends_with_header(region: Region, chars: list[dict], settings: ExtractSettin
 
 
 def _continuation(extent: tuple[float, float], lines: list[TextLine], horizontal: list[Rule],
-                  regions: list[Region], page_height: float, settings: ExtractSettings) -> Region | None:
-    """The body of a table from the page before, printed here without a header or top rule."""
+                  regions: list[Region], page_height: float, settings: ExtractSettings,
+                  closed: bool = False) -> Region | None:
+    """The body of a table from the page before, printed here without a header or top rule.
+    After a ``closed`` table only the page's first rules-only region of the same width is
+    extended up to the text right above it (its first row drawn without a top rule)."""
     x0, x1 = extent
     stop = min((r.top for r in regions), default=page_height)
     block = block_at_top(lines, x0, x1, stop, settings)
@@ -286,6 +294,8 @@ def _continuation(extent: tuple[float, float], lines: list[TextLine], horizontal
         # The page's first rules belong to the same table (a total row ruled above and below):
         # the text above them is its continued body, so that region starts at the text.
         first.text_top = top
+        return None
+    if closed:
         return None
     closing = [h for h in horizontal if top < h.pos <= bottom + settings.caption_max_gap and h.pos < stop
                and min(h.end, x1) - max(h.start, x0) >= settings.closing_rule_share * width]

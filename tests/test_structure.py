@@ -443,3 +443,24 @@ def test_a_unit_row_may_share_its_line_with_a_wrapped_label():
     assert not _ends_in_units("K Rp K Rp", 3)  # a plain unit row: the other test reads it
     assert not _ends_in_units("URAIAN PROGRAM KEGIATAN TARGET K Rp K", 3)
     assert not _ends_in_units("Jumlah Dokumen", 3)
+
+
+class _UnderRulesBuilder(g.PdfBuilder):
+    """Body rows ruled underneath only: a continuation page's first row has no rule above it."""
+
+    def _draw_row(self, spec, piece, index, wrapped, font, top_rule=True, bottom_rule=True, closing=False):
+        super()._draw_row(spec, piece, index, wrapped, font, top_rule=False, bottom_rule=bottom_rule,
+                          closing=closing)
+
+
+def test_continuation_row_without_a_rule_above_is_kept(tmp_path):
+    """A rules-only table whose rows are ruled underneath only, continued on the next page
+    without its header: the first row there is printed with no rule above it and is kept."""
+    rows = [list(r) for r in CUT_ROWS]
+    spec = wrapped_spec(rows=rows, borders="rules", repeat_header=False, page_breaks={2: 0})
+    b = _UnderRulesBuilder(tmp_path / "under.pdf", footer=g.SLOGAN)
+    b.cover(g.COVER)
+    b.table(spec)
+    b.save()
+    (table,) = normalize_document(extract_document(tmp_path / "under.pdf")).tables
+    assert [r.cells[1] for r in table.rows] == [r[1] for r in rows]
