@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine
+from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
@@ -120,6 +120,8 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None) 
             page.close()
     if image_only:
         doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
+        doc.unread_pages.extend(UnreadPage(page=number, status="needs-ocr", reason="no text layer: needs OCR")
+                                for number in image_only)
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:

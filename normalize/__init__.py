@@ -47,7 +47,7 @@ def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
     body = [" ".join(line.text for line in page.lines) for page in doc.text[1:4]]
     meta = extract_metadata(cover, [t.caption for t in tables], body)
     return NormalizedDocument(
-        source=Source(file=doc.file, sha256=doc.sha256, pages=doc.pages),
+        source=Source(file=doc.file, sha256=doc.sha256, pages=doc.pages, unread_pages=doc.unread_pages),
         document=meta, tables=tables, context=context_blocks(doc.text), notes=list(doc.notes),
     )
 

@@ -124,6 +124,25 @@ class PageText(Strict):
     turn: int = 0
 
 
+PageStatus = Literal["needs-ocr", "ocr", "text-unreadable", "unreadable"]
+
+
+class UnreadPage(Strict):
+    """A page whose text did not come out of the PDF's text layer as data, and why.
+
+    ``status``: ``needs-ocr`` (no text layer, or an image under an invisible one, and OCR did not
+    run), ``ocr`` (read by OCR: its cells carry OCR confidences), ``text-unreadable`` (a text layer
+    that fails the health check, e.g. fonts without a Unicode map: nothing emitted as data),
+    ``unreadable`` (the PDF library could not read the page at all). ``reason`` says it in plain
+    words. The batch manifest counts a document with any page other than ``ocr`` here as not fully
+    read.
+    """
+
+    page: int
+    status: PageStatus
+    reason: str
+
+
 class ExtractedDocument(Strict):
     file: str
     path: str
@@ -133,6 +152,7 @@ class ExtractedDocument(Strict):
     tables: list[PageTable] = Field(default_factory=list)
     text: list[PageText] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # e.g. "page 3: no text layer: needs OCR"
+    unread_pages: list[UnreadPage] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- normalize output
@@ -238,6 +258,8 @@ class Source(Strict):
     file: str
     sha256: str
     pages: int
+    # Pages not read from the text layer as data (see UnreadPage); empty when every page was read.
+    unread_pages: list[UnreadPage] = Field(default_factory=list)
 
 
 class Finding(Strict):
