@@ -25,8 +25,9 @@ NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 COVER_REGION = re.compile(r"^(?:PEMERINTAH\s+|BUPATI\s+|WALIKOTA\s+|WALI KOTA\s+)?(KABUPATEN|KOTA)\s+([A-Z][A-Z ]{1,40})$")
 # Where a region is named, and how much that place counts (the cover names its own region).
 WEIGHT_COVER, WEIGHT_CAPTION, WEIGHT_BODY = 3, 2, 1
+# The name is whole words: a word cut by "/" or a digit ("s/d Tahun", "Dinas X 2023") is no part of it.
 DINAS = re.compile(r"\b(DINAS|Dinas|BADAN|Badan|SEKRETARIAT|Sekretariat|KANTOR|Kantor|INSPEKTORAT|Inspektorat|"
-                   r"SATUAN|Satuan)\s+([A-Za-z ,&]+)")
+                   r"SATUAN|Satuan)\s+([A-Za-z ,&]+)(?![A-Za-z/\d])")
 # Words that end a dinas name in running text.
 DINAS_STOP = re.compile(r"\s+(kabupaten|kab\.|kota|provinsi|propinsi|pemerintah|tahun|yang|serta|pada|untuk|sebagai|jl|"
                         r"jalan|nomor|membangun|disusun|rencana|laporan|renja|renstra|bab|tabel)\b.*$",

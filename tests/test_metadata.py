@@ -68,6 +68,7 @@ def test_a_provinsi_agency():
     (["DINAS PERHUBUNGAN", "KOTA MEDAN"], "Dinas Perhubungan"),
     (["TENTANG RENJA DINAS SOSIAL DAN", "PEMBERDAYAAN MASYARAKAT TAHUN 2023"],
      "Dinas Sosial dan Pemberdayaan Masyarakat"),
+    (["CAPAIAN KINERJA DINAS KESEHATAN s/d TAHUN 2023"], "Dinas Kesehatan"),
 ])
 def test_a_dinas_name_ends_where_the_name_ends(cover, dinas):
     assert meta(cover).dinas == dinas
