@@ -129,7 +129,7 @@ def test_html_has_each_finding_in_report_order_with_a_crop(written):
     for f in result.findings:
         assert f"<code class='rule'>{f.rule}</code>" in text
         assert html.escape(f.message) in text
-    assert "<script>" not in text
+    assert "<script>alert" not in text and text.count("<script>") == 1, "only the filters' script"
     assert text.index("capaian_k</code>") < text.index("nomenclature</code>") < \
         text.index("code_trailing_dot</code>")
     images = crops(text)
@@ -157,22 +157,24 @@ def test_crop_box_smaller_than_media_box(tmp_path):
 
 
 def assert_outlined(image: Image.Image, col: int) -> None:
-    """The red outline sits on the body row's cell ``col``, and that cell's text is inside it."""
+    """The red outline sits on the body row's cell ``col``, that cell's text is inside it, and
+    the table's header row (its text) is in the crop above it."""
     image = image.convert("RGB")
     scale = A.DEFAULT_DPI / A.POINTS_PER_INCH
     cell = cell_box(1, col)
     left = round((COL_EDGES[0] - A.CROP_MARGIN_X) * scale)
-    top = round((ROW_TOPS[1] - A.CROP_MARGIN_Y) * scale)
     reds = red_pixels(image)
     assert reds, "no red outline"
     xs, ys = [x for x, _ in reds], [y for _, y in reds]
     tolerance = A.OUTLINE_PX + 2
     assert abs(min(xs) - (cell.x0 * scale - left - A.OUTLINE_PX)) <= tolerance
     assert abs(max(xs) - (cell.x1 * scale - left + A.OUTLINE_PX)) <= tolerance
-    assert abs(min(ys) - (cell.top * scale - top - A.OUTLINE_PX)) <= tolerance
-    assert abs(max(ys) - (cell.bottom * scale - top + A.OUTLINE_PX)) <= tolerance
-    # The page under it is where pdfplumber's points say: the cell's text starts 3 pt in.
+    assert abs((max(ys) - min(ys)) - ((cell.bottom - cell.top) * scale + 2 * A.OUTLINE_PX)) <= tolerance
+    # The crop's top on the page, from the outline: the header's first line, less a margin.
+    top = round(cell.top * scale - A.OUTLINE_PX) - min(ys)
+    assert top <= round(ROW_TOPS[0] * scale) + round(TEXT_BASELINE * scale), "the header is cut off"
     gray = image.convert("L")
+    # The page under it is where pdfplumber's points say: the cell's text starts 3 pt in.
     rows = range(round((cell.top + RULE_CLEARANCE) * scale) - top,
                  round((cell.bottom - RULE_CLEARANCE) * scale) - top)
     columns = range(round((cell.x0 + RULE_CLEARANCE) * scale) - left,
@@ -182,6 +184,12 @@ def assert_outlined(image: Image.Image, col: int) -> None:
     assert abs(min(x for x, _ in ink) - ((cell.x0 + TEXT_INSET) * scale - left)) <= 4
     baseline = (cell.bottom - TEXT_BASELINE) * scale - top
     assert abs(max(y for _, y in ink) - baseline) <= 4
+    # The column's header text ("Capaian", "Uraian") is printed above, in the same column.
+    head = cell_box(0, col)
+    head_rows = range(max(0, round((head.top + RULE_CLEARANCE) * scale) - top),
+                      round((head.bottom - RULE_CLEARANCE) * scale) - top)
+    assert any(gray.getpixel((x, y)) < INK for x in columns for y in head_rows), \
+        "the column's header is not in the crop"
 
 
 def expected_order(result: DocumentResult) -> list[Finding]:
