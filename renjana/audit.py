@@ -38,7 +38,10 @@ MAX_CROP_HEIGHT = 260.0
 # header's words (as normalize read them), the line above it is at most HEADER_MAX_GAP points
 # higher (a label centred in a tall merged cell leaves a gap), and the header no taller than
 # HEADER_MAX_HEIGHT points (a Renja header runs to five or six lines).
-HEADER_WORD_SHARE = 0.5
+# A header holds at least HEADER_MIN_WORDS of its words (a wrapped "(%)" left over from a row
+# cut by the page break is not a header).
+HEADER_WORD_SHARE = 0.6
+HEADER_MIN_WORDS = 3
 HEADER_MAX_GAP = 40.0
 HEADER_MAX_HEIGHT = 220.0
 # Words whose tops differ by at most this many points stand on one printed line.
@@ -206,15 +209,15 @@ def find_header(words: list[dict], table: Table, below: float, x0: float, x1: fl
     if not vocabulary:
         return None
     inside = [w for w in words if w["x1"] > x0 and w["x0"] < x1 and w["bottom"] <= below + LINE_TOLERANCE]
-    top, last = None, below
+    top, last, total = None, below, 0
     for line_top, line_bottom, ws in reversed(_lines(inside)):
         if last - line_bottom > HEADER_MAX_GAP or below - line_top > HEADER_MAX_HEIGHT:
             break
         known = sum(w["text"] in vocabulary for w in ws)
         if known < HEADER_WORD_SHARE * len(ws):
             break
-        top, last = line_top, line_top
-    if top is None:
+        top, last, total = line_top, line_top, total + known
+    if top is None or total < HEADER_MIN_WORDS:
         return None
     return BBox(x0=x0, top=top, x1=x1, bottom=below)
 
@@ -249,11 +252,9 @@ def _pixels(image, rect: tuple[float, float, float, float], offset: tuple[float,
 
 
 def _cut(image, entry: Entry, offset: tuple[float, float], scale: float, header: bool):
-    """The entry's band of the page (PIL image) with its cell outlined, and the outline's box in
-    the band's pixels. With ``header`` (the header on this page, close above), the band runs up
+    """The entry's band of the page (PIL image), the box of its cell's outline in the band's
+    pixels, and the height (pixels) of the header at the band's top. With ``header`` (the header on this page, close above), the band runs up
     to the header's top."""
-    from PIL import ImageDraw
-
     dx, dy = offset
     x0, top, x1, bottom = _band_rect(entry)
     if header:
@@ -264,7 +265,6 @@ def _cut(image, entry: Entry, offset: tuple[float, float], scale: float, header:
     pad = OUTLINE_PX  # drawn just outside the cell so it hides none of the printed text
     outline = [(cell.x0 - dx) * scale - box[0] - pad, (cell.top - dy) * scale - box[1] - pad,
                (cell.x1 - dx) * scale - box[0] + pad, (cell.bottom - dy) * scale - box[1] + pad]
-    ImageDraw.Draw(crop).rectangle(outline, outline=OUTLINE_RGB, width=OUTLINE_PX)
     head = max(0.0, (entry.header_box.bottom - dy) * scale - box[1]) if header else 0.0
     return crop, outline, head
 
@@ -278,8 +278,8 @@ def _header_strip(image, entry: Entry, offset: tuple[float, float], scale: float
 
 def _compose(entry: Entry, band, outline: list[float], head: float = 0.0, strip=None) -> None:
     """Fill ``crop``, ``outline`` and ``header_share``: the header strip (if any) stacked above
-    the band, a gray rule between them."""
-    from PIL import Image
+    the band, a gray rule between them, the cell outlined in red."""
+    from PIL import Image, ImageDraw
 
     gap = STRIP_GAP_PX if strip is not None else 0
     head_h = strip.height + gap if strip is not None else 0
@@ -293,8 +293,15 @@ def _compose(entry: Entry, band, outline: list[float], head: float = 0.0, strip=
     x0, y0, x1, y1 = outline
     entry.outline = (x0 / w, (y0 + head_h) / h, x1 / w, (y1 + head_h) / h)
     entry.header_share = (head_h + head) / h
+    # The outline is drawn after quantizing, in a palette entry of its own, so it stays pure red.
+    image = canvas.quantize(CROP_COLOURS - 1)
+    palette = image.getpalette()[: 3 * (CROP_COLOURS - 1)]
+    palette += [0, 0, 0] * (CROP_COLOURS - 1 - len(palette) // 3) + list(OUTLINE_RGB)
+    image.putpalette(palette)
+    ImageDraw.Draw(image).rectangle([x0, y0 + head_h, x1, y1 + head_h], outline=CROP_COLOURS - 1,
+                                    width=OUTLINE_PX)
     buffer = io.BytesIO()
-    canvas.quantize(CROP_COLOURS).save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", optimize=True)
     entry.crop = buffer.getvalue()
 
 
