@@ -444,3 +444,71 @@ def test_many_findings_flagged_cell_in_view_at_1024(many, tmp_path):
                 continue
             left, top, right, bottom = g[name]
             assert 0 <= left and right <= width and 0 <= top and bottom <= height, (g["id"], name, g[name])
+
+
+# --------------------------------------------------------------------------- report parts
+def test_unread_pages_say_not_checked_never_no_findings(tmp_path):
+    from renjana.models import UnreadPage
+
+    pdf = make_pdf(tmp_path / "grid.pdf")
+    result = make_result()
+    result.findings = []
+    result.source.unread_pages = [UnreadPage(page=2, status="needs-ocr",
+                                             reason="no text layer: needs OCR")]
+    text = A.write_audit(result, pdf, tmp_path / "out")["html"].read_text(encoding="utf-8")
+    assert "NOT CHECKED: no text layer" in text and "page 2: no text layer" in text
+    assert "<p>No findings.</p>" not in text
+    result.source.unread_pages = []
+    text = A.write_audit(result, pdf, tmp_path / "out2")["html"].read_text(encoding="utf-8")
+    assert "NOT CHECKED" not in text and "<p>No findings.</p>" in text
+
+
+def test_finding_shows_relation_cells_first_rule_text_and_filters(written):
+    result, paths = written
+    text = paths["html"].read_text(encoding="utf-8")
+    section = text[text.index("id='f1'"):text.index("id='f2'")]
+    first = section[section.index("<div class='rowvals'>"):]
+    first = first[:first.index("</table>")]
+    # capaian_k first (flagged), then the realisasi and target it reads, then kode and uraian.
+    assert re.findall(r"<th title='(\w+)'>", first) == ["capaian_k", "realisasi_k", "target_k",
+                                                        "kode", "uraian"]
+    assert "<details><summary>the whole row (5 columns)</summary>" not in section  # all shown
+    assert "Rule <code>capaian_k</code>:</b> capaian_k = realisasi_k / target_k" in section
+    assert "data-rule='capaian_k'" in section and "id='rule-filter'" in text
+    assert "whole page 1</a>" in section
+    page_link = re.search(r"<a href='([^']+)'>whole page 1</a>", section).group(1)
+    assert (paths["html"].parent / page_link).exists()
+    warning = text[text.index("id='f2'"):]
+    assert "expected <b>Perencanaan</b>" in warning
+    assert "expected <b></b>" not in text and "expected <b>None</b>" not in text
+
+
+def test_word_diff_marks_words_and_ignores_case():
+    from renjana.audit_html import word_diff
+
+    out = word_diff("Penyusunan dokumen Rencana Kerja Dinas", "Penyusunan Dokumen Perencanaan Dinas")
+    assert out == "Penyusunan dokumen <del>Rencana Kerja</del> <ins>Perencanaan</ins> Dinas"
+    assert "&lt;b&gt;" in word_diff("<b>", "x")
+
+
+def test_batch_index_and_combined_findings(tmp_path):
+    from renjana.emit import write_json
+
+    pdf = make_pdf(tmp_path / "grid.pdf")
+    out = tmp_path / "out"
+    for name in ("a.pdf", "b.pdf"):
+        result = make_result()
+        result.source.file = name
+        A.write_audit(result, pdf, out)
+        write_json(result, out)
+    (out / "broken.audit.html").write_text("x", encoding="utf-8")  # its JSON is missing
+    paths = A.write_index(out)
+    index = paths["html"].read_text(encoding="utf-8")
+    assert index.count(">report</a>") == 2 and "a.pdf" in index and "b.pdf" in index
+    assert "broken.json: cannot be read" in index
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"))))
+    assert sorted({r["file"] for r in rows}) == ["a.pdf", "b.pdf"]
+    assert len(rows) == 2 * len(make_result().findings)
+    assert load_workbook(paths["xlsx"]).active.max_row == 1 + len(rows)
+    links = re.findall(r"<a href='([^']+\.audit\.html)'>", index)
+    assert all((out / link).exists() for link in links)
