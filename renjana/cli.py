@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_process
+from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_process, write_index
 from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
 from renjana.extract import ExtractError
@@ -87,9 +87,14 @@ def audit(
     """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
                            process=audit_process(out, max_crops=max_crops, dpi=dpi))
-    _run(inputs, out, settings, verbose, title="renjana audit",
-         extra_lines=lambda r: [f"report {audit_paths(Path(p).parent, Path(p).stem)['html']}"
-                           for p in r.summary.outputs if p.endswith(".json")])
+    try:
+        _run(inputs, out, settings, verbose, title="renjana audit",
+             extra_lines=lambda r: [f"report {audit_paths(Path(p).parent, Path(p).stem)['html']}"
+                               for p in r.summary.outputs if p.endswith(".json")])
+    finally:  # the batch's index and combined findings, also when a file failed
+        if out.is_dir():
+            Console().print(f"index {write_index(out)['html']}", soft_wrap=True, markup=False,
+                            highlight=False)
 
 
 def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool,

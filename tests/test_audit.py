@@ -129,7 +129,7 @@ def test_html_has_each_finding_in_report_order_with_a_crop(written):
     for f in result.findings:
         assert f"<code class='rule'>{f.rule}</code>" in text
         assert html.escape(f.message) in text
-    assert "<script>" not in text
+    assert "<script>alert" not in text and text.count("<script>") == 1, "only the filters' script"
     assert text.index("capaian_k</code>") < text.index("nomenclature</code>") < \
         text.index("code_trailing_dot</code>")
     images = crops(text)
@@ -157,22 +157,24 @@ def test_crop_box_smaller_than_media_box(tmp_path):
 
 
 def assert_outlined(image: Image.Image, col: int) -> None:
-    """The red outline sits on the body row's cell ``col``, and that cell's text is inside it."""
+    """The red outline sits on the body row's cell ``col``, that cell's text is inside it, and
+    the table's header row (its text) is in the crop above it."""
     image = image.convert("RGB")
     scale = A.DEFAULT_DPI / A.POINTS_PER_INCH
     cell = cell_box(1, col)
     left = round((COL_EDGES[0] - A.CROP_MARGIN_X) * scale)
-    top = round((ROW_TOPS[1] - A.CROP_MARGIN_Y) * scale)
     reds = red_pixels(image)
     assert reds, "no red outline"
     xs, ys = [x for x, _ in reds], [y for _, y in reds]
     tolerance = A.OUTLINE_PX + 2
     assert abs(min(xs) - (cell.x0 * scale - left - A.OUTLINE_PX)) <= tolerance
     assert abs(max(xs) - (cell.x1 * scale - left + A.OUTLINE_PX)) <= tolerance
-    assert abs(min(ys) - (cell.top * scale - top - A.OUTLINE_PX)) <= tolerance
-    assert abs(max(ys) - (cell.bottom * scale - top + A.OUTLINE_PX)) <= tolerance
-    # The page under it is where pdfplumber's points say: the cell's text starts 3 pt in.
+    assert abs((max(ys) - min(ys)) - ((cell.bottom - cell.top) * scale + 2 * A.OUTLINE_PX)) <= tolerance
+    # The crop's top on the page, from the outline: the header's first line, less a margin.
+    top = round(cell.top * scale - A.OUTLINE_PX) - min(ys)
+    assert top <= round(ROW_TOPS[0] * scale) + round(TEXT_BASELINE * scale), "the header is cut off"
     gray = image.convert("L")
+    # The page under it is where pdfplumber's points say: the cell's text starts 3 pt in.
     rows = range(round((cell.top + RULE_CLEARANCE) * scale) - top,
                  round((cell.bottom - RULE_CLEARANCE) * scale) - top)
     columns = range(round((cell.x0 + RULE_CLEARANCE) * scale) - left,
@@ -182,6 +184,12 @@ def assert_outlined(image: Image.Image, col: int) -> None:
     assert abs(min(x for x, _ in ink) - ((cell.x0 + TEXT_INSET) * scale - left)) <= 4
     baseline = (cell.bottom - TEXT_BASELINE) * scale - top
     assert abs(max(y for _, y in ink) - baseline) <= 4
+    # The column's header text ("Capaian", "Uraian") is printed above, in the same column.
+    head = cell_box(0, col)
+    head_rows = range(max(0, round((head.top + RULE_CLEARANCE) * scale) - top),
+                      round((head.bottom - RULE_CLEARANCE) * scale) - top)
+    assert any(gray.getpixel((x, y)) < INK for x in columns for y in head_rows), \
+        "the column's header is not in the crop"
 
 
 def expected_order(result: DocumentResult) -> list[Finding]:
@@ -299,3 +307,208 @@ def test_report_renders_in_headless_chromium(written, tmp_path):
     assert image.getextrema()[0][0] < 100, "the screenshot is blank"
     # The red outlines are drawn only inside the crops: seen on screen, the images decoded.
     assert len(red_pixels(image.resize((640, 1000)))) > 20
+
+
+# --------------------------------------------------------------------------- many findings, measured
+VIEWPORT = (1024, 768)
+N_SUB = 44  # sub kegiatan rows per table: each table runs over several pages
+
+
+def rupiah(n: int) -> str:
+    return f"{n:,}".replace(",", ".") + ",00"
+
+
+def long_rows(wrong_every: int = 2) -> list[list[str]]:
+    """A program, a kegiatan and N_SUB sub kegiatan; every ``wrong_every``-th sub kegiatan prints
+    a capaian Rp of 55,00 where realisasi / target × 100 is 50,00. Sums are right."""
+    subs = []
+    for i in range(N_SUB):
+        target = (i + 1) * 1_000_000
+        capaian = "55,00" if i % wrong_every == 0 else "50,00"
+        subs.append(["", f"2.17.03.2.01.{i + 1:02d}", f"Sub Kegiatan Uji Nomor {i + 1}",
+                     "Dokumen tersusun", "10 Unit", rupiah(target), "5 Unit", rupiah(target // 2),
+                     "50,00", capaian, ""])
+    total = sum((i + 1) * 1_000_000 for i in range(N_SUB))
+    head = ["Jumlah koperasi", "100 %", rupiah(total), "50 %", rupiah(total // 2), "50,00", "50,00", ""]
+    return [["1", "2.17.03", "PROGRAM PENGUATAN KELEMBAGAAN KOPERASI", *head],
+            ["", "2.17.03.2.01", "Penilaian Kesehatan Koperasi Simpan Pinjam", *head], *subs]
+
+
+def many_findings_pdf(path: Path):
+    """Two long evaluasi tables: the first repeats its header on every page, the second prints
+    it on its first page only. Returns the path and the builder's layouts."""
+    import pdfgen as g
+
+    builder = g.PdfBuilder(path)
+    first = builder.table(g.evaluasi_spec(rows=long_rows()))
+    second = builder.table(g.evaluasi_spec(
+        rows=long_rows(3), repeat_header=False,
+        caption="Tabel 2.2 Evaluasi Pelaksanaan Renja Dinas Koperasi dan Usaha Mikro Tahun 2021"))
+    builder.save()
+    return path, [first, second]
+
+
+GEOMETRY_SCRIPT = """
+<script>
+window.addEventListener('load', function () {
+  var out = {width: window.innerWidth, height: window.innerHeight, findings: []};
+  function rect(el) {
+    el.scrollIntoView({block: 'center', inline: 'nearest'});
+    var r = el.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  }
+  document.querySelectorAll('section.finding').forEach(function (s) {
+    var bad = s.querySelector('.rowvals td.bad');  // the relation's cells, not the whole row
+    var mark = s.querySelector('.cropbox .cellmark');
+    var box = s.querySelector('.cropbox');
+    out.findings.push({id: s.id, rule: s.dataset.rule, severity: s.dataset.severity,
+                       bad: bad ? rect(bad) : null, mark: mark ? rect(mark) : null,
+                       share: box ? parseFloat(box.dataset.headerShare) : null});
+  });
+  out.scrollWidth = document.documentElement.scrollWidth;
+  var pre = document.createElement('pre');
+  pre.id = 'geometry';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    from renjana.pipeline import process_file
+
+    folder = tmp_path_factory.mktemp("many")
+    pdf, layouts = many_findings_pdf(folder / "many.pdf")
+    result = process_file(pdf)
+    paths = A.write_audit(result, pdf, folder / "out")
+    return result, paths, layouts
+
+
+def test_many_findings_each_crop_shows_the_header(many):
+    """Every crop holds the table's header above the outlined cell (also on pages where the header
+    is not repeated): the header part is as tall as the drawn header, and the finding's column
+    prints its header label there."""
+    result, paths, layouts = many
+    text = paths["html"].read_text(encoding="utf-8")
+    errors = [f for f in result.findings if f.severity == "error"]
+    assert len(errors) >= N_SUB // 2 + N_SUB // 3, [f.message for f in errors][:5]
+    shares = [float(s) for s in re.findall(r"data-header-share='([0-9.]+)'", text)]
+    images = crops(text)
+    assert len(images) == len(shares) >= len(errors)
+    scale = A.DEFAULT_DPI / A.POINTS_PER_INCH
+    drawn = layouts[0].pieces[0].header_row_edges
+    header_pt = drawn[-1] - drawn[0]
+    for image, share in zip(images, shares):
+        assert share > 0, "a crop without the table's header"
+        gray = image.convert("L")
+        head_px = share * image.height
+        assert abs(head_px / scale - header_pt) <= 2 * A.HEADER_MARGIN_Y + A.STRIP_GAP_PX, \
+            (head_px / scale, header_pt)
+        reds = red_pixels(image)
+        xs, ys = [x for x, _ in reds], [y for _, y in reds]
+        assert min(ys) >= head_px - A.OUTLINE_PX - 1, "the outline is below the header"
+        columns = range(min(xs) + A.OUTLINE_PX + 1, max(xs) - A.OUTLINE_PX)
+        assert any(gray.getpixel((x, y)) < INK for x in columns for y in range(int(head_px))), \
+            "the finding's column shows no header label"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (Debian: apt-get install -y "
+                    "chromium): the browser rendering of the audit report is not checked")
+def test_many_findings_flagged_cell_in_view_at_1024(many, tmp_path):
+    """In a real browser 1024 px wide, each finding's flagged cell (in the relation's cells and
+    in the crop) lies inside the viewport once scrolled to, and nothing scrolls sideways."""
+    import json
+
+    result, paths, _ = many
+    measured = paths["html"].with_name("measured.html")
+    text = paths["html"].read_text(encoding="utf-8")
+    measured.write_text(text.replace("</body>", GEOMETRY_SCRIPT + "</body>"), encoding="utf-8")
+    dom = chromium("--dump-dom", "--virtual-time-budget=20000",
+                   f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}", measured.resolve().as_uri(),
+                   profile=tmp_path / "profile").stdout
+    found = re.search(r"<pre id=\"geometry\">(.*?)</pre>", dom, re.S)
+    assert found, "the geometry script did not run"
+    geometry = json.loads(html.unescape(found.group(1)))
+    width, height = geometry["width"], geometry["height"]
+    assert width == VIEWPORT[0]
+    assert geometry["scrollWidth"] <= width, "the report scrolls sideways"
+    on_rows = [f for f in result.findings if f.row is not None and f.column is not None]
+    cells = [g for g in geometry["findings"] if g["bad"] is not None]
+    assert len(cells) == len(on_rows)
+    assert sum(g["mark"] is not None for g in geometry["findings"]) >= len(on_rows)
+    for g in geometry["findings"]:
+        for name in ("bad", "mark"):
+            if g[name] is None:
+                continue
+            left, top, right, bottom = g[name]
+            assert 0 <= left and right <= width and 0 <= top and bottom <= height, (g["id"], name, g[name])
+
+
+# --------------------------------------------------------------------------- report parts
+def test_unread_pages_say_not_checked_never_no_findings(tmp_path):
+    from renjana.models import UnreadPage
+
+    pdf = make_pdf(tmp_path / "grid.pdf")
+    result = make_result()
+    result.findings = []
+    result.source.unread_pages = [UnreadPage(page=2, status="needs-ocr",
+                                             reason="no text layer: needs OCR")]
+    text = A.write_audit(result, pdf, tmp_path / "out")["html"].read_text(encoding="utf-8")
+    assert "NOT CHECKED: no text layer" in text and "page 2: no text layer" in text
+    assert "<p>No findings.</p>" not in text
+    result.source.unread_pages = []
+    text = A.write_audit(result, pdf, tmp_path / "out2")["html"].read_text(encoding="utf-8")
+    assert "NOT CHECKED" not in text and "<p>No findings.</p>" in text
+
+
+def test_finding_shows_relation_cells_first_rule_text_and_filters(written):
+    result, paths = written
+    text = paths["html"].read_text(encoding="utf-8")
+    section = text[text.index("id='f1'"):text.index("id='f2'")]
+    first = section[section.index("<div class='rowvals'>"):]
+    first = first[:first.index("</table>")]
+    # capaian_k first (flagged), then the realisasi and target it reads, then kode and uraian.
+    assert re.findall(r"<th title='(\w+)'>", first) == ["capaian_k", "realisasi_k", "target_k",
+                                                        "kode", "uraian"]
+    assert "<details><summary>the whole row (5 columns)</summary>" not in section  # all shown
+    assert "Rule <code>capaian_k</code>:</b> capaian_k = realisasi_k / target_k" in section
+    assert "data-rule='capaian_k'" in section and "id='rule-filter'" in text
+    assert "whole page 1</a>" in section
+    page_link = re.search(r"<a href='([^']+)'>whole page 1</a>", section).group(1)
+    assert (paths["html"].parent / page_link).exists()
+    warning = text[text.index("id='f2'"):]
+    assert "expected <b>Perencanaan</b>" in warning
+    assert "expected <b></b>" not in text and "expected <b>None</b>" not in text
+
+
+def test_word_diff_marks_words_and_ignores_case():
+    from renjana.audit_html import word_diff
+
+    out = word_diff("Penyusunan dokumen Rencana Kerja Dinas", "Penyusunan Dokumen Perencanaan Dinas")
+    assert out == "Penyusunan dokumen <del>Rencana Kerja</del> <ins>Perencanaan</ins> Dinas"
+    assert "&lt;b&gt;" in word_diff("<b>", "x")
+
+
+def test_batch_index_and_combined_findings(tmp_path):
+    from renjana.emit import write_json
+
+    pdf = make_pdf(tmp_path / "grid.pdf")
+    out = tmp_path / "out"
+    for name in ("a.pdf", "b.pdf"):
+        result = make_result()
+        result.source.file = name
+        A.write_audit(result, pdf, out)
+        write_json(result, out)
+    (out / "broken.audit.html").write_text("x", encoding="utf-8")  # its JSON is missing
+    paths = A.write_index(out)
+    index = paths["html"].read_text(encoding="utf-8")
+    assert index.count(">report</a>") == 2 and "a.pdf" in index and "b.pdf" in index
+    assert "broken.json: cannot be read" in index
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"))))
+    assert sorted({r["file"] for r in rows}) == ["a.pdf", "b.pdf"]
+    assert len(rows) == 2 * len(make_result().findings)
+    assert load_workbook(paths["xlsx"]).active.max_row == 1 + len(rows)
+    links = re.findall(r"<a href='([^']+\.audit\.html)'>", index)
+    assert all((out / link).exists() for link in links)

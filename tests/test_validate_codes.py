@@ -150,7 +150,20 @@ def test_official_names_pass_with_case_spacing_punctuation_and_footnotes():
     rows.insert(4, row("kegiatan", "2.17.07.2.01", "Pemberdayaan Usaha Mikro yang Dilakukan "
                        "Melalui Pendataan, Kemitraan, Kemudahan Perijinan, Penguatan "
                        "Kelembagaan dan Koordinasi dengan Para Pemangku Kepentingan"))
-    assert nomen(rows) == []
+    assert [f for f in nomen(rows) if f.severity != "info"] == []
+
+
+def test_name_differing_in_letter_case_only_is_info():
+    official = lookup("2.17.03.2.01.01")[1][0].nama
+    changed = " ".join(w.lower() if i == len(official.split()) - 1 else w
+                       for i, w in enumerate(official.split()))
+    assert changed != official
+    rows = [row("sub_kegiatan", "2.17.03.2.01.01", changed),
+            row("sub_kegiatan", "2.17.03.2.01.02", lookup("2.17.03.2.01.02")[1][0].nama.upper())]
+    found = nomen(rows)
+    assert [(f.row, f.column, f.severity) for f in found] == [(0, "uraian", "info")]
+    assert found[0].printed == changed and found[0].expected == official
+    assert "letter case only" in found[0].message
 
 
 def test_other_name_is_a_warning():

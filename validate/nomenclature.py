@@ -83,8 +83,9 @@ def codes_for_name(name: str) -> tuple[str, ...]:
 @rule("nomenclature", kinds=PROGRAM_KINDS, reads=["kode", "uraian"], category="nomenclature")
 def nomenclature(view: TableView) -> Iterator[Finding]:
     """Each coded program / kegiatan / sub kegiatan (and urusan, bidang) exists in the 2020
-    nomenclature under that code and carries its official name (warnings only); documents of a
-    year before the edition was in force, or coded in another scheme, are not checked (info)."""
+    nomenclature under that code and carries its official name (warnings only; a name that
+    differs in letter case only is info); documents of a year before the edition was in force,
+    or coded in another scheme, are not checked (info)."""
     if (why := out_of_scope(view)) is not None:
         if table_codes(view):
             yield view.finding("nomenclature", "info", None, "kode",
@@ -104,7 +105,14 @@ def nomenclature(view: TableView) -> Iterator[Finding]:
                 printed=code.raw, expected=elsewhere[0] if len(elsewhere) == 1 else None)
             continue
         found, entries = hit
-        if not name or normalize_name(name) in accepted_names(found, entries):
+        if not name:
+            continue
+        if normalize_name(name) in accepted_names(found, entries):
+            if (official := _case_only(name, entries)) is not None:
+                yield view.finding(
+                    "nomenclature", "info", r, "uraian",
+                    f"name differs from the official name of {code.normal} in letter case only",
+                    printed=name, expected=official)
             continue
         via = f" (as {found})" if found != code.normal else ""
         official = entries[-1].nama if len(entries) > 1 else entries[0].nama
@@ -114,6 +122,20 @@ def nomenclature(view: TableView) -> Iterator[Finding]:
             "nomenclature", "warning", r, "uraian",
             f"name differs from the official name of {code.normal}{via}: {others}",
             printed=name, expected=official)
+
+
+def _case_only(name: str, entries: list[Entry]) -> str | None:
+    """The official name when ``name`` differs from it in letter case only; None when it is the
+    same or differs otherwise. A name printed wholly in capitals is the level's typography (many
+    documents print every program in capitals), not a difference."""
+    printed = " ".join(name.split())
+    if printed.isupper():
+        return None
+    for e in entries:
+        official = " ".join(e.nama.split())
+        if printed != official and printed.casefold() == official.casefold():
+            return e.nama
+    return None
 
 
 def out_of_scope(view: TableView) -> str | None:
