@@ -21,6 +21,7 @@ from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
 from .graphics import Fill, Segment, page_graphics
 from .grid import build_cells, cluster_positions
+from .header_groups import group_label_cuts
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
@@ -566,14 +567,21 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
                         ruled_rows: bool, bands: list[Band], settings: ExtractSettings) -> PageTable:
     # A body band that the rules do not divide is divided by its text (rows.split_rows). Where
     # rules divide the body's rows, only a gap proves a missing rule.
+    group_cuts = [cut for r in range(n_header)
+                  for cut in group_label_cuts(bands[r], row_edges[r], col_edges, settings)]
     body_lines = [band.text_lines for band in bands[n_header:]]
     pitch = wrap_pitch([line for lines in body_lines for line in lines], settings)
     text_cuts: set[float] = set()
     for lines in body_lines:
         split = split_rows(lines, col_edges, pitch=pitch, gap_only=ruled_rows, settings=settings)
         text_cuts.update(round(y, 3) for y in row_boundaries(split.rows))
-    if text_cuts:
-        row_edges = sorted(set(row_edges) | text_cuts)
+    # Cuts under group labels are drawn only across the label's columns.
+    partial: dict[float, set[int]] = {}
+    for cut in group_cuts:
+        partial.setdefault(cut.y, set()).update(range(cut.c0, cut.c1 + 1))
+    n_header += len(set(partial) - set(row_edges))
+    if text_cuts or partial:
+        row_edges = sorted(set(row_edges) | text_cuts | set(partial))
         bands = _bands(row_edges, chars, settings)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
@@ -582,6 +590,10 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
             for r, band in enumerate(bands)]
 
     spans = _group_label_spans(runs, n_header, col_edges)
+    for cut in group_cuts:
+        for r in range(len(row_edges) - 1):
+            if row_edges[r] >= cut.top and row_edges[r + 1] <= cut.y:
+                spans.update((r, k) for k in range(cut.c0 + 1, cut.c1 + 1))
 
     def crosses(r: int, c: int) -> bool:
         x = col_edges[c]
@@ -592,6 +604,8 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
     virtual = text_cuts | set(header_cuts) | {region.text_top, region.text_bottom}
 
     def drawn(k: int, c: int) -> bool:
+        if c in partial.get(row_edges[k], ()):
+            return True
         return row_edges[k] in virtual or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1],
                                                   settings)
 

@@ -434,6 +434,32 @@ def test_group_label_over_unequal_sub_columns_spans_them(tmp_path):
     assert keys[4:8] == ["target_k", "target_rp", "realisasi_k", "realisasi_rp"], keys
 
 
+@pytest.mark.parametrize("group", ["PAGU INDIKATIF", "PAGU BELANJA LANGSUNG TAHUN BERJALAN"])
+def test_group_labels_in_a_header_band_without_inner_rules(tmp_path, group):
+    """A header drawn as one band (a rule above, one below): a group label over two sub-group
+    labels over four leaf labels, no rule between the levels. Each level is a header row of its
+    own within the group's columns; the columns beside the group keep their labels whole."""
+    header = [[g.H("Kode", rowspan=3), g.H("Uraian", rowspan=3), g.H("Indikator", rowspan=3),
+               g.H(group, colspan=4), g.H("Keterangan", rowspan=3)],
+              [g.H("SEBELUM PERUBAHAN", colspan=2), g.H("SETELAH PERUBAHAN", colspan=2)],
+              ["TARGET", "PAGU (Rp)", "TARGET", "PAGU (Rp)"],
+              [str(i) for i in range(1, 9)]]
+    rows = [["1.01", "Program A", "Dokumen", "3 dok", "1.000.000", "4 dok", "1.500.000", ""],
+            ["1.01.01", "Kegiatan B", "Laporan", "2 lap", "500.000", "2 lap", "700.000", ""]]
+    spec = g.TableSpec(widths=[50, 120, 110, 50, 80, 50, 80, 70], header=header, rows=rows, borders="header")
+    layout = draw(tmp_path / "band.pdf", spec)
+    (table,) = tables_on(extract_document(tmp_path / "band.pdf"), layout.pages[0])
+    cells = {" ".join(norm(line.text) for line in c.lines): (c.row, c.col, c.rowspan, c.colspan)
+             for c in table.cells}
+    assert cells[norm(group)][1:] == (3, 1, 4)
+    top = cells[norm(group)][0]
+    assert cells[norm("SEBELUM PERUBAHAN")] == (top + 1, 3, 1, 2)
+    assert cells[norm("SETELAH PERUBAHAN")] == (top + 1, 5, 1, 2)
+    assert cells["Uraian"][2] >= 3  # beside the group: one label over all its rows
+    keys = [c.key for c in normalize_document(extract_document(tmp_path / "band.pdf")).tables[0].columns]
+    assert len(set(keys)) == len(keys), keys
+
+
 def test_a_unit_row_may_share_its_line_with_a_wrapped_label():
     """'KEGIATAN K Rp K Rp K Rp': the end of a label wrapped in a left column, then the unit
     labels of the groups: a header row of units all the same. A label line is not."""
