@@ -216,7 +216,7 @@ def query(
 
 
 @app.command()
-def schema(out: Path = typer.Option(..., "-o", "--out", help="Folder for the schema files.")) -> None:
+def schema(out: Path = typer.Option(..., "-o", "--out", metavar="FOLDER", help="Folder for the schema files.")) -> None:
     """Write the JSON Schemas of the output documents."""
     for name, document in json_schemas().items():
         target = out / f"{name}.schema.json"

@@ -33,7 +33,7 @@ from renjana.emit import (
     DATASET_DIR, DOCUMENTS_PART, FINDINGS_PART, PARTITION_KEYS, atomic_path, write_dataset,
 )
 from renjana.models import DocumentResult
-from renjana.records import PROVENANCE, UNKNOWN_DINAS, UNKNOWN_YEAR, slugify
+from renjana.records import UNKNOWN_DINAS, UNKNOWN_YEAR, canonical_order, slugify
 
 __all__ = ["DATABASE", "RefreshReport", "build_database", "query", "refresh", "sync_documents",
            "unify_schemas"]
@@ -41,7 +41,6 @@ __all__ = ["DATABASE", "RefreshReport", "build_database", "query", "refresh", "s
 DATABASE = "renjana.duckdb"
 SCHEMA_FILE = "_schema.json"
 PART_GLOB = "region=*/year=*/*.parquet"
-_RECORD_ORDER = [name for name, _ in PROVENANCE if name not in PARTITION_KEYS]
 # Documents of one region, dinas and year are copies of one plan (printed or uploaded more than
 # once): ``copies`` counts them and ``is_primary`` marks one per group, by sha256 alone (neutral:
 # never by what the copies print), so a total over documents can take each plan once. A document
@@ -129,9 +128,7 @@ def _union_schema(kind: str, schemas: list[pa.Schema]) -> pa.Schema:
         merged = pa.unify_schemas(schemas, promote_options="permissive")
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise ValueError(f"dataset/{kind}: parts disagree on a column's type: {exc}") from exc
-    fixed = [name for name in _RECORD_ORDER if name in merged.names]
-    rest = sorted(name for name in merged.names if name not in fixed)
-    return pa.schema([merged.field(name) for name in fixed + rest])
+    return pa.schema([merged.field(name) for name in canonical_order(merged.names)])
 
 
 def _widen(table: pa.Table, schema: pa.Schema) -> pa.Table:

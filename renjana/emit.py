@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from renjana.models import DocumentResult, TableKind
 from renjana.records import (
-    UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, document_table, findings_table, kind_tables,
+    UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, canonical_order, document_table, findings_table, kind_tables,
     slugify, table_records,  # table_records: re-exported, emit's before records.py held it
 )
 
@@ -127,7 +127,8 @@ def write_dataset(result: DocumentResult, out_dir: Path) -> list[Path]:
     for kind, table in parts.items():
         target = root / kind / _partition(result) / name
         with atomic_path(target) as tmp:
-            pq.write_table(table.drop_columns(list(PARTITION_KEYS)), tmp)
+            table = table.drop_columns(list(PARTITION_KEYS))
+            pq.write_table(table.select(canonical_order(table.column_names)), tmp)
         written.append(target)
     for old in root.glob(f"*/region=*/year=*/{glob.escape(name)}"):
         if old not in written:

@@ -17,7 +17,8 @@ import pyarrow as pa
 from renjana.models import DocumentResult, Row, Table
 
 __all__ = [
-    "DOCUMENT_SCHEMA", "FINDING_SCHEMA", "PROVENANCE", "TREE_LEVELS", "document_fields",
+    "DOCUMENT_SCHEMA", "FINDING_SCHEMA", "PROVENANCE", "TREE_LEVELS", "canonical_order",
+    "document_fields",
     "document_table", "findings_table", "kind_tables", "slugify", "table_records",
 ]
 
@@ -56,6 +57,14 @@ PROVENANCE = (
 )
 _PROVENANCE_NAMES = frozenset(name for name, _ in PROVENANCE)
 
+
+
+def canonical_order(names: list[str]) -> list[str]:
+    """The dataset's column order: the :data:`PROVENANCE` fields present, in their order, then
+    every other column by name (so a kind's union schema does not depend on which document
+    came first)."""
+    fixed = [name for name, _ in PROVENANCE if name in names]
+    return fixed + sorted(set(names) - set(fixed))
 
 
 def slugify(text: str | None, fallback: str) -> str:
