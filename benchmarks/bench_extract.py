@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """Table extraction speed and memory: renjana against pdfplumber and camelot.
 
-    python benchmarks/bench_extract.py                      # born-digital PDFs of the corpus
-    python benchmarks/bench_extract.py a.pdf some/folder/   # given PDFs and folders
-    python benchmarks/bench_extract.py --tools renjana,camelot-stream --json figures.json
+    python3 benchmarks/bench_extract.py                      # born-digital PDFs of the corpus
+    python3 benchmarks/bench_extract.py a.pdf some/folder/   # given PDFs and folders
+    python3 benchmarks/bench_extract.py --tools renjana,camelot-stream --json figures.json
 
 Each tool runs in its own freshly spawned process, so its peak RSS (``ru_maxrss``) is its own:
 the interpreter, the tool's imports and the extraction of every file, and nothing else.

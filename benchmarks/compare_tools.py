@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """Table structure: renjana against camelot's flavours and pdfplumber, scored on the truth.
 
-    python benchmarks/compare_tools.py                         # corpus (born-digital) and cases, every tool
-    python benchmarks/compare_tools.py --folders cases --tools renjana,camelot-network
-    python benchmarks/compare_tools.py --score-only            # re-score the outputs already in --out
+    python3 benchmarks/compare_tools.py                         # corpus (born-digital) and cases, every tool
+    python3 benchmarks/compare_tools.py --folders cases --tools renjana,camelot-network
+    python3 benchmarks/compare_tools.py --score-only            # re-score the outputs already in --out
 
 Every tool reads every PDF of a folder once, in one spawned worker process per tool (tools run
 one after the other: the machine is shared). A file that takes a tool longer than --timeout

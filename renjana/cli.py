@@ -1,4 +1,5 @@
-"""Command line: ``renjana run``, ``audit``, ``schema`` and ``debug``. Thin: the work is in runner and emit."""
+"""Command line: ``renjana run``, ``audit``, ``dataset``, ``query``, ``schema`` and ``debug``.
+Thin: the work is in runner, dask_runner, emit, dataset and export."""
 
 from __future__ import annotations
 
@@ -12,11 +13,27 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_process, write_index
+from renjana.dataset import query as run_query
+from renjana.dataset import refresh
 from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
 from renjana.extract import ExtractError
+from renjana.export import CSV_DIR, csv_beside, export_views
 from renjana.models import json_schemas
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
+
+def _help_type(original):
+    """typer's help prints a Python type beside arguments and flags (``<list[Path]>``,
+    ``<bool>``) whatever their metavar; show the metavar for an argument, nothing for a flag."""
+    def display(self, ctx):
+        if isinstance(self, typer.core.TyperArgument):
+            return None
+        return "" if getattr(self, "is_flag", False) and self.metavar is None else original(self, ctx)
+    return display
+
+
+typer.core.TyperArgument.display_type_rich = _help_type(typer.core.TyperArgument.display_type_rich)
+typer.core.TyperOption.display_type_rich = _help_type(typer.core.TyperOption.display_type_rich)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Indonesian Renja PDF tables → validated JSON and Parquet.")
@@ -60,28 +77,37 @@ def _summary_table(report: RunReport, title: str = "renjana run") -> Table:
 
 
 # Options shared by the batch commands.
-Inputs = Annotated[list[Path], typer.Argument(metavar="INPUT...", help="PDF files or folders.")]
-Out = Annotated[Path, typer.Option("-o", "--out", help="Output folder.")]
-Timeout = Annotated[float, typer.Option(help="Wall-time limit per file, seconds.")]
-MemoryMb = Annotated[int, typer.Option(help="Memory limit per file, MiB.")]
-Workers = Annotated[int, typer.Option(min=1, help="Files processed at once.")]
-Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="Show tracebacks of failures.")]
+# A metavar on every option (and "" on flags) keeps Python type names out of --help.
+Inputs = Annotated[list[Path], typer.Argument(metavar="INPUT", help="PDF files or folders.")]
+Out = Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="Output folder.")]
+Timeout = Annotated[float, typer.Option(metavar="SECONDS", help="Wall-time limit per file.")]
+MemoryMb = Annotated[int, typer.Option(metavar="MIB", help="Memory limit per file, MiB.")]
+Workers = Annotated[int, typer.Option(min=1, metavar="N", help="Files processed at once (local pool).")]
+Verbose = Annotated[bool, typer.Option("-v", "--verbose", metavar="", help="Show tracebacks of failures.")]
+
+
+Scheduler = Annotated[str | None, typer.Option(
+    metavar="ADDRESS", help="Send each PDF to this Dask scheduler (tcp://host:8786) instead of "
+    "the local pool; the same limits per file; needs the dask extra.")]
+Csv = Annotated[bool, typer.Option("--csv", metavar="", help="Also write each table kind as CSV.")]
 
 
 @app.command()
 def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
-        workers: Workers = 1, verbose: Verbose = False) -> None:
+        workers: Workers = 1, scheduler: Scheduler = None, csv: Csv = False,
+        verbose: Verbose = False) -> None:
     """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
-    _run(inputs, out, settings, verbose)
+    _run(inputs, out, settings, verbose, scheduler=scheduler,
+         extra_lines=lambda r: [f"csv {p}" for p in csv_beside(r.summary.outputs)] if csv else [])
 
 
 @app.command()
 def audit(
     inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
     workers: Workers = 1,
-    max_crops: int = typer.Option(DEFAULT_MAX_CROPS, min=0, help="Page crops per report."),
-    dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, help="Resolution of the crops."),
+    max_crops: int = typer.Option(DEFAULT_MAX_CROPS, min=0, metavar="N", help="Page crops per report."),
+    dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, metavar="DPI", help="Resolution of the crops."),
     verbose: Verbose = False,
 ) -> None:
     """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
@@ -98,7 +124,7 @@ def audit(
 
 
 def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool,
-         title: str = "renjana run", extra_lines=lambda result: []) -> None:
+         title: str = "renjana run", extra_lines=lambda result: [], scheduler: str | None = None) -> None:
     """The files through the runner with a progress bar, then the summary, notes and failures;
     ``extra_lines`` gives lines to print for each file done."""
     out_console, err_console = Console(), Console(stderr=True)
@@ -121,7 +147,11 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool,
 
     with progress:
         task = progress.add_task("processing", total=len(pdfs), pages=0)
-        report = run_files(pdfs, out, settings, on_done=on_done)
+        if scheduler:
+            from renjana.dask_runner import run_files_dask
+            report = run_files_dask(pdfs, out, settings, scheduler, on_done=on_done)
+        else:
+            report = run_files(pdfs, out, settings, on_done=on_done)
 
     out_console.print(_summary_table(report, title))
     for result in report.results:
@@ -141,7 +171,57 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool,
 
 
 @app.command()
-def schema(out: Path = typer.Option(..., "-o", "--out", help="Folder for the schema files.")) -> None:
+def dataset(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The output folder of renjana run.")],
+    csv: Annotated[bool, typer.Option("--csv", metavar="", help="Also write every view as OUT/csv/VIEW.csv.")] = False,
+) -> None:
+    """Bring OUT/dataset in line with the documents in OUT, one schema per table kind, and
+    build OUT/renjana.duckdb with a view per kind, KIND_leaf, findings and documents."""
+    err_console = Console(stderr=True)
+    try:
+        report = refresh(out)
+    except (OSError, ValueError) as exc:
+        err_console.print(str(exc), soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    for line in report.skipped:
+        err_console.print(f"skipped {line}", soft_wrap=True, markup=False, highlight=False)
+    table = Table(title=f"renjana dataset: {report.database}")
+    table.add_column("view")
+    table.add_column("rows", justify="right")
+    for view, rows in report.views.items():
+        table.add_row(view, str(rows))
+    Console().print(table)
+    typer.echo(f"{len(report.written)} documents written from JSON, {len(report.removed)} parts "
+               f"removed, {report.widened} parts widened to their kind's schema")
+    if csv:
+        views = [v for v in report.views if not v.endswith("_leaf")]
+        for path in export_views(report.database, views, Path(out) / CSV_DIR):
+            typer.echo(f"csv {path}")
+
+
+@app.command()
+def query(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The output folder of renjana dataset.")],
+    sql: Annotated[str, typer.Argument(metavar="SQL", help="A query over the views, e.g. "
+                                       "\"SELECT region, count(*) FROM findings GROUP BY region\".")],
+    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Rows shown at most.")] = 200,
+) -> None:
+    """Run SQL on OUT/renjana.duckdb (read-only) and print the result as a table."""
+    import duckdb
+
+    try:
+        names, rows = run_query(out, sql)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        Console(stderr=True).print(str(exc), soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    table = Table(*names, caption=f"{len(rows)} rows" + (f", first {limit} shown" if len(rows) > limit else ""))
+    for row in rows[:limit]:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
+@app.command()
+def schema(out: Path = typer.Option(..., "-o", "--out", metavar="FOLDER", help="Folder for the schema files.")) -> None:
     """Write the JSON Schemas of the output documents."""
     for name, document in json_schemas().items():
         target = out / f"{name}.schema.json"
@@ -153,9 +233,9 @@ def schema(out: Path = typer.Option(..., "-o", "--out", help="Folder for the sch
 @app.command()
 def debug(
     pdf: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="PDF", help="The PDF file.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="The PNG to write.")],
-    page: Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")] = 1,
-    scale: Annotated[float, typer.Option(min=0.25, max=8.0, help="Pixels per PDF point.")] = DEFAULT_SCALE,
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="PNG", help="The PNG to write.")],
+    page: Annotated[int, typer.Option("--page", min=1, metavar="N", help="Page number, from 1.")] = 1,
+    scale: Annotated[float, typer.Option(min=0.25, max=8.0, metavar="SCALE", help="Pixels per PDF point.")] = DEFAULT_SCALE,
     text: Annotated[bool, typer.Option("--text/--no-text", help="Outline the text lines too.")] = False,
 ) -> None:
     """Draw one page with what extract found over it (rules, fills, tables, edges, cells) as PNG."""

@@ -1,6 +1,6 @@
 """Show what the scorer counts as wrong: cells and levels per truth table, side by side.
 
-    python tools/score_diff.py --truth ../shared/corpus/truth --out OUT [--only NAME] [--levels] [--limit N]
+    python3 tools/score_diff.py --truth ../shared/corpus/truth --out OUT [--only NAME] [--levels] [--limit N]
 
 Dev tool: reuses the corpus scorer's own row and column alignment so the list matches its figures.
 """

@@ -1,7 +1,7 @@
 """Raise the quality gates of a folder to what an output folder now scores.
 
-    python tools/update_gates.py corpus --out OUT [--allow-lower]
-    python tools/update_gates.py cases --out OUT
+    python3 tools/update_gates.py corpus --out OUT [--allow-lower]
+    python3 tools/update_gates.py cases --out OUT
 
 Scores OUT against ``../shared/<folder>/truth`` with the shared scorer and writes
 ``tests/gates/<folder>.json``. Floors only rise unless ``--allow-lower`` is given (say why in the

@@ -1,0 +1,229 @@
+"""The pooled dataset under an output folder, and its DuckDB database.
+
+``renjana run`` writes each document's parts into ``OUT/dataset/<kind>/region=…/year=…/`` as the
+file finishes (:func:`renjana.emit.write_dataset`); each part has that document's columns. This
+module makes the whole consistent (:func:`refresh`):
+
+1. **sync with the documents**: a document JSON without parts (written by an older version) gets
+   them, parts older than their JSON are written again, parts whose JSON is gone (or now holds
+   another PDF) are removed, so the dataset holds exactly the documents the output folder holds;
+2. **one schema per kind**: the union of the columns of all its parts (record fields first, then
+   the table columns by name); parts missing a column get it as nulls, so any Parquet reader sees
+   one stable schema. A key that a later document brings is added to every part at the next
+   refresh, and recorded in ``dataset/<kind>/_schema.json``;
+3. **the database** ``OUT/renjana.duckdb``: a view per kind over its parts, ``<kind>_leaf`` (rows
+   with ``is_leaf``: a sum over them counts every amount once), ``findings`` and ``documents``
+   (with ``copies`` and ``is_primary``, see :data:`DOCUMENTS_VIEW`). Views read the Parquet
+   parts by absolute path: after moving the folder, run ``renjana dataset`` again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from renjana.emit import (
+    DATASET_DIR, DOCUMENTS_PART, FINDINGS_PART, PARTITION_KEYS, atomic_path, write_dataset,
+)
+from renjana.models import DocumentResult
+from renjana.records import UNKNOWN_DINAS, UNKNOWN_YEAR, canonical_order, slugify
+
+__all__ = ["DATABASE", "RefreshReport", "build_database", "query", "refresh", "sync_documents",
+           "unify_schemas"]
+
+DATABASE = "renjana.duckdb"
+SCHEMA_FILE = "_schema.json"
+PART_GLOB = "region=*/year=*/*.parquet"
+# Documents of one region, dinas and year are copies of one plan (printed or uploaded more than
+# once): ``copies`` counts them and ``is_primary`` marks one per group, by sha256 alone (neutral:
+# never by what the copies print), so a total over documents can take each plan once. A document
+# whose dinas or year was not recognised is a group of its own.
+DOCUMENTS_VIEW = """
+SELECT *, count(*) OVER plan AS copies, row_number() OVER (plan ORDER BY sha256) = 1 AS is_primary
+FROM ({source})
+WINDOW plan AS (PARTITION BY region, dinas, year,
+                CASE WHEN dinas IS NULL OR year IS NULL THEN sha256 END)
+"""
+
+
+@dataclass
+class RefreshReport:
+    """What :func:`refresh` did: documents (re)written from their JSON, parts removed, parts
+    widened to their kind's schema, and the views of the database."""
+
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    widened: int = 0
+    views: dict[str, int] = field(default_factory=dict)  # view → rows
+    database: Path | None = None
+
+
+def _parts(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob(PART_GLOB) if not p.name.startswith("."))
+
+
+def _json_of(out_dir: Path, part: Path, record: dict) -> Path:
+    """Where the JSON of the document a ``documents`` part describes sits (emit's layout)."""
+    year = part.parent.name.removeprefix("year=")
+    year = UNKNOWN_YEAR if year.startswith("__") else year
+    region = part.parent.parent.name.removeprefix("region=")
+    stem = Path(record["source_file"]).stem
+    return out_dir / region / slugify(record["dinas"], UNKNOWN_DINAS) / year / f"{stem}.json"
+
+
+def _remove_parts(root: Path, name: str) -> list[str]:
+    removed = []
+    for part in root.glob(f"*/{PART_GLOB.rsplit('/', 1)[0]}/{name}"):
+        part.unlink(missing_ok=True)
+        removed.append(str(part))
+    return removed
+
+
+def sync_documents(out_dir: Path, report: RefreshReport | None = None) -> RefreshReport:
+    """Make ``out_dir/dataset`` hold exactly the documents whose JSON is in ``out_dir``.
+
+    Reads a JSON only when its parts are missing or older than it. A JSON that is not a
+    renjana document is left out and named in ``report.skipped`` with the reason."""
+    out_dir = Path(out_dir)
+    report = report or RefreshReport()
+    root = out_dir / DATASET_DIR
+    covered: set[Path] = set()
+    for part in _parts(root / DOCUMENTS_PART):
+        [record] = pq.read_table(part, columns=["source_file", "sha256", "dinas"]).to_pylist()
+        json_path = _json_of(out_dir, part, record)
+        if not json_path.exists():
+            report.removed += _remove_parts(root, part.name)
+            continue
+        covered.add(json_path)
+        if json_path.stat().st_mtime > part.stat().st_mtime:
+            result = DocumentResult.model_validate_json(json_path.read_bytes())
+            if result.source.sha256 != record["sha256"]:  # the JSON now holds another PDF
+                report.removed += _remove_parts(root, part.name)
+            write_dataset(result, out_dir)
+            report.written.append(str(json_path))
+    for json_path in sorted(out_dir.glob("*/*/*/*.json")):
+        if json_path in covered or json_path.parts[-4] == DATASET_DIR:
+            continue
+        try:
+            result = DocumentResult.model_validate_json(json_path.read_bytes())
+        except ValueError as exc:  # not a document of ours (e.g. a schema file put there)
+            report.skipped.append(f"{json_path}: not a renjana document ({type(exc).__name__})")
+            continue
+        write_dataset(result, out_dir)
+        report.written.append(str(json_path))
+    return report
+
+
+def _union_schema(kind: str, schemas: list[pa.Schema]) -> pa.Schema:
+    """Record fields in their fixed order, then every other column by name."""
+    try:
+        merged = pa.unify_schemas(schemas, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ValueError(f"dataset/{kind}: parts disagree on a column's type: {exc}") from exc
+    return pa.schema([merged.field(name) for name in canonical_order(merged.names)])
+
+
+def _widen(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
+               else pa.nulls(table.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def unify_schemas(out_dir: Path, report: RefreshReport | None = None) -> dict[str, pa.Schema]:
+    """Give every part of each kind the union schema of the kind; write ``_schema.json``.
+
+    Returns kind → schema. Raises ValueError naming the kind when two parts give one column
+    types that cannot be reconciled."""
+    report = report or RefreshReport()
+    schemas = {}
+    for folder in sorted(p for p in (Path(out_dir) / DATASET_DIR).iterdir() if p.is_dir()):
+        parts = _parts(folder)
+        if not parts:
+            continue
+        own = {part: pq.read_schema(part).remove_metadata() for part in parts}
+        schema = _union_schema(folder.name, list(own.values()))
+        for part, part_schema in own.items():
+            if not part_schema.equals(schema):
+                with atomic_path(part) as tmp:
+                    pq.write_table(_widen(pq.read_table(part, partitioning=None), schema), tmp)
+                report.widened += 1
+        registry = {"kind": folder.name, "parts": len(parts),
+                    "partitioned_by": list(PARTITION_KEYS),
+                    "columns": [{"name": f.name, "type": str(f.type)} for f in schema]}
+        with atomic_path(folder / SCHEMA_FILE) as tmp:
+            tmp.write_text(json.dumps(registry, indent=1) + "\n", encoding="utf-8")
+        schemas[folder.name] = schema
+    return schemas
+
+
+def _source(folder: Path) -> str:
+    pattern = str(folder.resolve() / PART_GLOB).replace("'", "''")
+    return (f"SELECT region, year, * EXCLUDE (region, year) FROM read_parquet('{pattern}', "
+            "hive_partitioning = true, hive_types = {'region': VARCHAR, 'year': INTEGER}, "
+            "union_by_name = true)")
+
+
+def build_database(out_dir: Path, kinds: list[str], report: RefreshReport | None = None) -> Path:
+    """Write ``out_dir/renjana.duckdb`` afresh (built beside it, then renamed over it) with the
+    views named in the module's docstring; returns its path."""
+    out_dir = Path(out_dir)
+    report = report or RefreshReport()
+    root = out_dir / DATASET_DIR
+    target = out_dir / DATABASE
+    fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{DATABASE}.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp_name)  # DuckDB creates the file itself
+    try:
+        with duckdb.connect(tmp_name) as con:
+            for kind in kinds:
+                source = _source(root / kind)
+                if kind == DOCUMENTS_PART:
+                    source = DOCUMENTS_VIEW.format(source=source)
+                con.execute(f'CREATE VIEW "{kind}" AS {source}')
+                if kind not in (DOCUMENTS_PART, FINDINGS_PART):
+                    con.execute(f'CREATE VIEW "{kind}_leaf" AS SELECT * FROM "{kind}" WHERE is_leaf')
+            for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                       "ORDER BY view_name").fetchall():
+                report.views[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        os.replace(tmp_name, target)
+    finally:
+        for leftover in (tmp_name, tmp_name + ".wal"):
+            Path(leftover).unlink(missing_ok=True)
+    report.database = target
+    return target
+
+
+def refresh(out_dir: Path) -> RefreshReport:
+    """Sync the dataset with the documents, unify each kind's schema, rebuild the database.
+
+    Raises FileNotFoundError when ``out_dir`` is not a folder."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise FileNotFoundError(f"{out_dir}: no such output folder")
+    report = sync_documents(out_dir)
+    (out_dir / DATASET_DIR).mkdir(exist_ok=True)
+    schemas = unify_schemas(out_dir, report)
+    build_database(out_dir, sorted(schemas), report)
+    return report
+
+
+def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run ``sql`` read-only on ``out_dir/renjana.duckdb``: (column names, rows).
+
+    Raises FileNotFoundError when the database was not built (``renjana dataset OUT``) and
+    duckdb.Error for a bad statement."""
+    database = Path(out_dir) / DATABASE
+    if not database.exists():
+        raise FileNotFoundError(f"{database}: no database yet; build it with `renjana dataset {out_dir}`")
+    with duckdb.connect(str(database), read_only=True) as con:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description] if cursor.description else []
+        return names, cursor.fetchall()

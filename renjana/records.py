@@ -1,0 +1,257 @@
+"""Records: a DocumentResult as flat Arrow tables, one record per table row, finding and document.
+
+Pure (no I/O): :mod:`renjana.emit` writes these tables beside each JSON and into the dataset,
+:mod:`renjana.dataset` reads them back. Every record stands on its own: it names its document
+(region, province, dinas, year, source file and sha256), its table (kind, id, caption) and its
+place (page, row index, box), so rows from many documents can be pooled and still be traced.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+import pyarrow as pa
+
+from renjana.models import DocumentResult, Row, Table
+
+__all__ = [
+    "DOCUMENT_SCHEMA", "FINDING_SCHEMA", "PROVENANCE", "TREE_LEVELS", "canonical_order",
+    "document_fields",
+    "document_table", "findings_table", "kind_tables", "slugify", "table_records",
+]
+
+UNKNOWN_REGION = "unknown-region"
+UNKNOWN_DINAS = "unknown-dinas"
+UNKNOWN_YEAR = "unknown-year"
+# A long dinas name makes a long folder name; cut the slug there (file systems allow 255 bytes).
+MAX_SLUG = 80
+# Decimal columns: 38 digits in all, 6 after the point (money has 2, percents rarely more than 4).
+DECIMAL_PRECISION = 38
+DECIMAL_SCALE = 6
+DECIMAL_TYPE = pa.decimal128(DECIMAL_PRECISION, DECIMAL_SCALE)
+_QUANTUM = Decimal(1).scaleb(-DECIMAL_SCALE)
+_DECIMAL_LIMIT = Decimal(10) ** (DECIMAL_PRECISION - DECIMAL_SCALE)
+NUMERIC_TYPES = frozenset({"int", "qty", "money", "percent"})
+VALUE_SUFFIX = "__value"
+UNIT_SUFFIX = "__unit"
+CONFIDENCE_SUFFIX = "__confidence"
+REPAIR_SUFFIX = "__repair"
+# A table column whose key equals a record field is written as ``<key>__printed``.
+CLASH_SUFFIX = "__printed"
+# Levels of the kode tree: a row at one of them with no child at one of them is a leaf, and a sum
+# over leaves counts every amount once (a parent repeats the sum of its children).
+TREE_LEVELS = frozenset({"urusan", "bidang", "program", "kegiatan", "sub_kegiatan"})
+# The fields every record carries before the table's own columns (see README, "Parquet records").
+# region is the slug of the folder name (the dataset's partition), region_name the name as read.
+PROVENANCE = (
+    ("region", pa.string()), ("year", pa.int32()), ("region_name", pa.string()),
+    ("province", pa.string()), ("dinas", pa.string()), ("kind", pa.string()),
+    ("table_id", pa.string()), ("caption", pa.string()), ("source_file", pa.string()),
+    ("sha256", pa.string()), ("page", pa.int32()), ("row_index", pa.int32()),
+    ("level", pa.string()), ("level_confidence", pa.float32()), ("kode", pa.string()),
+    ("parent", pa.int32()), ("parent_kode", pa.string()), ("is_leaf", pa.bool_()),
+    ("row_confidence", pa.float32()), ("x0", pa.float32()), ("top", pa.float32()),
+    ("x1", pa.float32()), ("bottom", pa.float32()),
+)
+_PROVENANCE_NAMES = frozenset(name for name, _ in PROVENANCE)
+
+
+
+def canonical_order(names: list[str]) -> list[str]:
+    """The dataset's column order: the :data:`PROVENANCE` fields present, in their order, then
+    every other column by name (so a kind's union schema does not depend on which document
+    came first)."""
+    fixed = [name for name, _ in PROVENANCE if name in names]
+    return fixed + sorted(set(names) - set(fixed))
+
+
+def slugify(text: str | None, fallback: str) -> str:
+    """Lowercase ASCII words joined by dashes ("Dinas Koperasi & UKM" → "dinas-koperasi-ukm")."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-") or fallback
+
+
+def _decimal(number: Decimal | None) -> Decimal | None:
+    """The number at the column's scale, or None when it does not fit (the JSON keeps it exactly)."""
+    if number is None or not number.is_finite():
+        return None
+    try:
+        scaled = number.quantize(_QUANTUM)
+    except InvalidOperation:
+        return None
+    return scaled if abs(scaled) < _DECIMAL_LIMIT else None
+
+
+def _column_names(table: Table) -> list[tuple[int, str, str]]:
+    """(position, key, output name) of each column; clashing or repeated keys get a suffix."""
+    names: list[tuple[int, str, str]] = []
+    taken = set(_PROVENANCE_NAMES)
+    for i, column in enumerate(table.columns):
+        name = column.key + CLASH_SUFFIX if column.key in _PROVENANCE_NAMES else column.key
+        base, n = name, 2
+        while name in taken:
+            name, n = f"{base}__{n}", n + 1
+        taken.add(name)
+        names.append((i, column.key, name))
+    return names
+
+
+def _leaves(table: Table) -> list[bool]:
+    """Per row: at a kode-tree level, and no row at a tree level names it as parent."""
+    parents = {row.parent for row in table.rows if row.level in TREE_LEVELS and row.parent is not None}
+    return [row.level in TREE_LEVELS and i not in parents for i, row in enumerate(table.rows)]
+
+
+def _row_box(row: Row) -> tuple[float | None, ...]:
+    """The union of the row's cell boxes on the row's page (PDF points, origin top-left)."""
+    boxes = [s.bbox for s in row.sources if s.bbox is not None and s.page == row.page
+             and s.bbox.x1 > s.bbox.x0]
+    if not boxes:
+        return (None, None, None, None)
+    box = boxes[0]
+    for other in boxes[1:]:
+        box = box.union(other)
+    return (box.x0, box.top, box.x1, box.bottom)
+
+
+def document_fields(result: DocumentResult) -> dict:
+    """The fields naming the document on every record: region (folder slug), year, region_name,
+    province, dinas, source_file, sha256."""
+    meta = result.document
+    return {
+        "region": slugify(meta.region, UNKNOWN_REGION), "year": meta.year, "region_name": meta.region,
+        "province": meta.province, "dinas": meta.dinas, "source_file": result.source.file,
+        "sha256": result.source.sha256,
+    }
+
+
+def table_records(result: DocumentResult, table: Table) -> tuple[list[dict], dict[str, pa.DataType]]:
+    """One flat record per row of ``table`` and the Arrow type of each table column.
+
+    Each record holds the :data:`PROVENANCE` fields, then per column ``<key>`` (the repaired
+    printed text), ``<key>__value`` (decimal, numeric columns), ``<key>__unit`` (qty columns),
+    ``<key>__confidence`` (0–1, how sure the text repair is) and ``<key>__repair`` (what the
+    repair did, else null).
+    """
+    types: dict[str, pa.DataType] = {}
+    names = _column_names(table)
+    for i, _key, name in names:
+        types[name] = pa.string()
+        if table.columns[i].type in NUMERIC_TYPES:
+            types[name + VALUE_SUFFIX] = DECIMAL_TYPE
+        if table.columns[i].type == "qty":
+            types[name + UNIT_SUFFIX] = pa.string()
+        types[name + CONFIDENCE_SUFFIX] = pa.float32()
+        types[name + REPAIR_SUFFIX] = pa.string()
+    document = document_fields(result)
+    leaves = _leaves(table)
+    records = []
+    for index, row in enumerate(table.rows):
+        parent = table.rows[row.parent] if row.parent is not None and 0 <= row.parent < len(table.rows) else None
+        confidences = [s.confidence for s in row.sources]
+        x0, top, x1, bottom = _row_box(row)
+        record = {
+            **document, "kind": table.kind, "table_id": table.id, "caption": table.caption,
+            "page": row.page, "row_index": index, "level": row.level,
+            "level_confidence": row.level_confidence, "kode": row.kode, "parent": row.parent,
+            "parent_kode": parent.kode if parent is not None else None, "is_leaf": leaves[index],
+            "row_confidence": min(confidences) if confidences else None,
+            "x0": x0, "top": top, "x1": x1, "bottom": bottom,
+        }
+        for i, key, name in names:
+            record[name] = row.cells[i] if i < len(row.cells) else None
+            value = row.values.get(key)
+            if name + VALUE_SUFFIX in types:
+                record[name + VALUE_SUFFIX] = _decimal(value.number) if value else None
+            if name + UNIT_SUFFIX in types:
+                record[name + UNIT_SUFFIX] = value.unit if value else None
+            source = row.sources[i] if i < len(row.sources) else None
+            record[name + CONFIDENCE_SUFFIX] = source.confidence if source else None
+            record[name + REPAIR_SUFFIX] = source.repair if source else None
+        records.append(record)
+    return records, types
+
+
+def kind_table(result: DocumentResult, tables: list[Table]) -> pa.Table:
+    """The rows of all ``tables`` (one kind) in one Arrow table; columns are the union, in order."""
+    schema: dict[str, pa.DataType] = dict(PROVENANCE)
+    records: list[dict] = []
+    for table in tables:
+        table_rows, types = table_records(result, table)
+        for name, dtype in types.items():
+            schema.setdefault(name, dtype)
+        records.extend(table_rows)
+    arrow_schema = pa.schema(list(schema.items()))
+    return pa.Table.from_pylist(records, schema=arrow_schema)
+
+
+def kind_tables(result: DocumentResult) -> dict[str, pa.Table]:
+    """One Arrow table per table kind of the document (kinds in order of first appearance)."""
+    by_kind: dict[str, list[Table]] = {}
+    for table in result.tables:
+        by_kind.setdefault(table.kind, []).append(table)
+    return {kind: kind_table(result, tables) for kind, tables in by_kind.items()}
+
+
+# --------------------------------------------------------------------------- findings, documents
+_DOCUMENT_FIELDS = (
+    ("region", pa.string()), ("year", pa.int32()), ("region_name", pa.string()),
+    ("province", pa.string()), ("dinas", pa.string()), ("source_file", pa.string()),
+    ("sha256", pa.string()),
+)
+FINDING_SCHEMA = pa.schema([
+    *_DOCUMENT_FIELDS, ("rule", pa.string()), ("severity", pa.string()), ("table_id", pa.string()),
+    ("kind", pa.string()), ("row_index", pa.int32()), ("kode", pa.string()), ("level", pa.string()),
+    ("column", pa.string()), ("printed", pa.string()), ("expected", pa.string()),
+    ("page", pa.int32()), ("x0", pa.float32()), ("top", pa.float32()), ("x1", pa.float32()),
+    ("bottom", pa.float32()), ("message", pa.string()),
+])
+DOCUMENT_SCHEMA = pa.schema([
+    *_DOCUMENT_FIELDS, ("title", pa.string()), ("pages", pa.int32()),
+    ("unread_pages", pa.int32()), ("tables", pa.int32()), ("rows", pa.int32()),
+    ("kinds", pa.string()), ("errors", pa.int32()), ("warnings", pa.int32()),
+    ("notes", pa.string()),
+])
+
+
+def findings_table(result: DocumentResult) -> pa.Table:
+    """One record per finding (:data:`FINDING_SCHEMA`), with the document's fields and the kind,
+    kode and level of the row it concerns; box in PDF points, origin top-left."""
+    tables = {table.id: table for table in result.tables}
+    document = document_fields(result)
+    records = []
+    for finding in result.findings:
+        table = tables.get(finding.table)
+        row = (table.rows[finding.row] if table is not None and finding.row is not None
+               and 0 <= finding.row < len(table.rows) else None)
+        box = finding.bbox
+        records.append({
+            **document, "rule": finding.rule, "severity": finding.severity,
+            "table_id": finding.table, "kind": table.kind if table else None,
+            "row_index": finding.row, "kode": row.kode if row else None,
+            "level": row.level if row else None, "column": finding.column,
+            "printed": finding.printed, "expected": finding.expected, "page": finding.page,
+            "x0": box.x0 if box else None, "top": box.top if box else None,
+            "x1": box.x1 if box else None, "bottom": box.bottom if box else None,
+            "message": finding.message,
+        })
+    return pa.Table.from_pylist(records, schema=FINDING_SCHEMA)
+
+
+def document_table(result: DocumentResult) -> pa.Table:
+    """One record (:data:`DOCUMENT_SCHEMA`) for the document: its fields, counts of pages, pages
+    not read, tables, rows, error and warning findings, its table kinds and notes (each joined
+    with ``; ``)."""
+    severities = [finding.severity for finding in result.findings]
+    record = {
+        **document_fields(result), "title": result.document.title, "pages": result.source.pages,
+        "unread_pages": len(result.source.unread_pages), "tables": len(result.tables),
+        "rows": sum(len(table.rows) for table in result.tables),
+        "kinds": ", ".join(dict.fromkeys(table.kind for table in result.tables)),
+        "errors": severities.count("error"), "warnings": severities.count("warning"),
+        "notes": "; ".join(result.notes),
+    }
+    return pa.Table.from_pylist([record], schema=DOCUMENT_SCHEMA)

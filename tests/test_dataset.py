@@ -1,0 +1,209 @@
+"""The pooled dataset: self-standing records, hive layout, one schema per kind, DuckDB views,
+the CLI's dataset, query and --csv, and a run on a Dask LocalCluster."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+import pdfgen as g
+from renjana import emit
+from renjana.cli import app
+from renjana.dataset import DATABASE, query, refresh
+from renjana.models import (
+    CellSource, Column, DocumentMeta, DocumentResult, Finding, ParsedValue, Row, Source, Table,
+)
+from renjana.records import kind_tables
+
+runner = CliRunner()
+
+
+def money(text: str) -> ParsedValue:
+    return ParsedValue(number=Decimal(text.replace(".", "")), decimals=0)
+
+
+def plan_table(extra_key: str | None = None) -> Table:
+    """A program with two kegiatan (one with two sub kegiatan) and a total: pagu repeated upwards."""
+    columns = [Column(key="kode", label="Kode", type="code"),
+               Column(key="uraian", label="Uraian", type="text"),
+               Column(key="pagu", label="Pagu", type="money")]
+    if extra_key:
+        columns.append(Column(key=extra_key, label="Tambahan", type="money"))
+    spec = [("1.01", "PROGRAM A", "300", "program", None),
+            ("1.01.1", "Kegiatan A1", "100", "kegiatan", 0),
+            ("1.01.2", "Kegiatan A2", "200", "kegiatan", 0),
+            ("1.01.2.01", "Sub A2a", "150", "sub_kegiatan", 2),
+            ("1.01.2.02", "Sub A2b", "50", "sub_kegiatan", 2),
+            ("", "Jumlah", "300", "total", None)]
+    rows = []
+    for kode, name, pagu, level, parent in spec:
+        cells = [kode, name, pagu] + (["7"] if extra_key else [])
+        values = {"pagu": money(pagu)} | ({extra_key: money("7")} if extra_key else {})
+        sources = [CellSource(page=3, bbox=g_box(i), confidence=0.8 if name == "Sub A2a" and i == 1 else 1.0,
+                              repair="joined a wrapped word" if name == "Sub A2a" and i == 1 else None)
+                   for i in range(len(cells))]
+        rows.append(Row(cells=cells, level=level, kode=kode or None, page=3, parent=parent,
+                        values=values, sources=sources))
+    return Table(id="t1", kind="rencana_program", caption="Tabel 3.1 Rencana", pages=[3],
+                 columns=columns, rows=rows)
+
+
+def g_box(i: int):
+    from renjana.models import BBox
+    return BBox(x0=50 + 100 * i, top=100, x1=140 + 100 * i, bottom=112)
+
+
+def document(file: str, region: str = "Kabupaten Contoh", year: int | None = 2023,
+             extra_key: str | None = None, dinas: str = "Dinas Koperasi") -> DocumentResult:
+    return DocumentResult(
+        source=Source(file=file, sha256=(file.encode().hex() * 64)[:64], pages=4),
+        document=DocumentMeta(region=region, province="Jawa Tengah", dinas=dinas, year=year),
+        tables=[plan_table(extra_key)],
+        findings=[Finding(rule="parent_sum", severity="error", table="t1", row=0, column="pagu",
+                          message="300 printed, 301 computed", printed="300", expected="301", page=3)],
+    )
+
+
+def test_records_stand_on_their_own():
+    [(kind, table)] = kind_tables(document("a.pdf")).items()
+    rows = table.to_pylist()
+    assert kind == "rencana_program"
+    first = rows[0]
+    assert (first["region"], first["year"], first["region_name"], first["province"], first["dinas"]) == (
+        "kabupaten-contoh", 2023, "Kabupaten Contoh", "Jawa Tengah", "Dinas Koperasi")
+    assert (first["kind"], first["table_id"], first["caption"], first["source_file"]) == (
+        "rencana_program", "t1", "Tabel 3.1 Rencana", "a.pdf")
+    assert first["page"] == 3 and first["row_index"] == 0 and first["level"] == "program"
+    assert first["kode__printed"] == "1.01" and first["kode"] == "1.01"
+    assert (first["x0"], first["top"], first["x1"], first["bottom"]) == (50, 100, 340, 112)
+    assert rows[3]["parent"] == 2 and rows[3]["parent_kode"] == "1.01.2"
+    assert rows[3]["uraian__confidence"] == pytest.approx(0.8)
+    assert rows[3]["uraian__repair"] == "joined a wrapped word" and rows[0]["uraian__repair"] is None
+    assert rows[3]["row_confidence"] == pytest.approx(0.8)
+    # leaves: kegiatan A1 and both sub kegiatan; never the program, kegiatan A2 or the total
+    assert [r["is_leaf"] for r in rows] == [False, True, False, True, True, False]
+    assert sum(r["pagu__value"] for r in rows if r["is_leaf"]) == Decimal(300)
+
+
+def test_write_all_fills_the_hive_dataset(tmp_path: Path):
+    emit.write_all(document("a.pdf"), tmp_path)
+    root = tmp_path / "dataset"
+    name = emit.dataset_part_name("a.pdf", document("a.pdf").source.sha256)
+    for kind in ("rencana_program", "findings", "documents"):
+        part = root / kind / "region=kabupaten-contoh" / "year=2023" / name
+        assert part.exists(), kind
+        assert "region" not in pq.read_schema(part).names  # the partition holds it
+    [finding] = pq.read_table(root / "findings").to_pylist()
+    assert finding["rule"] == "parent_sum" and finding["kode"] == "1.01" and finding["level"] == "program"
+    # the region is recognised on a later run: the part moves, none stays behind
+    emit.write_all(document("a.pdf", region="Kota Lain"), tmp_path)
+    assert sorted(p.parent.parent.name for p in root.glob("*/*/*/*.parquet")) == ["region=kota-lain"] * 3
+
+
+def test_refresh_gives_one_schema_and_duckdb_views(tmp_path: Path):
+    emit.write_all(document("a.pdf"), tmp_path)
+    emit.write_all(document("b.pdf", year=2024, extra_key="tambahan"), tmp_path)  # a new key later
+    report = refresh(tmp_path)
+    assert report.widened == 1  # a.pdf's part gained the new columns
+    schemas = {pq.read_schema(p) for p in (tmp_path / "dataset" / "rencana_program").glob("*/*/*.parquet")}
+    assert len(schemas) == 1
+    table = ds.dataset(tmp_path / "dataset" / "rencana_program", partitioning="hive").to_table()
+    assert table.num_rows == 12 and "tambahan__value" in table.column_names
+    registry = json.loads((tmp_path / "dataset" / "rencana_program" / "_schema.json").read_text())
+    assert {"name": "tambahan__value", "type": "decimal128(38, 6)"} in registry["columns"]
+    assert (tmp_path / DATABASE).exists()
+    assert {"rencana_program", "rencana_program_leaf", "findings", "documents"} <= set(report.views)
+    names, rows = query(tmp_path, "SELECT year, sum(pagu__value) FROM rencana_program_leaf "
+                                  "GROUP BY year ORDER BY year")
+    assert rows == [(2023, Decimal(300)), (2024, Decimal(300))]
+    _, rows = query(tmp_path, "SELECT sum(pagu__value) FROM rencana_program WHERE level = 'program'")
+    assert rows == [(Decimal(600),)]  # one program in each of the two documents
+    _, rows = query(tmp_path, "SELECT region, rule, count(*) FROM findings GROUP BY ALL")
+    assert rows == [("kabupaten-contoh", "parent_sum", 2)]
+
+
+def test_documents_copies_and_primary(tmp_path: Path):
+    for name in ("a.pdf", "b.pdf"):  # one plan printed twice
+        emit.write_all(document(name), tmp_path)
+    emit.write_all(document("c.pdf", dinas="Dinas Lain"), tmp_path)
+    refresh(tmp_path)
+    _, rows = query(tmp_path, "SELECT source_file, copies, is_primary FROM documents ORDER BY 1")
+    assert [r[1] for r in rows] == [2, 2, 1]
+    assert sum(r[2] for r in rows[:2]) == 1 and rows[2][2] is True
+
+
+def test_refresh_follows_the_documents(tmp_path: Path):
+    emit.write_json(document("old.pdf"), tmp_path)  # an output from before the dataset existed
+    emit.write_all(document("gone.pdf"), tmp_path)
+    gone_json = next(tmp_path.glob("*/*/*/gone.json"))
+    gone_json.unlink()
+    report = refresh(tmp_path)
+    assert [Path(p).name for p in report.written] == ["old.json"]
+    assert report.removed and all("gone" in p for p in report.removed)
+    _, rows = query(tmp_path, "SELECT source_file FROM documents")
+    assert rows == [("old.pdf",)]
+
+
+def test_cli_dataset_query_and_csv(tmp_path: Path):
+    emit.write_all(document("a.pdf"), tmp_path)
+    result = runner.invoke(app, ["dataset", str(tmp_path), "--csv"])
+    assert result.exit_code == 0, result.output
+    assert "rencana_program_leaf" in result.stdout
+    csv_text = (tmp_path / "csv" / "rencana_program.csv").read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("region,year,region_name")
+    assert "Sub A2a" in csv_text
+    result = runner.invoke(app, ["query", str(tmp_path), "SELECT uraian, pagu__value FROM "
+                                 "rencana_program_leaf ORDER BY row_index"])
+    assert result.exit_code == 0, result.output
+    assert "Kegiatan A1" in result.stdout and "Sub A2b" in result.stdout and "Jumlah" not in result.stdout
+    result = runner.invoke(app, ["query", str(tmp_path), "SELECT nope FROM findings"])
+    assert result.exit_code != 0 and "nope" in result.stderr
+    result = runner.invoke(app, ["query", str(tmp_path / "elsewhere"), "SELECT 1"])
+    assert result.exit_code != 0 and "renjana dataset" in result.stderr
+
+
+def drawn_plan(path: Path) -> Path:
+    b = g.PdfBuilder(path, footer=g.SLOGAN)
+    b.cover(g.COVER)
+    b.table(g.evaluasi_spec())
+    return b.save()
+
+
+def test_run_csv_beside_the_parquet(tmp_path: Path):
+    pdf = drawn_plan(tmp_path / "in" / "plan.pdf") if (tmp_path / "in").mkdir() is None else None
+    result = runner.invoke(app, ["run", str(pdf), "-o", str(tmp_path / "out"), "--csv"])
+    assert result.exit_code == 0, result.output
+    [csv] = (tmp_path / "out").glob("*/*/*/plan.evaluasi_renja.csv")
+    assert csv.read_text(encoding="utf-8-sig").splitlines()[0].startswith("region,year")
+
+
+def test_dask_local_cluster_run(tmp_path: Path):
+    distributed = pytest.importorskip("distributed")
+    from renjana.dask_runner import run_files_dask
+    from renjana.runner import RunSettings
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pdf = drawn_plan(folder / "plan.pdf")
+    (folder / "broken.pdf").write_bytes(os.urandom(2048))
+    seen = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        report = run_files_dask([pdf, folder / "broken.pdf"], tmp_path / "out",
+                                RunSettings(timeout_s=120), cluster.scheduler_address,
+                                on_done=seen.append)
+    ok, broken = report.results
+    assert ok.ok and ok.summary.tables >= 1 and ok.summary.rows > 0
+    assert not broken.ok and broken.path.name == "broken.pdf" and broken.failure
+    assert len(seen) == 2
+    # the client wrote the outputs: the JSON and the dataset part
+    [json_path] = (tmp_path / "out").glob("*/*/*/plan.json")
+    assert json.loads(json_path.read_text())["source"]["file"] == "plan.pdf"
+    assert list((tmp_path / "out" / "dataset" / "evaluasi_renja").glob("*/*/plan-*.parquet"))
