@@ -13,15 +13,14 @@ import hashlib
 import re
 from pathlib import Path
 
-import pdfplumber
-
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
-from .graphics import Fill, Segment, page_graphics
+from .graphics import Fill, Segment
 from .grid import build_cells, cluster_positions
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
+from .reader import ReaderError, open_reader
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
 from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
@@ -67,38 +66,39 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_document(path: str | Path, settings: ExtractSettings | None = None) -> ExtractedDocument:
+def extract_document(path: str | Path, settings: ExtractSettings | None = None,
+                     reader: str | None = None) -> ExtractedDocument:
     """Every table and the text around it, page by page, of the PDF at ``path``.
 
     ``settings`` holds every tolerance of the stage (None: :data:`DEFAULT_SETTINGS`), e.g.
-    ``extract_document(path, ExtractSettings(join_tolerance=8.0))``. Raises
-    :class:`ExtractError` when the file is not a readable PDF.
+    ``extract_document(path, ExtractSettings(join_tolerance=8.0))``. ``reader`` names the PDF
+    reader (``"pdfplumber"``, ``"pdfium"``; None: ``$RENJANA_READER``, else the default; see
+    :mod:`.reader`). Raises :class:`ExtractError` when the file is not a readable PDF,
+    ValueError for an unknown reader.
     """
     settings = DEFAULT_SETTINGS if settings is None else settings
     if not isinstance(settings, ExtractSettings):
         raise TypeError(f"settings must be an ExtractSettings, not {type(settings).__name__}")
     path = Path(path)
     try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises many types for a broken file
-        raise ExtractError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        pdf = open_reader(path, reader, settings)
+    except ReaderError as exc:
+        raise ExtractError(f"{path.name}: not a readable PDF ({exc})") from exc
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
     pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
     image_only: list[int] = []
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     with pdf:
-        doc.pages = len(pdf.pages)
-        for number, page in enumerate(pdf.pages, start=1):
-            width, height = float(page.width), float(page.height)
+        doc.pages = pdf.page_count
+        for page in pdf.pages():
+            number, width, height, graphics = page.number, page.width, page.height, page.graphics
             doc.page_sizes.append((width, height))
-            graphics = page_graphics(page.lines, page.rects, page.curves, width, height, settings)
-            views, unread = page_views(dedupe_overprint(page.chars, settings), graphics.segments, width, height,
+            views, unread = page_views(dedupe_overprint(page.glyphs, settings), graphics.segments, width, height,
                                        graphics.fills, settings)
             if not any(view.glyphs for view in views):
-                if page.images:
+                if page.has_images:
                     image_only.append(number)
                 open_table = None
-                page.close()
                 continue
             main = views[0]
             page_height = turned_size(main.turn, width, height)[1]
@@ -117,7 +117,6 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None) 
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
-            page.close()
     if image_only:
         doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
         doc.unread_pages.extend(UnreadPage(page=number, status="needs-ocr", reason="no text layer: needs OCR")
