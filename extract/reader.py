@@ -9,8 +9,8 @@ The structure code (regions, rows, columns, cells) never touches a PDF library's
 - ``graphics``: the page's rule segments and shading fills (:class:`.graphics.PageGraphics`);
 - ``has_images``: whether the page draws an image (an image-only page needs OCR).
 
-Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``pdfium``
-(pypdfium2: the same glyphs and graphics read by PDFium, several times faster). Choose one with
+Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``playa``
+(playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, several times faster). Choose one with
 ``extract_document(path, reader=...)``, or for a whole run with the environment variable
 ``RENJANA_READER`` (inherited by the worker processes); the default is :data:`DEFAULT_READER`.
 """
@@ -30,8 +30,8 @@ __all__ = ["DEFAULT_READER", "READERS", "READER_ENV", "Glyph", "PageContent", "P
            "open_reader", "reader_name"]
 
 READER_ENV = "RENJANA_READER"
-DEFAULT_READER = "pdfplumber"
-READERS = ("pdfplumber", "pdfium")
+DEFAULT_READER = "playa"
+READERS = ("pdfplumber", "playa")
 
 
 class Glyph(TypedDict, total=False):
@@ -94,8 +94,8 @@ def open_reader(path: str | Path, name: str | None = None,
     :class:`ReaderError` when the file is not a readable PDF, ValueError for an unknown reader.
     """
     chosen = reader_name(name)
-    if chosen == "pdfium":
-        from .read_pdfium import PdfiumReader
-        return PdfiumReader(Path(path), settings)
+    if chosen == "playa":
+        from .read_playa import PlayaReader
+        return PlayaReader(Path(path), settings)
     from .read_pdfplumber import PdfplumberReader
     return PdfplumberReader(Path(path), settings)
