@@ -88,10 +88,15 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
     image_only: list[int] = []
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
+    rules_tables: list[PageTable] = []
     with pdf:
         doc.pages = pdf.page_count
         for page in pdf.pages():
             number, width, height, graphics = page.number, page.width, page.height, page.graphics
+            # Rules-only tables that cannot go on to this page are built now: their glyphs
+            # are released, so memory stays flat over a long document.
+            finished, pending = _finished_pieces(pending, number, settings)
+            rules_tables.extend(_rules_only_tables(finished, settings))
             doc.page_sizes.append((width, height))
             views, unread = page_views(dedupe_overprint(page.glyphs, settings), graphics.segments, width, height,
                                        graphics.fills, settings)
@@ -121,6 +126,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
         doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
         doc.unread_pages.extend(UnreadPage(page=number, status="needs-ocr", reason="no text layer: needs OCR")
                                 for number in image_only)
+    doc.tables.extend(rules_tables)
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:
@@ -422,12 +428,24 @@ def _header_band_count(bands: list[Band], max_bands: int, min_unit_tokens: int =
     return count
 
 
-def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
-                       settings: ExtractSettings) -> list[PageTable]:
-    """Tables with horizontal rules only: pool the body text of a table's pages for its columns.
+def _finished_pieces(pending: list[tuple[int, Region, list[dict], bool, int]], number: int,
+                     settings: ExtractSettings) -> tuple[list, list]:
+    """``pending`` rules-only pieces split into (those of tables that ended before page
+    ``number - 1``, the rest): a table whose last piece is on page ``number - 1`` may go on on
+    page ``number``; grouping the rest again later gives the same tables."""
+    groups = _piece_groups(pending, settings)
+    if not groups:
+        return [], pending
+    last = groups[-1]
+    if last[-1][0] >= number - 1:
+        return [item for group in groups[:-1] for item in group], last
+    return pending, []
 
-    A region continues the table of the page before when it has the same width and no caption.
-    """
+
+def _piece_groups(pending: list[tuple[int, Region, list[dict], bool, int]],
+                  settings: ExtractSettings) -> list[list[tuple[int, Region, list[dict], bool, int]]]:
+    """Rules-only pieces grouped into tables: a region continues the table of the page before
+    when it has the same width and no caption."""
     groups: list[list[tuple[int, Region, list[dict], bool, int]]] = []
     for item in pending:
         number, region, _, captioned, turn = item
@@ -438,8 +456,17 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
             groups[-1].append(item)
         else:
             groups.append([item])
+    return groups
+
+
+def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
+                       settings: ExtractSettings) -> list[PageTable]:
+    """Tables with horizontal rules only: pool the body text of a table's pages for its columns.
+
+    A region continues the table of the page before when it has the same width and no caption.
+    """
     tables: list[PageTable] = []
-    for group in groups:
+    for group in _piece_groups(pending, settings):
         body: list[Band] = []
         header: list[Band] = []
         numbers: list[Band] = []

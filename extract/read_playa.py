@@ -155,7 +155,7 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
                 ma, mb = ta * da + tb * dc, ta * db + tb * dd
                 mc, md = tc * da + td * dc, tc * db + td * dd
                 glyphs.append({"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1,
-                               "width": x1 - x0, "height": t1 - t0, "size": t1 - t0,
+                               "size": t1 - t0,
                                "fontname": glyph.fontname, "upright": 0 < ma * md and mb * mc <= 0,
                                "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)})
         elif kind == "path":
