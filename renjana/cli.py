@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_pro
 from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
 from renjana.extract import ExtractError
+from renjana.extract.reader import READER_ENV, READERS, reader_name
 from renjana.models import json_schemas
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
 
@@ -66,12 +68,25 @@ Timeout = Annotated[float, typer.Option(help="Wall-time limit per file, seconds.
 MemoryMb = Annotated[int, typer.Option(help="Memory limit per file, MiB.")]
 Workers = Annotated[int, typer.Option(min=1, help="Files processed at once.")]
 Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="Show tracebacks of failures.")]
+Reader = Annotated[str | None, typer.Option(
+    help=f"PDF reader of extract ({', '.join(READERS)}; default ${READER_ENV} or playa).")]
+
+
+def _use_reader(reader: str | None) -> None:
+    """Set the PDF reader for this run: the worker processes inherit ``$RENJANA_READER``."""
+    if reader is None:
+        return
+    try:
+        os.environ[READER_ENV] = reader_name(reader)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--reader") from exc
 
 
 @app.command()
 def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
-        workers: Workers = 1, verbose: Verbose = False) -> None:
+        workers: Workers = 1, verbose: Verbose = False, reader: Reader = None) -> None:
     """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
+    _use_reader(reader)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
     _run(inputs, out, settings, verbose)
 
@@ -83,8 +98,10 @@ def audit(
     max_crops: int = typer.Option(DEFAULT_MAX_CROPS, min=0, help="Page crops per report."),
     dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, help="Resolution of the crops."),
     verbose: Verbose = False,
+    reader: Reader = None,
 ) -> None:
     """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
+    _use_reader(reader)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
                            process=audit_process(out, max_crops=max_crops, dpi=dpi))
     _run(inputs, out, settings, verbose, title="renjana audit",
