@@ -94,21 +94,15 @@ def _frames(page) -> tuple[Matrix, Matrix, float, float]:
     return device, _mult(device, flip), bx1 - bx0, height
 
 
-def _descent(font, cache: dict[int, float]) -> float:
+def _descent(font) -> float:
     """pdfminer's descent of ``font`` in text space units (ems; negative or 0)."""
-    key = id(font)
-    value = cache.get(key)
-    if value is None:
-        if isinstance(font, Type3Font):
-            value = font.bbox[1] * font.matrix[3]
-        else:
-            raw = getattr(font, "descriptor", {}).get("Descent", 0)
-            try:
-                value = -abs(float(raw)) * 0.001
-            except (TypeError, ValueError):
-                value = 0.0
-        cache[key] = value
-    return value
+    if isinstance(font, Type3Font):
+        return font.bbox[1] * font.matrix[3]
+    raw = getattr(font, "descriptor", {}).get("Descent", 0)
+    try:
+        return -abs(float(raw)) * 0.001
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
@@ -120,20 +114,26 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
     rects: list[dict] = []
     curves: list[dict] = []
     has_images = False
-    descents: dict[int, float] = {}
+    # Per font (by id, the font kept so the id stays its own): descent, name, advance per cid.
+    fonts: dict[int, tuple] = {}
     for obj in page.flatten():
         kind = obj.object_type
         if kind == "text":
             for glyph in obj:
                 font = glyph.font
+                info = fonts.get(id(font))
+                if info is None or info[0] is not font:
+                    info = fonts[id(font)] = (font, _descent(font), font.fontname, {})
+                _, lo, fontname, advances = info
                 cid = glyph.cid
+                adv = advances.get(cid)
+                if adv is None:
+                    adv = advances[cid] = font.hdisp(cid)
                 text = glyph.text
                 if text is None:
                     text = f"(cid:{cid})"
                 a, b, c, d, e, f = glyph.matrix  # text space (1 em) → user space, rise included
-                lo = _descent(font, descents)
                 hi = lo + 1.0
-                adv = font.hdisp(cid)
                 # the box's two corners (0, lo) and (adv, hi), pdfminer's LTChar, in the frame
                 ux0, uy0 = c * lo + e, d * lo + f
                 ux1, uy1 = a * adv + c * hi + e, b * adv + d * hi + f
@@ -156,7 +156,7 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
                 mc, md = tc * da + td * dc, tc * db + td * dd
                 glyphs.append({"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1,
                                "size": t1 - t0,
-                               "fontname": glyph.fontname, "upright": 0 < ma * md and mb * mc <= 0,
+                               "fontname": fontname, "upright": 0 < ma * md and mb * mc <= 0,
                                "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)})
         elif kind == "path":
             _paths(obj, frame, lines, rects, curves)
