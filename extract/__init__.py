@@ -254,7 +254,9 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
         region.horizontal = [h for h in horizontal if region.top - 1 <= h.pos <= region.bottom + 1
                              and h.end > region.x0 + 1 and h.start < region.x1 - 1]
         band = by_y[bisect.bisect_left(centres, region.top):bisect.bisect_right(centres, region.bottom)]
-        mine = [c for c in band if _inside(c, region)]
+        left, right, top, bottom = region.x0 - 1, region.x1 + 1, region.top, region.bottom
+        mine = [c for c in band if left <= (c["x0"] + c["x1"]) / 2 <= right  # _inside, inlined
+                and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
         inside_any.update(id(c) for c in mine)
         if region.ruled:
             tables.append(_lattice_table(number, region, mine, settings))
