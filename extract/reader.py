@@ -10,9 +10,10 @@ The structure code (regions, rows, columns, cells) never touches a PDF library's
 - ``has_images``: whether the page draws an image (an image-only page needs OCR).
 
 Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``playa``
-(playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, several times faster). Choose one with
-``extract_document(path, reader=...)``, or for a whole run with the environment variable
-``RENJANA_READER`` (inherited by the worker processes); the default is :data:`DEFAULT_READER`.
+(playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, read about three
+times faster). Choose one with ``extract_document(path, reader=...)``, ``renjana run --reader``,
+or the environment variable ``RENJANA_READER`` (inherited by the worker processes); the default
+is :data:`DEFAULT_READER`.
 """
 
 from __future__ import annotations
