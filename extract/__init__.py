@@ -13,16 +13,15 @@ import hashlib
 import re
 from pathlib import Path
 
-import pdfplumber
-
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
-from .graphics import Fill, Segment, page_graphics
+from .graphics import Fill, Segment
 from .grid import build_cells, cluster_positions
 from .header_groups import group_label_cuts
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
+from .reader import ReaderError, open_reader
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
 from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
@@ -68,38 +67,44 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_document(path: str | Path, settings: ExtractSettings | None = None) -> ExtractedDocument:
+def extract_document(path: str | Path, settings: ExtractSettings | None = None,
+                     reader: str | None = None) -> ExtractedDocument:
     """Every table and the text around it, page by page, of the PDF at ``path``.
 
     ``settings`` holds every tolerance of the stage (None: :data:`DEFAULT_SETTINGS`), e.g.
-    ``extract_document(path, ExtractSettings(join_tolerance=8.0))``. Raises
-    :class:`ExtractError` when the file is not a readable PDF.
+    ``extract_document(path, ExtractSettings(join_tolerance=8.0))``. ``reader`` names the PDF
+    reader (``"pdfplumber"``, ``"pdfium"``; None: ``$RENJANA_READER``, else the default; see
+    :mod:`.reader`). Raises :class:`ExtractError` when the file is not a readable PDF,
+    ValueError for an unknown reader.
     """
     settings = DEFAULT_SETTINGS if settings is None else settings
     if not isinstance(settings, ExtractSettings):
         raise TypeError(f"settings must be an ExtractSettings, not {type(settings).__name__}")
     path = Path(path)
     try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises many types for a broken file
-        raise ExtractError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        pdf = open_reader(path, reader, settings)
+    except ReaderError as exc:
+        raise ExtractError(f"{path.name}: not a readable PDF ({exc})") from exc
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
     pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
     image_only: list[int] = []
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
+    rules_tables: list[PageTable] = []
     with pdf:
-        doc.pages = len(pdf.pages)
-        for number, page in enumerate(pdf.pages, start=1):
-            width, height = float(page.width), float(page.height)
+        doc.pages = pdf.page_count
+        for page in pdf.pages():
+            number, width, height, graphics = page.number, page.width, page.height, page.graphics
+            # Rules-only tables that cannot go on to this page are built now: their glyphs
+            # are released, so memory stays flat over a long document.
+            finished, pending = _finished_pieces(pending, number, settings)
+            rules_tables.extend(_rules_only_tables(finished, settings))
             doc.page_sizes.append((width, height))
-            graphics = page_graphics(page.lines, page.rects, page.curves, width, height, settings)
-            views, unread = page_views(dedupe_overprint(page.chars, settings), graphics.segments, width, height,
+            views, unread = page_views(dedupe_overprint(page.glyphs, settings), graphics.segments, width, height,
                                        graphics.fills, settings)
             if not any(view.glyphs for view in views):
-                if page.images:
+                if page.has_images:
                     image_only.append(number)
                 open_table = None
-                page.close()
                 continue
             main = views[0]
             page_height = turned_size(main.turn, width, height)[1]
@@ -118,11 +123,11 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None) 
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
-            page.close()
     if image_only:
         doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
         doc.unread_pages.extend(UnreadPage(page=number, status="needs-ocr", reason="no text layer: needs OCR")
                                 for number in image_only)
+    doc.tables.extend(rules_tables)
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:
@@ -250,7 +255,9 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
         region.horizontal = [h for h in horizontal if region.top - 1 <= h.pos <= region.bottom + 1
                              and h.end > region.x0 + 1 and h.start < region.x1 - 1]
         band = by_y[bisect.bisect_left(centres, region.top):bisect.bisect_right(centres, region.bottom)]
-        mine = [c for c in band if _inside(c, region)]
+        left, right, top, bottom = region.x0 - 1, region.x1 + 1, region.top, region.bottom
+        mine = [c for c in band if left <= (c["x0"] + c["x1"]) / 2 <= right  # _inside, inlined
+                and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
         inside_any.update(id(c) for c in mine)
         if region.ruled:
             tables.append(_lattice_table(number, region, mine, settings))
@@ -424,12 +431,24 @@ def _header_band_count(bands: list[Band], max_bands: int, min_unit_tokens: int =
     return count
 
 
-def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
-                       settings: ExtractSettings) -> list[PageTable]:
-    """Tables with horizontal rules only: pool the body text of a table's pages for its columns.
+def _finished_pieces(pending: list[tuple[int, Region, list[dict], bool, int]], number: int,
+                     settings: ExtractSettings) -> tuple[list, list]:
+    """``pending`` rules-only pieces split into (those of tables that ended before page
+    ``number - 1``, the rest): a table whose last piece is on page ``number - 1`` may go on on
+    page ``number``; grouping the rest again later gives the same tables."""
+    groups = _piece_groups(pending, settings)
+    if not groups:
+        return [], pending
+    last = groups[-1]
+    if last[-1][0] >= number - 1:
+        return [item for group in groups[:-1] for item in group], last
+    return pending, []
 
-    A region continues the table of the page before when it has the same width and no caption.
-    """
+
+def _piece_groups(pending: list[tuple[int, Region, list[dict], bool, int]],
+                  settings: ExtractSettings) -> list[list[tuple[int, Region, list[dict], bool, int]]]:
+    """Rules-only pieces grouped into tables: a region continues the table of the page before
+    when it has the same width and no caption."""
     groups: list[list[tuple[int, Region, list[dict], bool, int]]] = []
     for item in pending:
         number, region, _, captioned, turn = item
@@ -440,8 +459,17 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
             groups[-1].append(item)
         else:
             groups.append([item])
+    return groups
+
+
+def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
+                       settings: ExtractSettings) -> list[PageTable]:
+    """Tables with horizontal rules only: pool the body text of a table's pages for its columns.
+
+    A region continues the table of the page before when it has the same width and no caption.
+    """
     tables: list[PageTable] = []
-    for group in groups:
+    for group in _piece_groups(pending, settings):
         body: list[Band] = []
         header: list[Band] = []
         numbers: list[Band] = []

@@ -74,15 +74,20 @@ def build_cells(col_edges: list[float], row_edges: list[float],
     by_cell: dict[int, list[dict]] = {}
     prev: dict | None = None
     prev_cell: int | None = None
+    x_lo, x_hi, y_lo, y_hi = col_edges[0], col_edges[-1], row_edges[0], row_edges[-1]
+    last_col, last_row = len(col_edges) - 2, len(row_edges) - 2
     for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         cell = None
         if (ch["text"].isspace() and prev is not None and abs(ch["top"] - prev["top"]) < 1
                 and abs(ch["x0"] - prev["x1"]) < space_attach):
             cell = prev_cell
         else:
-            c = _index(col_edges, (ch["x0"] + ch["x1"]) / 2)
-            r = _index(row_edges, (ch["top"] + ch["bottom"]) / 2)
-            if c is not None and r is not None:
+            # The atomic cell holding the centre (the last interval includes its right end).
+            x = (ch["x0"] + ch["x1"]) / 2
+            y = (ch["top"] + ch["bottom"]) / 2
+            if x_lo <= x <= x_hi and y_lo <= y <= y_hi:
+                c = min(bisect.bisect_right(col_edges, x) - 1, last_col)
+                r = min(bisect.bisect_right(row_edges, y) - 1, last_row)
                 cell = find(r * n_cols + c)
         if cell is not None:
             by_cell.setdefault(cell, []).append(ch)
@@ -102,9 +107,3 @@ def build_cells(col_edges: list[float], row_edges: list[float],
     cells.sort(key=lambda cell: (cell.row, cell.col))
     return cells
 
-
-def _index(edges: list[float], v: float) -> int | None:
-    """The interval of ``edges`` holding ``v`` (the last one includes its right end), or None."""
-    if v < edges[0] or v > edges[-1]:
-        return None
-    return min(bisect.bisect_right(edges, v), len(edges) - 1) - 1

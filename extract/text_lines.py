@@ -151,8 +151,10 @@ def attach_scripts(rows: list[list[dict]], settings: ExtractSettings = DEFAULT_S
     is kept.
     """
     script_size = settings.script_size_ratio
+    if len(rows) < 2:
+        return rows  # one row: nothing to move (most cells, fast)
     sizes = [c["size"] for r in rows for c in r if not c["text"].isspace()]
-    if len(rows) < 2 or not sizes or min(sizes) > script_size * max(sizes):
+    if not sizes or min(sizes) > script_size * max(sizes):
         return rows  # one size of type throughout: nothing can be a script
     rows = [list(r) for r in rows]
     bodies = [_row_body(r, script_size) for r in rows]

@@ -4,6 +4,7 @@ Thin: the work is in runner, dask_runner, emit, dataset and export."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
 from renjana.extract import ExtractError
 from renjana.export import CSV_DIR, csv_beside, export_views
+from renjana.extract.reader import READER_ENV, READERS, reader_name
 from renjana.models import json_schemas
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
 
@@ -90,13 +92,26 @@ Scheduler = Annotated[str | None, typer.Option(
     metavar="ADDRESS", help="Send each PDF to this Dask scheduler (tcp://host:8786) instead of "
     "the local pool; the same limits per file; needs the dask extra.")]
 Csv = Annotated[bool, typer.Option("--csv", metavar="", help="Also write each table kind as CSV.")]
+Reader = Annotated[str | None, typer.Option(
+    metavar="NAME", help=f"PDF reader of extract ({', '.join(READERS)}; default ${READER_ENV} or playa).")]
+
+
+def _use_reader(reader: str | None) -> None:
+    """Set the PDF reader for this run: the worker processes inherit ``$RENJANA_READER``."""
+    if reader is None:
+        return
+    try:
+        os.environ[READER_ENV] = reader_name(reader)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--reader") from exc
 
 
 @app.command()
 def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
         workers: Workers = 1, scheduler: Scheduler = None, csv: Csv = False,
-        verbose: Verbose = False) -> None:
+        verbose: Verbose = False, reader: Reader = None) -> None:
     """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
+    _use_reader(reader)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
     _run(inputs, out, settings, verbose, scheduler=scheduler,
          extra_lines=lambda r: [f"csv {p}" for p in csv_beside(r.summary.outputs)] if csv else [])
@@ -109,8 +124,10 @@ def audit(
     max_crops: int = typer.Option(DEFAULT_MAX_CROPS, min=0, metavar="N", help="Page crops per report."),
     dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, metavar="DPI", help="Resolution of the crops."),
     verbose: Verbose = False,
+    reader: Reader = None,
 ) -> None:
     """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
+    _use_reader(reader)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
                            process=audit_process(out, max_crops=max_crops, dpi=dpi))
     try:

@@ -45,3 +45,18 @@ def test_schema_writes_json_schemas(tmp_path: Path):
     schema = json.loads((tmp_path / "DocumentResult.schema.json").read_text())
     assert "tables" in schema["properties"]
     assert (tmp_path / "ExtractedDocument.schema.json").exists()
+
+
+def test_reader_option_is_checked_and_passed_to_the_workers(tmp_path: Path, monkeypatch):
+    from renjana.extract.reader import READER_ENV
+
+    monkeypatch.delenv(READER_ENV, raising=False)
+    pdf = tmp_path / "in" / "doc.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4 not really")
+    bad = runner.invoke(app, ["run", str(pdf.parent), "-o", str(tmp_path / "out"), "--reader", "nope"])
+    assert bad.exit_code != 0 and "unknown PDF reader" in bad.output
+    monkeypatch.setenv(READER_ENV, "playa")  # restored after the test
+    result = runner.invoke(app, ["run", str(pdf.parent), "-o", str(tmp_path / "out"), "--reader", "pdfplumber"])
+    assert os.environ[READER_ENV] == "pdfplumber"
+    assert result.exit_code == EXIT_FAILED and "doc.pdf" in result.output
