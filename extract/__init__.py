@@ -19,6 +19,7 @@ from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLin
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
+from .ocr import ocr_pages
 from .graphics import Fill, Segment, page_graphics
 from .grid import build_cells, cluster_positions
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
@@ -67,12 +68,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_document(path: str | Path, settings: ExtractSettings | None = None) -> ExtractedDocument:
+def extract_document(path: str | Path, settings: ExtractSettings | None = None, ocr: bool = True) -> ExtractedDocument:
     """Every table and the text around it, page by page, of the PDF at ``path``.
 
     ``settings`` holds every tolerance of the stage (None: :data:`DEFAULT_SETTINGS`), e.g.
     ``extract_document(path, ExtractSettings(join_tolerance=8.0))``. Raises
-    :class:`ExtractError` when the file is not a readable PDF.
+    :class:`ExtractError` when the file is not a readable PDF. ``ocr``: read pages that need it
+    (no text layer) by OCR (``extract/ocr``); off, or without Tesseract, they are noted as not read.
     """
     settings = DEFAULT_SETTINGS if settings is None else settings
     if not isinstance(settings, ExtractSettings):
@@ -118,10 +120,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None) 
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
             page.close()
-    if image_only:
-        doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
-        doc.unread_pages.extend(UnreadPage(page=number, status="needs-ocr", reason="no text layer: needs OCR")
-                                for number in image_only)
+    ocr_pages(doc, {number: "no text layer" for number in image_only}, enabled=ocr)
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:

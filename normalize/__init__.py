@@ -132,7 +132,14 @@ def _finish_cell(cell: DraftCell, ctx: JoinContext) -> tuple[str, CellSource]:
     repair = "; ".join(joined.notes) or None
     if cell.tail_lines:
         repair = "; ".join(filter(None, [f"row continues on page {cell.tail_page}", repair]))
+    confidence = joined.confidence
+    ocr = [line for line in lines if line.source == "ocr"]
+    if ocr:  # read from a page image: the engine's confidence and the grammar's repairs count too
+        confidence = min([confidence] + [line.confidence for line in ocr if line.confidence is not None])
+        repair = "; ".join(filter(None, [repair, *(line.repair for line in ocr)])) or None
     return joined.text, CellSource(
         page=cell.page, bbox=cell.bbox, lines=[line.text for line in lines],
-        confidence=round(joined.confidence, 3), repair=repair if joined.confidence < 1 or cell.tail_lines else None,
+        confidence=round(confidence, 3),
+        repair=repair if confidence < 1 or cell.tail_lines or ocr else None,
+        source="ocr" if ocr else "pdf",
     )

@@ -1,0 +1,69 @@
+"""The Indonesian number grammar, for OCR readings: is a reading a valid number, and the one
+repair a single edit makes.
+
+A number is printed ``1.234.567,89``: digits grouped by ``.`` in threes (at most three digits
+before the first dot and no dot in a number below 1.000 only when it has at most three digits),
+an optional decimal part after ``,``, an optional sign ``-`` or parentheses, an optional ``%``.
+A lone ``-`` is nil. Only the grammar decides: never the document's arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER = re.compile(r"^(?:-\s?)?\(?(?:\d{1,3}(?:\.\d{3})+|\d{1,3})(?:,\d+)?\)?\s?%?$")
+NIL = re.compile(r"^[-–—]$")
+# Characters a number cell is printed with; a reading made only of these is a number reading.
+NUMBER_CHARS = frozenset("0123456789.,%-() ")
+# What one edit may do: change a separator into the other, or drop one character that is not a
+# digit (a speck read as ',' or '\'', a space inside the number). Digits are never invented or
+# changed: the grammar cannot tell which digit was printed.
+SEPARATORS = ".,"
+
+
+def is_number_reading(text: str) -> bool:
+    """The text holds digits and only the characters numbers are printed with."""
+    squeezed = text.strip()
+    return any(ch.isdigit() for ch in squeezed) and all(ch in NUMBER_CHARS for ch in squeezed)
+
+
+def looks_numeric(text: str) -> bool:
+    """No letters, and digits are at least half of the printed characters: a number reading
+    possibly spoilt by a speck (``194.065.800;00``)."""
+    chars = [ch for ch in text if not ch.isspace()]
+    digits = sum(ch.isdigit() for ch in chars)
+    return bool(chars) and not any(ch.isalpha() for ch in chars) and 2 * digits >= len(chars)
+
+
+def is_valid(text: str) -> bool:
+    """``text`` (stripped) is a valid Indonesian number, with sign, parentheses or %, or nil."""
+    text = text.strip()
+    if (text.startswith("(") != text.endswith(")")) and not text.endswith("%"):
+        return False
+    return bool(NUMBER.match(text) or NIL.match(text))
+
+
+def single_edits(text: str) -> set[str]:
+    """Every text one edit away: a separator turned into the other, or one non-digit dropped."""
+    out = set()
+    for i, ch in enumerate(text):
+        if ch.isdigit():
+            continue
+        out.add(text[:i] + text[i + 1:])
+        if ch in SEPARATORS:
+            other = "," if ch == "." else "."
+            out.add(text[:i] + other + text[i + 1:])
+    out.discard(text)
+    return out
+
+
+def repair(text: str) -> tuple[str, str | None]:
+    """(reading, note): a number reading that is not valid, repaired when exactly one single
+    edit makes it valid (the note says what changed); otherwise unchanged with note None."""
+    stripped = text.strip()
+    if not is_number_reading(stripped) or is_valid(stripped):
+        return text, None
+    valid = sorted(c for c in single_edits(stripped) if is_valid(c))
+    if len(valid) != 1:
+        return text, None
+    return valid[0], f"OCR read '{stripped}', not a valid number; one edit by the number grammar gives '{valid[0]}'"

@@ -1,0 +1,57 @@
+"""Every tolerance of the OCR path, named, in one frozen dataclass.
+
+Units: ``dpi`` dots per inch; ``pt`` PDF points (1/72 inch, origin top-left); ``px`` pixels of the
+page image rendered at :attr:`OcrSettings.dpi`; ``share`` a fraction in [0, 1]; ``deg`` degrees.
+Lengths that the image work needs are given in points and turned into pixels with
+:meth:`OcrSettings.px`, so a change of resolution keeps their meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    # Render resolution (dpi). Tesseract reads 7-8 pt table text best at 300 dpi (x-height of
+    # about 20 px); 200 dpi lost small commas in the trial, 400 dpi doubled the time for nothing.
+    dpi: int = 300
+    # A rule is a dark run at least this long (pt): longer than any glyph stroke of body text
+    # (a 10 pt em dash is about 10 pt), shorter than the narrowest column (a K column, ~15 pt).
+    min_rule_length: float = 12.0
+    # Deskew: only runs at least this long (pt) measure the page's skew (the long table rules);
+    # the angle is the median of theirs, ignored when below ``min_skew`` or above ``max_skew``
+    # (deg: a larger angle is a page turned on purpose, not a scanner's skew).
+    skew_rule_length: float = 150.0
+    min_skew: float = 0.05
+    max_skew: float = 5.0
+    # Rules closer than this (pt) are one grid edge (a rule 2-4 px thick, a doubled border).
+    edge_cluster: float = 3.0
+    # A grid edge is drawn between two atomic cells when the rule mask covers at least this share
+    # of the boundary (a scanned rule has gaps where the toner or the threshold broke it).
+    edge_cover: float = 0.6
+    # A table is a group of connected rules at least this wide and tall (pt): smaller groups are
+    # boxes around a logo or a signature, not a table with cells.
+    min_table_width: float = 100.0
+    min_table_height: float = 30.0
+    # Pixels within this margin (pt) of a cell's border are left out when the cell is read:
+    # remains of the erased rule and the neighbour's ink must not reach Tesseract.
+    cell_margin: float = 1.0
+    # A cell whose ink covers less than this share of its inner area is empty (scanner noise).
+    min_ink_share: float = 0.001
+    # Words Tesseract reads with a confidence under this (0-100) are dropped when they are
+    # one or two characters of punctuation: speckles read as '.' or ','.
+    min_speck_confidence: float = 40.0
+    # Text outside the tables: lines whose mean word confidence is under this (0-100) are noise.
+    min_line_confidence: float = 30.0
+
+    def px(self, points: float) -> int:
+        """``points`` (pt) as a whole number of pixels at :attr:`dpi` (at least 1)."""
+        return max(1, round(points * self.dpi / 72.0))
+
+    def pt(self, pixels: float) -> float:
+        """``pixels`` at :attr:`dpi` as PDF points."""
+        return pixels * 72.0 / self.dpi
+
+
+DEFAULT_OCR_SETTINGS = OcrSettings()
