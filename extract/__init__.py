@@ -20,6 +20,7 @@ from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLin
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
 from .ocr import ocr_pages
+from .textlayer import page_problem, suspect
 from .graphics import Fill, Segment, page_graphics
 from .grid import build_cells, cluster_positions
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
@@ -86,19 +87,25 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None, 
         raise ExtractError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
     pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
-    image_only: list[int] = []
+    need_ocr: dict[int, str] = {}  # page → why its text layer is not read (no text, unreadable, …)
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     with pdf:
         doc.pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             width, height = float(page.width), float(page.height)
             doc.page_sizes.append((width, height))
+            problem = page.chars and suspect(page) and page_problem(str(path), number, page.chars)
+            if problem:  # a text layer that must not be read as data: OCR reads the image
+                need_ocr[number] = problem
+                open_table = None
+                page.close()
+                continue
             graphics = page_graphics(page.lines, page.rects, page.curves, width, height, settings)
             views, unread = page_views(dedupe_overprint(page.chars, settings), graphics.segments, width, height,
                                        graphics.fills, settings)
             if not any(view.glyphs for view in views):
                 if page.images:
-                    image_only.append(number)
+                    need_ocr[number] = "no text layer"
                 open_table = None
                 page.close()
                 continue
@@ -120,7 +127,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None, 
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
             page.close()
-    ocr_pages(doc, {number: "no text layer" for number in image_only}, enabled=ocr)
+    ocr_pages(doc, need_ocr, enabled=ocr)
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-NUMBER = re.compile(r"^(?:-\s?)?\(?(?:\d{1,3}(?:\.\d{3})+|\d{1,3})(?:,\d+)?\)?\s?%?$")
+# Planning tables print money with 2 decimals, percentages with 2, quantities with up to 3:
+# a longer decimal part is a misread separator (``194.065,80000`` for ``194.065.800,00``).
+MAX_DECIMALS = 4
+NUMBER = re.compile(r"^(?:-\s?)?\(?(?:\d{1,3}(?:\.\d{3})+|\d{1,3})(?:,\d{1,%d})?\)?\s?%%?$" % MAX_DECIMALS)
 NIL = re.compile(r"^[-–—]$")
 # Characters a number cell is printed with; a reading made only of these is a number reading.
 NUMBER_CHARS = frozenset("0123456789.,%-() ")
@@ -19,12 +22,20 @@ NUMBER_CHARS = frozenset("0123456789.,%-() ")
 # digit (a speck read as ',' or '\'', a space inside the number). Digits are never invented or
 # changed: the grammar cannot tell which digit was printed.
 SEPARATORS = ".,"
+# Characters OCR returns for a digit whose stroke it misjudged: an edit may turn one of them
+# into the digit it looks like (``|.554.844.409`` → ``1.554.844.409``).
+LOOKALIKE_DIGITS = {"|": "1", "l": "1", "I": "1", "O": "0", "o": "0"}
+# ... and the marks OCR returns for a separator (a comma's tail or a dot with a speck).
+LOOKALIKE_SEPARATORS = frozenset(";:'`")
 
 
 def is_number_reading(text: str) -> bool:
-    """The text holds digits and only the characters numbers are printed with."""
+    """The text holds digits and only the characters numbers are printed with (one digit
+    look-alike such as ``|`` or ``O`` allowed among them)."""
     squeezed = text.strip()
-    return any(ch.isdigit() for ch in squeezed) and all(ch in NUMBER_CHARS for ch in squeezed)
+    odd = [ch for ch in squeezed if ch not in NUMBER_CHARS]
+    return (any(ch.isdigit() for ch in squeezed)
+            and (not odd or (len(odd) == 1 and (odd[0] in LOOKALIKE_DIGITS or odd[0] in LOOKALIKE_SEPARATORS))))
 
 
 def looks_numeric(text: str) -> bool:
@@ -32,7 +43,9 @@ def looks_numeric(text: str) -> bool:
     possibly spoilt by a speck (``194.065.800;00``)."""
     chars = [ch for ch in text if not ch.isspace()]
     digits = sum(ch.isdigit() for ch in chars)
-    return bool(chars) and not any(ch.isalpha() for ch in chars) and 2 * digits >= len(chars)
+    letters = [ch for ch in chars if ch.isalpha()]
+    return (bool(chars) and (not letters or (len(letters) == 1 and letters[0] in LOOKALIKE_DIGITS))
+            and 2 * digits >= len(chars))
 
 
 def is_valid(text: str) -> bool:
@@ -50,6 +63,10 @@ def single_edits(text: str) -> set[str]:
         if ch.isdigit():
             continue
         out.add(text[:i] + text[i + 1:])
+        if ch in LOOKALIKE_DIGITS:
+            out.add(text[:i] + LOOKALIKE_DIGITS[ch] + text[i + 1:])
+        if ch in LOOKALIKE_SEPARATORS:
+            out.update(text[:i] + sep + text[i + 1:] for sep in SEPARATORS)
         if ch in SEPARATORS:
             other = "," if ch == "." else "."
             out.add(text[:i] + other + text[i + 1:])

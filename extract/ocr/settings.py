@@ -39,6 +39,9 @@ class OcrSettings:
     cell_margin: float = 1.0
     # A cell whose ink covers less than this share of its inner area is empty (scanner noise).
     min_ink_share: float = 0.001
+    # Ink blobs smaller than this (px at 300 dpi: well under a printed full stop of a 7 pt font,
+    # about 16 px) are scanner noise and are wiped before a cell is read.
+    min_speck_px: int = 6
     # Words Tesseract reads with a confidence under this (0-100) are dropped when they are
     # one or two characters of punctuation: speckles read as '.' or ','.
     min_speck_confidence: float = 40.0
