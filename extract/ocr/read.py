@@ -21,6 +21,9 @@ NUMBER_WHITELIST = "0123456789.,%-()"
 # A line's ink height (cap or digit top to descender) is about 0.8 of its font size in the
 # sans and serif faces offices print with: font size = ink height × this.
 INK_TO_FONT_SIZE = 1.25
+# Signs printed apart from their number (``0 -``, ``80 %``) that Tesseract glues to it: the gap
+# decides the space. Between digits the gap never does (a '1' has wide side bearings).
+SPACED_SIGNS = frozenset("-–%")
 
 
 def read_region(gray: np.ndarray, x0: int, top: int, settings: OcrSettings,
@@ -35,6 +38,11 @@ def read_region(gray: np.ndarray, x0: int, top: int, settings: OcrSettings,
     from PIL import Image
 
     api = engine()
+    scale = settings.upscale
+    if scale != 1.0:
+        import cv2
+
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     padded = np.pad(gray, PAD_PX, constant_values=255)
     api.SetImage(Image.fromarray(padded))
     api.SetVariable("tessedit_char_whitelist", whitelist or "")
@@ -42,7 +50,7 @@ def read_region(gray: np.ndarray, x0: int, top: int, settings: OcrSettings,
         api.SetPageSegMode(psm)
     try:
         api.Recognize()
-        lines = _lines(api, tesserocr, x0 - PAD_PX, top - PAD_PX, settings)
+        lines = _lines(api, tesserocr, PAD_PX, x0, top, scale, settings)
     finally:
         if psm is not None:
             api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
@@ -51,56 +59,57 @@ def read_region(gray: np.ndarray, x0: int, top: int, settings: OcrSettings,
     return lines
 
 
-def _lines(api, tesserocr, dx: int, dy: int, settings: OcrSettings) -> list[TextLine]:
+def _lines(api, tesserocr, pad: int, x0: int, top: int, scale: float, settings: OcrSettings) -> list[TextLine]:
+    """The engine's characters grouped in lines, each with its own box mapped from the padded,
+    scaled crop back to the page; a space where the engine starts a word or where the gap
+    between two characters is wider than ``settings.space_gap`` of the line's height (a lone
+    ``-`` or ``%`` set apart from its number)."""
     it = api.GetIterator()
     if it is None:
         return []
-    level = tesserocr.RIL.WORD
-    lines: list[list[tuple[str, tuple[int, int, int, int], float]]] = []
+    level = tesserocr.RIL.SYMBOL
+    lines: list[list[tuple[str, tuple[float, float, float, float], float, bool]]] = []
     while True:
         try:
-            word = it.GetUTF8Text(level)
+            char = it.GetUTF8Text(level)
             box = it.BoundingBox(level)
         except RuntimeError:  # an empty result at this position
-            word, box = None, None
-        if word and box:
+            char, box = None, None
+        if char and box and char.strip():
             if it.IsAtBeginningOf(tesserocr.RIL.TEXTLINE) or not lines:
                 lines.append([])
-            conf = it.Confidence(level)
-            word = word.strip()
-            if word and not (len(word) <= 2 and not any(ch.isalnum() for ch in word)
-                             and conf < settings.min_speck_confidence):
-                lines[-1].append((word, box, conf))
+            a, t, b, u = box
+            page_box = ((a - pad) / scale + x0, (t - pad) / scale + top,
+                        (b - pad) / scale + x0, (u - pad) / scale + top)
+            lines[-1].append((char.strip(), page_box, it.Confidence(level),
+                              it.IsAtBeginningOf(tesserocr.RIL.WORD)))
         if not it.Next(level):
             break
-    out = []
-    for words in lines:
-        if not words:
-            continue
-        out.append(_text_line(words, dx, dy, settings))
+    out = [_text_line(chars, settings) for chars in lines if chars]
     out.sort(key=lambda line: (line.bbox.top, line.bbox.x0))
     return out
 
 
-def _text_line(words, dx: int, dy: int, settings: OcrSettings) -> TextLine:
-    """One line from its words: text with single spaces, per-character boxes spread evenly over
-    each word's box (a space between words spans the gap, zero width)."""
+def _text_line(chars, settings: OcrSettings) -> TextLine:
+    """One line from its characters (text, page box in px, confidence, starts a word)."""
     pt = settings.pt
-    text_parts, glyph_x = [], []
-    for i, (word, (a, t, b, bt), _) in enumerate(words):
-        if i:
-            text_parts.append(" ")
-            gap = pt(a + dx)
+    # The tallest glyph's height stands for the cap height (a comma or dash is shorter).
+    height = max(c[1][3] - c[1][1] for c in chars)
+    text, glyph_x = "", []
+    for i, (char, (a, t, b, u), _, starts_word) in enumerate(chars):
+        sign = char in SPACED_SIGNS or chars[i - 1][0] in SPACED_SIGNS if i else False
+        if i and (starts_word or (sign and a - chars[i - 1][1][2] > settings.space_gap * height)):
+            gap = pt(chars[i - 1][1][2])
+            text += " "
             glyph_x.append((gap, gap))
-        left, right = pt(a + dx), pt(b + dx)
-        step = (right - left) / max(1, len(word))
-        glyph_x.extend((left + k * step, left + (k + 1) * step) for k in range(len(word)))
-        text_parts.append(word)
-    x0 = min(w[1][0] for w in words) + dx
-    top = min(w[1][1] for w in words) + dy
-    x1 = max(w[1][2] for w in words) + dx
-    bottom = max(w[1][3] for w in words) + dy
-    conf = min(w[2] for w in words) / 100.0
-    return TextLine(text="".join(text_parts), bbox=BBox(x0=pt(x0), top=pt(top), x1=pt(x1), bottom=pt(bottom)),
+        text += char
+        step = (pt(b) - pt(a)) / len(char)
+        glyph_x.extend((pt(a) + k * step, pt(a) + (k + 1) * step) for k in range(len(char)))
+    x0 = min(c[1][0] for c in chars)
+    top = min(c[1][1] for c in chars)
+    x1 = max(c[1][2] for c in chars)
+    bottom = max(c[1][3] for c in chars)
+    conf = min(c[2] for c in chars) / 100.0
+    return TextLine(text=text, bbox=BBox(x0=pt(x0), top=pt(top), x1=pt(x1), bottom=pt(bottom)),
                     font_size=round(pt(bottom - top) * INK_TO_FONT_SIZE, 2), glyph_x=glyph_x, source="ocr",
                     confidence=round(max(0.0, min(1.0, conf)), 3))
