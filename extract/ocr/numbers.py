@@ -18,9 +18,10 @@ NUMBER = re.compile(r"^(?:-\s?)?\(?(?:\d{1,3}(?:\.\d{3})+|\d{1,3})(?:,\d{1,%d})?
 NIL = re.compile(r"^[-–—]$")
 # Characters a number cell is printed with; a reading made only of these is a number reading.
 NUMBER_CHARS = frozenset("0123456789.,%-() ")
-# What one edit may do: change a separator into the other, or drop one character that is not a
-# digit (a speck read as ',' or '\'', a space inside the number). Digits are never invented or
-# changed: the grammar cannot tell which digit was printed.
+# What one edit may do: change a separator into the other, drop one character that is not a
+# digit (a speck read as ',' or '\'', a space inside the number), put back a separator between
+# two digits, or turn a look-alike into its digit or separator (below). Digits are never
+# invented or changed: the grammar cannot tell which digit was printed.
 SEPARATORS = ".,"
 # Characters OCR returns for a digit whose stroke it misjudged: an edit may turn one of them
 # into the digit it looks like (``|.554.844.409`` → ``1.554.844.409``).
@@ -57,7 +58,7 @@ def is_valid(text: str) -> bool:
 
 
 def single_edits(text: str) -> set[str]:
-    """Every text one edit away: a separator turned into the other, or one non-digit dropped."""
+    """Every text one edit away (see the edits allowed above)."""
     out = set()
     for i, ch in enumerate(text):
         if ch.isdigit():
@@ -70,6 +71,10 @@ def single_edits(text: str) -> set[str]:
         if ch in SEPARATORS:
             other = "," if ch == "." else "."
             out.add(text[:i] + other + text[i + 1:])
+    # A separator the engine dropped (often the last character of a wrapped line).
+    for i in range(1, len(text)):
+        if text[i - 1].isdigit() and text[i].isdigit():
+            out.update(text[:i] + sep + text[i:] for sep in SEPARATORS)
     out.discard(text)
     return out
 

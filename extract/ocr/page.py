@@ -122,7 +122,13 @@ def _read_cell(clean: np.ndarray, ink: np.ndarray, x0: int, top: int, x1: int, b
     # Glyph edges are grey: keep the page's grey one pixel around the kept ink, white elsewhere.
     near = cv2.dilate(mask[t:u, a:b].astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     crop = np.where(near, clean[top + t:top + u, x0 + a:x0 + b], 255).astype(np.uint8)
-    return read_region(crop, x0 + a, top + t, settings, whitelist=whitelist)
+    lines = read_region(crop, x0 + a, top + t, settings, whitelist=whitelist)
+    if not lines and int(keep.sum()) == 1:
+        # One mark the block reader passed over: a lone '-' (nil) or digit, read as one character.
+        import tesserocr
+
+        lines = read_region(crop, x0 + a, top + t, settings, whitelist=whitelist, psm=tesserocr.PSM.SINGLE_CHAR)
+    return lines
 
 
 def _repair_cell(lines: list[TextLine]) -> None:
