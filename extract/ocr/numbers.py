@@ -89,3 +89,19 @@ def repair(text: str) -> tuple[str, str | None]:
     if len(valid) != 1:
         return text, None
     return valid[0], f"OCR read '{stripped}', not a valid number; one edit by the number grammar gives '{valid[0]}'"
+
+
+def leading_number(text: str) -> bool:
+    """The text opens with a valid number token (``6 Unit``, ``0 -``, ``100 %``)."""
+    tokens = text.split()
+    return bool(tokens) and is_valid(tokens[0]) and not NIL.match(tokens[0])
+
+
+def repair_leading_count(text: str) -> tuple[str, str | None]:
+    """In a column of counts with units (``6 Unit``), a first token that is one look-alike of a
+    digit (``O Unit``) is that digit; (text, note) or (text, None) when nothing changed."""
+    tokens = text.split(" ")
+    if len(tokens) >= 2 and tokens[0] in LOOKALIKE_DIGITS:
+        fixed = " ".join([LOOKALIKE_DIGITS[tokens[0]], *tokens[1:]])
+        return fixed, f"OCR read '{text}'; in a column of counts the first token is the digit: '{fixed}'"
+    return text, None

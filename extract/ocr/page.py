@@ -17,7 +17,7 @@ from renjana.models import BBox, PageTable, RawCell, TextLine
 
 from .grid import ImageGrid, find_grids
 from .image import line_masks, prepare, render_page
-from .numbers import is_number_reading, is_valid, looks_numeric, repair
+from .numbers import is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count
 from .read import NUMBER_WHITELIST, read_region
 from .settings import DEFAULT_OCR_SETTINGS, OcrSettings
 
@@ -69,16 +69,30 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
         readings[(r, c)] = _read_cell(clean, ink, x0, top, x1, bottom, settings)
     # Number columns: most non-empty cells read as numbers; a cell there that is no valid
     # number is read again with the number whitelist, then repaired by the grammar.
+    bottom = {(r, c) for r, c, rs, _ in grid.cells if r + rs == len(rows) - 1}
     by_col: dict[int, list[tuple[int, int]]] = {}
     for (r, c), lines in readings.items():
         if lines:
             by_col.setdefault(c, []).append((r, c))
     for c, keys in by_col.items():
         numeric = [k for k in keys if is_number_reading(_joined(readings[k]))]
+        counts = [k for k in keys if leading_number(" ".join(line.text for line in readings[k]))]
+        if len(counts) >= NUMBER_COLUMN_SHARE * len(keys):
+            for key in keys:
+                first = readings[key][0]
+                fixed, note = repair_leading_count(first.text)
+                if note:
+                    first.text = fixed
+                    first.repair = note
+                    first.confidence = min(first.confidence or 1.0, REPAIRED_CONFIDENCE)
         if len(numeric) < NUMBER_COLUMN_SHARE * len(keys):
             continue
         for key in keys:
             text = _joined(readings[key])
+            if key in bottom:
+                # The last row may be cut by the page break (``9.105.103.27`` + ``3`` on the next
+                # page): its number is left as read, for the page join to complete.
+                continue
             if not looks_numeric(text) or is_valid(text):
                 continue
             again = _read_cell(clean, ink, *boxes[key], settings, whitelist=NUMBER_WHITELIST)
@@ -123,11 +137,16 @@ def _read_cell(clean: np.ndarray, ink: np.ndarray, x0: int, top: int, x1: int, b
     near = cv2.dilate(mask[t:u, a:b].astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     crop = np.where(near, clean[top + t:top + u, x0 + a:x0 + b], 255).astype(np.uint8)
     lines = read_region(crop, x0 + a, top + t, settings, whitelist=whitelist)
-    if not lines and int(keep.sum()) == 1:
-        # One mark the block reader passed over: a lone '-' (nil) or digit, read as one character.
+    if not lines:
+        # Ink the block reader passed over: a lone '-' (nil) or digit. Its largest mark is read
+        # as one character (the other marks are scanner noise, or it would have read words).
         import tesserocr
 
-        lines = read_region(crop, x0 + a, top + t, settings, whitelist=whitelist, psm=tesserocr.PSM.SINGLE_CHAR)
+        biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        x, y, w, h = (int(v) for v in stats[biggest, :4])
+        mark = np.where(labels[y:y + h, x:x + w] == biggest, clean[top + y:top + y + h, x0 + x:x0 + x + w], 255)
+        lines = read_region(mark.astype(np.uint8), x0 + x, top + y, settings, whitelist=whitelist,
+                            psm=tesserocr.PSM.SINGLE_CHAR)
     return lines
 
 
