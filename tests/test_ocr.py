@@ -191,3 +191,19 @@ def test_healthy_text_layer_is_never_ocrd(tmp_path):
     b.save()
     doc = extract_document(path)
     assert not doc.unread_pages and len(doc.tables) == 1
+
+
+# --------------------------------------------------------------------------- OCR word repair
+def test_ocr_words_repaired_only_by_a_single_known_confusion():
+    from renjana.normalize.ocr_words import repair_words
+
+    trusted = {"kali", "izin", "laporan", "kepegawaian", "jumlah", "tarian", "tempat"}
+    assert repair_words("24 Kalli", trusted)[0] == "24 Kali"
+    assert repair_words("Penerbitan !zin", trusted)[0] == "Penerbitan Izin"
+    assert repair_words("12 Lanoran", trusted)[0] == "12 Laporan"
+    text, notes = repair_words("Administrasi Kepeqawaian", trusted)
+    assert text == "Administrasi Kepegawaian" and "Kepeqawaian" in notes[0]
+    # Correct words the vocabulary lacks stay as printed: not one confusion from a known word.
+    assert repair_words("minuman harian roda empat", trusted) == ("minuman harian roda empat", [])
+    # Numbers and codes are not words.
+    assert repair_words("1.03.01 2.484,00", trusted) == ("1.03.01 2.484,00", [])
