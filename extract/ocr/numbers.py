@@ -105,3 +105,16 @@ def repair_leading_count(text: str) -> tuple[str, str | None]:
         fixed = " ".join([LOOKALIKE_DIGITS[tokens[0]], *tokens[1:]])
         return fixed, f"OCR read '{text}'; in a column of counts the first token is the digit: '{fixed}'"
     return text, None
+
+
+# Marks OCR returns for a lone printed '-' (nil) with a speck beside or a stroke doubled.
+NIL_LOOKALIKE = re.compile(r"^[-~=_–—]{1,3}$")
+
+
+def repair_nil(text: str) -> tuple[str, str | None]:
+    """In a number column, a reading made only of dash-like marks (``~-``, ``=``) is the nil
+    sign ``-``; (text, note) or (text, None) when nothing changed."""
+    stripped = text.strip()
+    if stripped != "-" and NIL_LOOKALIKE.match(stripped):
+        return "-", f"OCR read '{stripped}': dash-like marks alone in a number column are the nil sign '-'"
+    return text, None

@@ -17,7 +17,8 @@ from renjana.models import BBox, PageTable, RawCell, TextLine
 
 from .grid import ImageGrid, find_grids
 from .image import line_masks, prepare, render_page
-from .numbers import is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count
+from .numbers import (is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count,
+                      repair_nil)
 from .read import NUMBER_WHITELIST, read_region
 from .settings import DEFAULT_OCR_SETTINGS, OcrSettings
 
@@ -89,6 +90,13 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
             continue
         for key in keys:
             text = _joined(readings[key])
+            if len(readings[key]) == 1:
+                fixed, note = repair_nil(text)
+                if note:
+                    line = readings[key][0]
+                    line.text, line.repair, line.glyph_x = fixed, note, line.glyph_x[:1]
+                    line.confidence = min(line.confidence or 1.0, REPAIRED_CONFIDENCE)
+                    continue
             if key in bottom:
                 # The last row may be cut by the page break (``9.105.103.27`` + ``3`` on the next
                 # page): its number is left as read, for the page join to complete.

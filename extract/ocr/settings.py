@@ -37,8 +37,9 @@ class OcrSettings:
     # Pixels within this margin (pt) of a cell's border are left out when the cell is read:
     # remains of the erased rule and the neighbour's ink must not reach Tesseract.
     cell_margin: float = 1.0
-    # A cell whose ink covers less than this share of its inner area is empty (scanner noise).
-    min_ink_share: float = 0.001
+    # A cell whose ink (specks wiped) covers less than this share of its inner area is empty. A
+    # lone '-' of a 7 pt font is about 30 px at 300 dpi, 0.1 % of a wide, tall cell: lower still.
+    min_ink_share: float = 0.0002
     # Ink blobs smaller than this (px at 300 dpi: well under a printed full stop of a 7 pt font,
     # about 16 px) are scanner noise and are wiped before a cell is read.
     min_speck_px: int = 6
