@@ -79,7 +79,7 @@ def test_grammar_repairs_a_reading_one_edit_from_valid(reading, fixed):
     assert text == fixed and note and reading in note
 
 
-@pytest.mark.parametrize("reading", ["1.234,56", "0,00", "100 %", "-", "2021", "12;5", "Unit"])
+@pytest.mark.parametrize("reading", ["1.234,56", "0,00", "100 %", "-", "2021", "12;5", "Unit", "0 -"])
 def test_grammar_leaves_valid_or_ambiguous_readings(reading):
     assert repair(reading) == (reading, None)
 

@@ -83,6 +83,9 @@ def repair(text: str) -> tuple[str, str | None]:
     """(reading, note): a number reading that is not valid, repaired when exactly one single
     edit makes it valid (the note says what changed); otherwise unchanged with note None."""
     stripped = text.strip()
+    tokens = stripped.split()
+    if len(tokens) > 1 and tokens[1:] != ["%"]:
+        return text, None  # a count and its unit (``0 -``, ``2 Unit``): not one number
     if not is_number_reading(stripped) or is_valid(stripped):
         return text, None
     valid = sorted(c for c in single_edits(stripped) if is_valid(c))

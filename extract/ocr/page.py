@@ -18,7 +18,7 @@ from renjana.models import BBox, PageTable, RawCell, TextLine
 from .grid import ImageGrid, find_grids
 from .image import line_masks, prepare, render_page
 from .numbers import (is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count,
-                      repair_nil)
+                      repair_nil, NIL_LOOKALIKE)
 from .read import NUMBER_WHITELIST, read_region
 from .settings import DEFAULT_OCR_SETTINGS, OcrSettings
 
@@ -76,7 +76,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
         if lines:
             by_col.setdefault(c, []).append((r, c))
     for c, keys in by_col.items():
-        numeric = [k for k in keys if is_number_reading(_joined(readings[k]))]
+        numeric = [k for k in keys if is_number_reading(_joined(readings[k])) or NIL_LOOKALIKE.match(_joined(readings[k]))]
         counts = [k for k in keys if leading_number(" ".join(line.text for line in readings[k]))]
         if len(counts) >= NUMBER_COLUMN_SHARE * len(keys):
             for key in keys:
