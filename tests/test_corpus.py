@@ -101,3 +101,19 @@ def test_scanned_pdfs_are_read_by_ocr_or_say_they_need_it(corpus_run):
             assert not results[name].tables
         else:
             assert not any("OCR" in note for note in notes), f"{name}: {notes}"
+
+
+# What OCR reaches on the scanned PDFs (issue 10: tables 100 %, cells >= 97 %, levels >= 97 %,
+# metadata 100 %), each floor a little under the measured figure (tables 6/6, cells 98.4 %,
+# levels 100 %, kinds 100 %, metadata 12/12) so one cell misread more does not fail CI.
+SCANNED_FLOORS = {"tables_found": 1.0, "cell_accuracy": 0.97, "level_accuracy": 0.97,
+                  "kind_accuracy": 1.0, "meta_accuracy": 1.0}
+
+
+@pytest.mark.skipif(ocr_missing() is not None, reason=f"{ocr_missing()}")
+def test_scanned_quality_holds_its_floors(corpus_run):
+    _, _, score, summary = corpus_run
+    figures = score["groups"]["scanned"]
+    low = [f"scanned: {k} {figures.get(k) or 0:.4f} < {floor}" for k, floor in SCANNED_FLOORS.items()
+           if (figures.get(k) or 0) < floor]
+    assert not low, "\n".join(low) + "\n" + summary

@@ -86,7 +86,7 @@ def test_grammar_leaves_valid_or_ambiguous_readings(reading):
 
 def test_grammar_groups_thousands_by_three():
     assert is_valid("1.234.567,89") and is_valid("(1.234)") and is_valid("12,5 %")
-    assert not is_valid("12.34") and not is_valid("1234.567") and not is_valid("194.065,80000")
+    assert not is_valid("12.34") and not is_valid("1234.567") and not is_valid("194.065,8000")
 
 
 # --------------------------------------------------------------------------- reading a scan
@@ -207,3 +207,8 @@ def test_ocr_words_repaired_only_by_a_single_known_confusion():
     assert repair_words("minuman harian roda empat", trusted) == ("minuman harian roda empat", [])
     # Numbers and codes are not words.
     assert repair_words("1.03.01 2.484,00", trusted) == ("1.03.01 2.484,00", [])
+
+
+def test_grammar_drops_a_doubled_digit_only_when_every_choice_agrees():
+    assert repair("4.425.000.0000,00")[0] == "4.425.000.000,00"
+    assert repair("12.3456,00") == ("12.3456,00", None)  # which digit is extra: unknown

@@ -13,15 +13,16 @@ import re
 
 # Planning tables print money with 2 decimals, percentages with 2, quantities with up to 3:
 # a longer decimal part is a misread separator (``194.065,80000`` for ``194.065.800,00``).
-MAX_DECIMALS = 4
+MAX_DECIMALS = 3
 NUMBER = re.compile(r"^(?:-\s?)?\(?(?:\d{1,3}(?:\.\d{3})+|\d{1,3})(?:,\d{1,%d})?\)?\s?%%?$" % MAX_DECIMALS)
 NIL = re.compile(r"^[-–—]$")
 # Characters a number cell is printed with; a reading made only of these is a number reading.
 NUMBER_CHARS = frozenset("0123456789.,%-() ")
 # What one edit may do: change a separator into the other, drop one character that is not a
 # digit (a speck read as ',' or '\'', a space inside the number), put back a separator between
-# two digits, or turn a look-alike into its digit or separator (below). Digits are never
-# invented or changed: the grammar cannot tell which digit was printed.
+# two digits, drop a digit of a run of equal digits (read twice), or turn a look-alike into its
+# digit or separator (below). Digits are never invented or changed: the grammar cannot tell
+# which digit was printed.
 SEPARATORS = ".,"
 # Characters OCR returns for a digit whose stroke it misjudged: an edit may turn one of them
 # into the digit it looks like (``|.554.844.409`` → ``1.554.844.409``).
@@ -62,6 +63,10 @@ def single_edits(text: str) -> set[str]:
     out = set()
     for i, ch in enumerate(text):
         if ch.isdigit():
+            # A digit read twice (``2.331.300.0000``): dropping it counts only when every
+            # choice gives the same text, i.e. it stands in a run of that digit.
+            if (i and text[i - 1] == ch) or (i + 1 < len(text) and text[i + 1] == ch):
+                out.add(text[:i] + text[i + 1:])
             continue
         out.add(text[:i] + text[i + 1:])
         if ch in LOOKALIKE_DIGITS:
