@@ -99,10 +99,14 @@ def repair(text: str) -> tuple[str, str | None]:
     return valid[0], f"OCR read '{stripped}', not a valid number; one edit by the number grammar gives '{valid[0]}'"
 
 
+# A count as a column of counts prints it: digits, grouped or not (``1390 Orang``).
+COUNT = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+
+
 def leading_number(text: str) -> bool:
     """The text opens with a valid number token (``6 Unit``, ``0 -``, ``100 %``)."""
     tokens = text.split()
-    return bool(tokens) and is_valid(tokens[0]) and not NIL.match(tokens[0])
+    return bool(tokens) and bool(COUNT.match(tokens[0]))
 
 
 def repair_leading_count(text: str) -> tuple[str, str | None]:

@@ -24,6 +24,8 @@ INK_TO_FONT_SIZE = 1.25
 # Signs printed apart from their number (``0 -``, ``80 %``) that Tesseract glues to it: the gap
 # decides the space. Between digits the gap never does (a '1' has wide side bearings).
 SPACED_SIGNS = frozenset("-–%")
+# Pairs of characters of one shape that the engine may both return for one glyph.
+SAME_SHAPE = [{"0", "O"}, {"0", "o"}, {"1", "l"}, {"1", "I"}, {"1", "|"}, {"l", "I"}]
 
 
 def read_region(gray: np.ndarray, x0: int, top: int, settings: OcrSettings,
@@ -85,8 +87,29 @@ def _lines(api, tesserocr, pad: int, x0: int, top: int, scale: float, settings: 
                               it.IsAtBeginningOf(tesserocr.RIL.WORD)))
         if not it.Next(level):
             break
-    out = [_text_line(chars, settings) for chars in lines if chars]
+    out = [_text_line(_without_doubles(chars, settings), settings) for chars in lines if chars]
     out.sort(key=lambda line: (line.bbox.top, line.bbox.x0))
+    return out
+
+
+def _without_doubles(chars, settings: OcrSettings):
+    """The line's characters with a glyph read twice kept once (``0O -`` for ``0 -``): two
+    characters of one shape (:data:`SAME_SHAPE`) whose boxes overlap by
+    ``settings.double_overlap`` of the narrower width are one glyph; the more confident reading
+    stays. (The engine's boxes of neighbouring glyphs overlap too: only a pair of look-alikes
+    is taken for one glyph.)"""
+    out: list = []
+    for ch in chars:
+        if out:
+            prev = out[-1]
+            overlap = min(prev[1][2], ch[1][2]) - max(prev[1][0], ch[1][0])
+            narrower = min(prev[1][2] - prev[1][0], ch[1][2] - ch[1][0])
+            same_shape = {prev[0], ch[0]} in SAME_SHAPE
+            if same_shape and narrower > 0 and overlap >= settings.double_overlap * narrower:
+                if ch[2] > prev[2]:
+                    out[-1] = (ch[0], ch[1], ch[2], prev[3])
+                continue
+        out.append(ch)
     return out
 
 

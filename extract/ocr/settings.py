@@ -50,6 +50,9 @@ class OcrSettings:
     # Text outside the tables: lines whose mean word confidence is under this (0-100) are noise.
     min_line_confidence: float = 30.0
 
+    # Two look-alike characters of a line whose boxes overlap by this share of the narrower one
+    # are one glyph the engine read twice (``0O``).
+    double_overlap: float = 0.6
     # Each crop is scaled by this before it is read: Tesseract's LSTM reads best with a text
     # height of 30-40 px; a 7-8 pt line at 300 dpi is 20-25 px, and a lone digit that small is
     # misread ('1' as '4') more often.
