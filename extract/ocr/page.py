@@ -155,6 +155,13 @@ def _read_cell(clean: np.ndarray, ink: np.ndarray, x0: int, top: int, x1: int, b
         mark = np.where(labels[y:y + h, x:x + w] == biggest, clean[top + y:top + y + h, x0 + x:x0 + x + w], 255)
         lines = read_region(mark.astype(np.uint8), x0 + x, top + y, settings, whitelist=whitelist,
                             psm=tesserocr.PSM.SINGLE_CHAR)
+        if not lines and h <= settings.px(settings.dash_max_height) and w >= settings.dash_min_aspect * h:
+            # A short flat bar that no reading took up is the printed '-' (nil).
+            pt = settings.pt
+            box = BBox(x0=pt(x0 + x), top=pt(top + y), x1=pt(x0 + x + w), bottom=pt(top + y + h))
+            lines = [TextLine(text="-", bbox=box, font_size=round(pt(h) * 8, 2), glyph_x=[(box.x0, box.x1)],
+                              source="ocr", confidence=DASH_CONFIDENCE,
+                              repair="a flat bar alone in the cell, read as '-'")]
     return lines
 
 
@@ -180,6 +187,8 @@ def _repair_cell(lines: list[TextLine]) -> None:
             line.confidence = min(line.confidence or 1.0, REPAIRED_CONFIDENCE)
 
 
+# A '-' taken from the shape of its mark (no engine read it) is this sure.
+DASH_CONFIDENCE = 0.7
 # A reading changed by the grammar is less sure than one read as printed.
 REPAIRED_CONFIDENCE = 0.8
 

@@ -53,6 +53,11 @@ class OcrSettings:
     # Two look-alike characters of a line whose boxes overlap by this share of the narrower one
     # are one glyph the engine read twice (``0O``).
     double_overlap: float = 0.6
+    # A mark alone in a cell that no reading took up is a '-' when it is a flat bar: at most
+    # this tall (pt; a hyphen's stroke is about 0.1 em, a 10 pt font's 1 pt) and at least this
+    # many times as wide as tall.
+    dash_max_height: float = 1.5
+    dash_min_aspect: float = 2.0
     # Each crop is scaled by this before it is read: Tesseract's LSTM reads best with a text
     # height of 30-40 px; a 7-8 pt line at 300 dpi is 20-25 px, and a lone digit that small is
     # misread ('1' as '4') more often.
