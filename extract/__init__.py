@@ -24,9 +24,11 @@ from .orientation import PageView, clamp_box, page_views, turned_size, unturn_bo
 from .reader import ReaderError, open_reader
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
+from .ocr import ocr_pages
 from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
+from .textlayer import page_problem, suspect
 
 __all__ = ["extract_document", "ExtractError", "ExtractSettings", "DEFAULT_SETTINGS"]
 
@@ -68,13 +70,15 @@ def sha256_of(path: Path) -> str:
 
 
 def extract_document(path: str | Path, settings: ExtractSettings | None = None,
-                     reader: str | None = None) -> ExtractedDocument:
+                     reader: str | None = None, ocr: bool = True) -> ExtractedDocument:
     """Every table and the text around it, page by page, of the PDF at ``path``.
 
     ``settings`` holds every tolerance of the stage (None: :data:`DEFAULT_SETTINGS`), e.g.
     ``extract_document(path, ExtractSettings(join_tolerance=8.0))``. ``reader`` names the PDF
-    reader (``"pdfplumber"``, ``"pdfium"``; None: ``$RENJANA_READER``, else the default; see
-    :mod:`.reader`). Raises :class:`ExtractError` when the file is not a readable PDF,
+    reader (``"pdfplumber"``, ``"playa"``; None: ``$RENJANA_READER``, else the default; see
+    :mod:`.reader`). ``ocr``: read pages that need it (no text layer, or one that fails the
+    health check of :mod:`.textlayer`) by OCR (``extract/ocr``); off, or without Tesseract, they
+    are noted as not read. Raises :class:`ExtractError` when the file is not a readable PDF,
     ValueError for an unknown reader.
     """
     settings = DEFAULT_SETTINGS if settings is None else settings
@@ -87,7 +91,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
         raise ExtractError(f"{path.name}: not a readable PDF ({exc})") from exc
     doc = ExtractedDocument(file=path.name, path=str(path), sha256=sha256_of(path), pages=0)
     pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
-    image_only: list[int] = []
+    need_ocr: dict[int, str] = {}  # page → why its text layer is not read (no text, unreadable, …)
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     rules_tables: list[PageTable] = []
     with pdf:
@@ -99,11 +103,16 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             finished, pending = _finished_pieces(pending, number, settings)
             rules_tables.extend(_rules_only_tables(finished, settings))
             doc.page_sizes.append((width, height))
+            problem = page.glyphs and suspect(page) and page_problem(str(path), number, page.glyphs)
+            if problem:  # a text layer that must not be read as data: OCR reads the image
+                need_ocr[number] = problem
+                open_table = None
+                continue
             views, unread = page_views(dedupe_overprint(page.glyphs, settings), graphics.segments, width, height,
                                        graphics.fills, settings)
             if not any(view.glyphs for view in views):
                 if page.has_images:
-                    image_only.append(number)
+                    need_ocr[number] = "no text layer"
                 open_table = None
                 continue
             main = views[0]
@@ -123,10 +132,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
-    if image_only:
-        doc.notes.append(f"{_page_ranges(image_only)}: no text layer: needs OCR")
-        doc.unread_pages.extend(UnreadPage(page=number, status="needs-ocr", reason="no text layer: needs OCR")
-                                for number in image_only)
+    ocr_pages(doc, need_ocr, enabled=ocr)
     doc.tables.extend(rules_tables)
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))

@@ -35,7 +35,8 @@ class PdfplumberReader:
             content = PageContent(
                 number=number, width=width, height=height, glyphs=page.chars,
                 graphics=page_graphics(page.lines, page.rects, page.curves, width, height, self._settings),
-                has_images=bool(page.images))
+                has_images=bool(page.images), image_share=_image_share(page, width, height),
+                unmapped_fonts=_fonts_may_be_unmapped(page))
             page.close()  # pdfplumber's cached layout of the page is dropped
             yield content
 
@@ -47,3 +48,25 @@ class PdfplumberReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _image_share(page, width: float, height: float) -> float:
+    """The largest image's share of the page's area (0 when none)."""
+    areas = [(im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) for im in page.images]
+    return max(areas, default=0.0) / (width * height) if width * height > 0 else 0.0
+
+
+def _fonts_may_be_unmapped(page) -> bool:
+    """A Type3 or composite (Type0) font of the page's resources without /ToUnicode."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font")) or {}
+        for ref in fonts.values():
+            font = resolve1(ref) or {}
+            subtype = getattr(resolve1(font.get("Subtype")), "name", None)
+            if "ToUnicode" not in font and subtype in ("Type3", "Type0"):
+                return True
+    except Exception:  # noqa: BLE001 - a broken font dictionary: let the full check decide
+        return True
+    return False

@@ -114,6 +114,8 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
     rects: list[dict] = []
     curves: list[dict] = []
     has_images = False
+    image_share = 0.0
+    unmapped_fonts = False
     # Per font (by id, the font kept so the id stays its own): descent, name, advance per cid.
     fonts: dict[int, tuple] = {}
     for obj in page.flatten():
@@ -124,6 +126,7 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
                 info = fonts.get(id(font))
                 if info is None or info[0] is not font:
                     info = fonts[id(font)] = (font, _descent(font), font.fontname, {})
+                    unmapped_fonts = unmapped_fonts or _may_be_unmapped(font)
                 _, lo, fontname, advances = info
                 cid = glyph.cid
                 adv = advances.get(cid)
@@ -162,9 +165,12 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
             _paths(obj, frame, lines, rects, curves)
         elif kind == "image":
             has_images = True
+            x0, y0, x1, y1 = obj.bbox
+            if width * height > 0:
+                image_share = max(image_share, abs(x1 - x0) * abs(y1 - y0) / (width * height))
     graphics = page_graphics(lines, rects, curves, width, height, settings)
     return PageContent(number=number, width=width, height=height, glyphs=glyphs, graphics=graphics,
-                       has_images=has_images)
+                       has_images=has_images, image_share=image_share, unmapped_fonts=unmapped_fonts)
 
 
 def _color(color) -> tuple | None:
@@ -213,3 +219,10 @@ def _paths(obj, frame: Matrix, lines: list[dict], rects: list[dict], curves: lis
             (rects if raw[0] == raw[4] and square else curves).append(item)
         else:
             curves.append(item)
+
+
+def _may_be_unmapped(font) -> bool:
+    """A Type3 or composite (CID) font without a /ToUnicode map: its text may be garbage."""
+    from playa.font import CIDFont, Type3Font
+
+    return isinstance(font, (Type3Font, CIDFont)) and getattr(font, "tounicode", None) is None

@@ -7,7 +7,10 @@ The structure code (regions, rows, columns, cells) never touches a PDF library's
   the page's top-left corner (``/Rotate`` applied), boxes in pdfminer's convention: the box
   runs from the font's descent to descent + font size and is as wide as the glyph's advance;
 - ``graphics``: the page's rule segments and shading fills (:class:`.graphics.PageGraphics`);
-- ``has_images``: whether the page draws an image (an image-only page needs OCR).
+- ``has_images``: whether the page draws an image (an image-only page needs OCR);
+- ``image_share``: the largest image's share of the page's area (a scan's image is the page);
+- ``unmapped_fonts``: a font of the page may lack a Unicode map (a Type3 or composite font
+  without /ToUnicode): with ``image_share``, what sends a page to :mod:`.textlayer`'s full check.
 
 Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``playa``
 (playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, read about three
@@ -60,6 +63,8 @@ class PageContent:
     glyphs: list[dict] = field(default_factory=list)
     graphics: PageGraphics = field(default_factory=PageGraphics)
     has_images: bool = False
+    image_share: float = 0.0
+    unmapped_fonts: bool = False
 
 
 class ReaderError(Exception):

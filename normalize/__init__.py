@@ -19,6 +19,7 @@ from .relations import numbers_from_labels, relations, split_fused
 from .hierarchy import assign_levels
 from .metadata import extract_metadata
 from .numbers import parse_value
+from .ocr_words import MIN_SEEN, document_words, repair_words
 from .stitch import DraftCell, LogicalTable, build_logical, group_pieces, squeeze
 
 __all__ = ["normalize_document"]
@@ -28,6 +29,8 @@ DEFAULT_PADDING = 2.0
 # A producer "keeps the trailing space" when at least this share of its line breaks end in a
 # space glyph (LibreOffice: most; ReportLab: almost none, a stray one from the source text).
 KEEPS_SPACE_SHARE = 0.3
+# A cell whose words were repaired from the lexicon (normalize/ocr_words.py) is this sure at most.
+OCR_WORD_CONFIDENCE = 0.8
 # Body rows sampled per column to tell values from units.
 SAMPLE_ROWS = 12
 
@@ -76,7 +79,12 @@ def _join_context(doc: ExtractedDocument) -> JoinContext:
     paddings = sorted(p for p in paddings if p >= 0)
     padding = paddings[len(paddings) // 10] if paddings else DEFAULT_PADDING
     keeps_space = breaks > 0 and breaks_with_space >= KEEPS_SPACE_SHARE * breaks
-    return JoinContext(lexicon=lexicon, keeps_trailing_space=keeps_space, padding=min(padding, 6.0))
+    ctx = JoinContext(lexicon=lexicon, keeps_trailing_space=keeps_space, padding=min(padding, 6.0))
+    if any(line.source == "ocr" for table in doc.tables for cell in table.cells for line in cell.lines):
+        seen = document_words(line.text for table in doc.tables for cell in table.cells for line in cell.lines)
+        ctx.ocr_trusted = (set(nomenclature.words()) | builtin_words()
+                           | {w for w, n in seen.items() if n >= MIN_SEEN})
+    return ctx
 
 
 def _cell_text(cell: RawCell, ctx: JoinContext) -> str:
@@ -132,7 +140,17 @@ def _finish_cell(cell: DraftCell, ctx: JoinContext) -> tuple[str, CellSource]:
     repair = "; ".join(joined.notes) or None
     if cell.tail_lines:
         repair = "; ".join(filter(None, [f"row continues on page {cell.tail_page}", repair]))
+    confidence = joined.confidence
+    ocr = [line for line in lines if line.source == "ocr"]
+    if ocr:  # read from a page image: the engine's confidence and the grammar's repairs count too
+        confidence = min([confidence] + [line.confidence for line in ocr if line.confidence is not None])
+        joined.text, word_notes = repair_words(joined.text, ctx.ocr_trusted)
+        if word_notes:
+            confidence = min(confidence, OCR_WORD_CONFIDENCE)
+        repair = "; ".join(filter(None, [repair, *(line.repair for line in ocr), *word_notes])) or None
     return joined.text, CellSource(
         page=cell.page, bbox=cell.bbox, lines=[line.text for line in lines],
-        confidence=round(joined.confidence, 3), repair=repair if joined.confidence < 1 or cell.tail_lines else None,
+        confidence=round(confidence, 3),
+        repair=repair if confidence < 1 or cell.tail_lines or ocr else None,
+        source="ocr" if ocr else "pdf",
     )

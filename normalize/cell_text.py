@@ -131,6 +131,8 @@ class JoinContext:
     lexicon: Lexicon
     keeps_trailing_space: bool  # the producer prints a space glyph at word-gap line ends
     padding: float  # cell padding (points) between a rule and the text
+    # Words trusted to repair OCR'd cells (normalize/ocr_words.py); empty without OCR'd pages.
+    ocr_trusted: set[str] = field(default_factory=set)
 
 
 class Break(NamedTuple):

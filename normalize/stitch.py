@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 
 from renjana.models import BBox, PageTable, TextLine
@@ -21,6 +22,10 @@ FULL_KODE = re.compile(r"^\d{1,2}(\.\d{1,2})+(\.\d{4})?\.?$")
 SPACE_SHARE = 0.3
 # Cell padding assumed when judging whether a line was full (points).
 PADDING = 2.0
+# A header row read by OCR on two pages is the same header when its squeezed texts agree on at
+# least this share of characters: OCR misreads a letter or two per page (``pada``/``nada``),
+# while a different table's header differs in whole words.
+OCR_HEADER_MATCH = 0.9
 
 
 @dataclass
@@ -73,7 +78,16 @@ def _other_header(piece: PageTable, first: PageTable) -> bool:
     if not depth or not is_number_row(row_texts(piece, depth - 1, _plain_text)):
         return False
     own = [squeeze(" ".join(row_texts(first, r, _plain_text))) for r in range(header_depth(first, _plain_text))]
-    return squeeze(" ".join(row_texts(piece, 0, _plain_text))) not in own
+    text = squeeze(" ".join(row_texts(piece, 0, _plain_text)))
+    if text in own:
+        return False
+    if _read_by_ocr(piece) or _read_by_ocr(first):
+        return not any(SequenceMatcher(None, text, o, autojunk=False).ratio() >= OCR_HEADER_MATCH for o in own)
+    return True
+
+
+def _read_by_ocr(table: PageTable) -> bool:
+    return any(line.source == "ocr" for cell in table.cells for line in cell.lines)
 
 
 def _plain_text(cell) -> str:

@@ -61,6 +61,11 @@ class TextLine(Strict):
     bold: bool = False
     trailing_space: bool = False
     glyph_x: list[tuple[float, float]] = Field(default_factory=list, exclude=True, repr=False)
+    # Lines read by OCR from a page image: ``source`` "ocr", the engine's ``confidence`` (0-1,
+    # the weakest word of the line) and ``repair`` when the number grammar changed the reading.
+    source: Literal["pdf", "ocr"] = "pdf"
+    confidence: float | None = None
+    repair: str | None = None
 
 
 # --------------------------------------------------------------------------- extract output
@@ -174,6 +179,7 @@ class CellSource(Strict):
     lines: list[str] = Field(default_factory=list)
     confidence: float = 1.0
     repair: str | None = None  # short note of what the repair changed and why it is unsure
+    source: Literal["pdf", "ocr"] = "pdf"  # "ocr": read from the page image (confidence: OCR's)
 
 
 class Column(Strict):

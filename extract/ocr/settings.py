@@ -1,0 +1,75 @@
+"""Every tolerance of the OCR path, named, in one frozen dataclass.
+
+Units: ``dpi`` dots per inch; ``pt`` PDF points (1/72 inch, origin top-left); ``px`` pixels of the
+page image rendered at :attr:`OcrSettings.dpi`; ``share`` a fraction in [0, 1]; ``deg`` degrees.
+Lengths that the image work needs are given in points and turned into pixels with
+:meth:`OcrSettings.px`, so a change of resolution keeps their meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    # Render resolution (dpi). Tesseract reads 7-8 pt table text best at 300 dpi (x-height of
+    # about 20 px); 200 dpi lost small commas in the trial, 400 dpi doubled the time for nothing.
+    dpi: int = 300
+    # A rule is a dark run at least this long (pt): longer than any glyph stroke of body text
+    # (a 10 pt em dash is about 10 pt), shorter than the narrowest column (a K column, ~15 pt).
+    min_rule_length: float = 12.0
+    # Deskew: only runs at least this long (pt) measure the page's skew (the long table rules);
+    # the angle is the median of theirs, ignored when below ``min_skew`` or above ``max_skew``
+    # (deg: a larger angle is a page turned on purpose, not a scanner's skew).
+    skew_rule_length: float = 150.0
+    min_skew: float = 0.05
+    max_skew: float = 5.0
+    # Rules closer than this (pt) are one grid edge (a rule 2-4 px thick, a doubled border).
+    edge_cluster: float = 3.0
+    # A grid edge is drawn between two atomic cells when the rule mask covers at least this share
+    # of the boundary (a scanned rule has gaps where the toner or the threshold broke it).
+    edge_cover: float = 0.6
+    # A table is a group of connected rules at least this wide and tall (pt): smaller groups are
+    # boxes around a logo or a signature, not a table with cells.
+    min_table_width: float = 100.0
+    min_table_height: float = 30.0
+    # Pixels within this margin (pt) of a rule's centre line are left out when a cell is read (the
+    # rule itself is erased): a sign printed against the rule (`0 -` right-aligned) must survive.
+    cell_margin: float = 0.4
+    # A cell whose ink (specks wiped) covers less than this share of its inner area is empty. A
+    # lone '-' of a 7 pt font is about 30 px at 300 dpi, 0.1 % of a wide, tall cell: lower still.
+    min_ink_share: float = 0.0002
+    # Ink blobs smaller than this (px at 300 dpi: well under a printed full stop of a 7 pt font,
+    # about 16 px) are scanner noise and are wiped before a cell is read.
+    min_speck_px: int = 6
+    # A sign (``-``, ``%``) further from its neighbour than this share of the line's cap height
+    # is a separate word even when Tesseract joined them (``0 -``, ``80 %`` printed with a space):
+    # a word space leaves an ink gap of about 0.4 cap height, a glyph next to a sign about 0.15.
+    space_gap: float = 0.3
+    # Text outside the tables: lines whose mean word confidence is under this (0-100) are noise.
+    min_line_confidence: float = 30.0
+
+    # Two look-alike characters of a line whose boxes overlap by this share of the narrower one
+    # are one glyph the engine read twice (``0O``).
+    double_overlap: float = 0.6
+    # A mark alone in a cell that no reading took up is a '-' when it is a flat bar: at most
+    # this tall (pt; a hyphen's stroke is about 0.1 em, a 10 pt font's 1 pt) and at least this
+    # many times as wide as tall.
+    dash_max_height: float = 1.5
+    dash_min_aspect: float = 2.0
+    # Each crop is scaled by this before it is read: Tesseract's LSTM reads best with a text
+    # height of 30-40 px; a 7-8 pt line at 300 dpi is 20-25 px, and a lone digit that small is
+    # misread ('1' as '4') more often.
+    upscale: float = 1.5
+
+    def px(self, points: float) -> int:
+        """``points`` (pt) as a whole number of pixels at :attr:`dpi` (at least 1)."""
+        return max(1, round(points * self.dpi / 72.0))
+
+    def pt(self, pixels: float) -> float:
+        """``pixels`` at :attr:`dpi` as PDF points."""
+        return pixels * 72.0 / self.dpi
+
+
+DEFAULT_OCR_SETTINGS = OcrSettings()

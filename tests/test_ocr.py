@@ -1,0 +1,214 @@
+"""OCR of scanned pages and the text-layer health check, on PDFs the tests draw themselves.
+
+A "scan" here is a table drawn with ReportLab, rendered to a bitmap with pypdfium2 and wrapped
+in a PDF of its own (no text layer), optionally with an invisible (render mode 3), wrong text
+layer over the image, as scanner software adds. The OCR tests are skipped with a message when
+Tesseract is not installed (``bash scripts/test.sh`` installs it as root with apt).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+import pdfgen as g
+from renjana.extract import extract_document
+from renjana.extract.ocr import ocr_missing
+from renjana.extract.ocr.numbers import is_valid, repair
+from renjana.extract.textlayer import INVISIBLE_REASON, UNREADABLE_REASON
+
+needs_ocr = pytest.mark.skipif(ocr_missing() is not None, reason=f"{ocr_missing()}")
+
+ROWS = [
+    ["1", "1.03.01", "Program Penunjang Urusan", "2.484.150.000,00", "65,20"],
+    ["2", "1.03.01.2.01", "Penyusunan Dokumen Perencanaan", "345.188.196,00", "100,00"],
+    ["3", "1.03.01.2.02", "Penyediaan Jasa Kebersihan", "1.554.844.409,00", "7,25"],
+]
+
+
+def _spec() -> g.TableSpec:
+    return g.TableSpec(widths=[30, 80, 200, 120, 70], size=10.0,
+                       header=[["No", "Kode", "Program / Kegiatan", "Pagu (Rp)", "Capaian (%)"]],
+                       rows=[list(r) for r in ROWS], caption="Tabel 3.1 Rencana Program")
+
+
+def _scan(tmp_path, invisible: str | None = None, dpi: int = 200):
+    """Draw the table, render its page at ``dpi`` and wrap the bitmap in a new PDF (one page of
+    the drawn size); ``invisible``: a wrong text layer drawn invisibly over the image."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    drawn = tmp_path / "drawn.pdf"
+    b = g.PdfBuilder(drawn, footer=None)
+    b.table(_spec())
+    b.save()
+    pdf = pdfium.PdfDocument(str(drawn))
+    page = pdf[0]
+    width, height = page.get_size()
+    image = page.render(scale=dpi / 72).to_pil().convert("L")
+    pdf.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    buf.seek(0)
+    out = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(out), pagesize=(width, height))
+    c.drawImage(ImageReader(buf), 0, 0, width=width, height=height)
+    if invisible:
+        text = c.beginText(60, height - 80)
+        text.setTextRenderMode(3)
+        text.setFont("Helvetica", 10)
+        for _ in range(30):
+            text.textLine(invisible)
+        c.drawText(text)
+    c.showPage()
+    c.save()
+    return out
+
+
+# --------------------------------------------------------------------------- number grammar
+@pytest.mark.parametrize("reading, fixed", [
+    ("46.43", "46,43"),  # a decimal comma read as a dot: the only valid single edit
+    ("9.175.511.065.00", "9.175.511.065,00"),
+    ("|.554.844.409", "1.554.844.409"),  # a 1 read as a bar
+    ("194.065.800;00", "194.065.800,00"),
+])
+def test_grammar_repairs_a_reading_one_edit_from_valid(reading, fixed):
+    text, note = repair(reading)
+    assert text == fixed and note and reading in note
+
+
+@pytest.mark.parametrize("reading", ["1.234,56", "0,00", "100 %", "-", "2021", "12;5", "Unit", "0 -"])
+def test_grammar_leaves_valid_or_ambiguous_readings(reading):
+    assert repair(reading) == (reading, None)
+
+
+def test_grammar_groups_thousands_by_three():
+    assert is_valid("1.234.567,89") and is_valid("(1.234)") and is_valid("12,5 %")
+    assert not is_valid("12.34") and not is_valid("1234.567") and not is_valid("194.065,8000")
+
+
+# --------------------------------------------------------------------------- reading a scan
+@needs_ocr
+def test_scanned_table_is_read_into_the_born_digital_models(tmp_path):
+    doc = extract_document(_scan(tmp_path))
+    assert [(u.page, u.status) for u in doc.unread_pages] == [(1, "ocr")]
+    assert any("read by OCR" in note for note in doc.notes)
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert (table.n_rows, table.n_cols) == (4, 5)
+    texts = [[c.text for c in table.cells if c.row == r] for r in range(table.n_rows)]
+    assert texts[1:] == ROWS
+    assert texts[0][:2] == ["No", "Kode"]
+    # Boxes in PDF points where the table was drawn (left margin of the drawing, column widths).
+    spec = _spec()
+    assert table.col_edges == pytest.approx(spec.col_edges, abs=2.0)
+    lines = [line for cell in table.cells for line in cell.lines]
+    assert all(line.source == "ocr" and 0 < line.confidence <= 1 for line in lines)
+    # The caption above the table was read too, as page text.
+    assert table.caption.startswith("Tabel 3.1")
+
+
+@needs_ocr
+def test_scanned_numbers_parse_downstream(tmp_path):
+    from renjana.normalize import normalize_document
+
+    doc = normalize_document(extract_document(_scan(tmp_path)))
+    table = doc.tables[0]
+    money = next(c.key for c in table.columns if c.type == "money")
+    values = [str(row.values[money].number) for row in table.rows if money in row.values]
+    assert values == ["2484150000.00", "345188196.00", "1554844409.00"]
+    assert all(src.source == "ocr" for row in table.rows for src in row.sources if src.lines)
+
+
+@needs_ocr
+def test_invisible_wrong_text_layer_over_a_scan_is_ocrd(tmp_path):
+    doc = extract_document(_scan(tmp_path, invisible="CKDIEKHF AKAAA lorem ipsum"))
+    assert [(u.page, u.status) for u in doc.unread_pages] == [(1, "ocr")]
+    assert INVISIBLE_REASON in doc.unread_pages[0].reason
+    cells = [c.text for t in doc.tables for c in t.cells]
+    assert "1.554.844.409,00" in cells and not any("lorem" in c for c in cells)
+
+
+def test_without_ocr_a_scan_is_noted_not_read(tmp_path, monkeypatch):
+    import renjana.extract.ocr as ocr
+
+    monkeypatch.setattr(ocr, "ocr_missing", lambda: ocr.INSTALL_HINT + "; missing: tesserocr")
+    doc = extract_document(_scan(tmp_path))
+    assert not doc.tables
+    assert [(u.page, u.status) for u in doc.unread_pages] == [(1, "needs-ocr")]
+    assert any("needs OCR" in n and "install tesseract-ocr" in n for n in doc.notes)
+
+
+def test_ocr_off_leaves_an_invisible_layer_unread(tmp_path):
+    doc = extract_document(_scan(tmp_path, invisible="lorem ipsum"), ocr=False)
+    assert not doc.tables
+    assert [(u.page, u.status) for u in doc.unread_pages] == [(1, "needs-ocr")]
+
+
+# --------------------------------------------------------------------------- text-layer health
+def _garbled_pdf(tmp_path):
+    """A page whose text is drawn in a Type3 font without a Unicode map: glyph names (/g1 …)
+    that stand for nothing a reader can map, as a producer that embeds digits as drawings does."""
+    glyphs = b"/CharProcs << /g1 6 0 R /g2 6 0 R >> /Encoding << /Type /Encoding /Differences [65 /g1 /g2] >>"
+    lines = b"".join(b"BT /F1 9 Tf 50 %d Td (ABABBA BAAB ABBA) Tj ET\n" % (800 - 14 * i) for i in range(30))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(lines) + lines + b"endstream",
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 600 700] /FontMatrix [0.001 0 0 0.001 0 0] "
+        + glyphs + b" /FirstChar 65 /LastChar 66 /Widths [600 600] >>",
+        b"<< /Length 40 >>\nstream\n600 0 0 0 500 700 d1 50 0 400 700 re f\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path = tmp_path / "garbled.pdf"
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_unmapped_font_page_is_unreadable_without_ocr(tmp_path):
+    doc = extract_document(_garbled_pdf(tmp_path), ocr=False)
+    assert not doc.tables and not any(line.text for t in doc.text for line in t.lines)
+    assert [(u.page, u.status) for u in doc.unread_pages] == [(1, "text-unreadable")]
+    assert any(UNREADABLE_REASON in n for n in doc.notes)
+
+
+def test_healthy_text_layer_is_never_ocrd(tmp_path):
+    path = tmp_path / "born.pdf"
+    b = g.PdfBuilder(path, footer=None)
+    b.table(_spec())
+    b.save()
+    doc = extract_document(path)
+    assert not doc.unread_pages and len(doc.tables) == 1
+
+
+# --------------------------------------------------------------------------- OCR word repair
+def test_ocr_words_repaired_only_by_a_single_known_confusion():
+    from renjana.normalize.ocr_words import repair_words
+
+    trusted = {"kali", "izin", "laporan", "kepegawaian", "jumlah", "tarian", "tempat"}
+    assert repair_words("24 Kalli", trusted)[0] == "24 Kali"
+    assert repair_words("Penerbitan !zin", trusted)[0] == "Penerbitan Izin"
+    assert repair_words("12 Lanoran", trusted)[0] == "12 Laporan"
+    text, notes = repair_words("Administrasi Kepeqawaian", trusted)
+    assert text == "Administrasi Kepegawaian" and "Kepeqawaian" in notes[0]
+    # Correct words the vocabulary lacks stay as printed: not one confusion from a known word.
+    assert repair_words("minuman harian roda empat", trusted) == ("minuman harian roda empat", [])
+    # Numbers and codes are not words.
+    assert repair_words("1.03.01 2.484,00", trusted) == ("1.03.01 2.484,00", [])
+
+
+def test_grammar_drops_a_doubled_digit_only_when_every_choice_agrees():
+    assert repair("4.425.000.0000,00")[0] == "4.425.000.000,00"
+    assert repair("12.3456,00") == ("12.3456,00", None)  # which digit is extra: unknown
