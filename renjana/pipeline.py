@@ -1,17 +1,115 @@
-"""One PDF through every stage: extract → normalize → validate. No I/O besides reading the PDF."""
+"""One PDF through every stage: extract → normalize → validate. No I/O besides reading the PDF
+(and, for a damaged file, writing a repaired copy to a temporary folder that is removed after).
+
+Before and around extract, the file is checked so nothing is lost silently
+(:mod:`renjana.preflight`):
+
+* a file that is not a PDF, is empty or needs a password is refused with a plain-language
+  :class:`~renjana.preflight.InputError`;
+* pdfium counts the pages as a second engine; when pdfminer (extract) reads fewer pages than that,
+  or cannot read the file at all, a copy rebuilt by qpdf (pikepdf) is read instead; pages still
+  not read are listed in ``source.unread_pages`` with status ``unreadable``;
+* a truncated file that could be read is marked ``source.damaged``.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
-from renjana.extract import extract_document
-from renjana.models import DocumentResult
+from renjana.extract import extract_document, sha256_of
+from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import normalize_document
+from renjana.preflight import InputError, count_pages, repair_copy, safe_name, sniff
 from renjana.validate import validate_document
+
+__all__ = ["process_file", "read_checked", "InputError"]
+
+REPAIRED_NAME = "repaired.pdf"
+
+
+def _extract(path: Path) -> tuple[ExtractedDocument | None, BaseException | None]:
+    try:
+        return extract_document(path), None
+    except RecursionError as exc:  # a loop or absurd nesting in the file's objects
+        return None, exc
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a damaged file
+        return None, exc
+
+
+def _damaged_reason(exc: BaseException | None, truncated: bool) -> str:
+    if truncated:
+        return "the file is truncated (its end is missing): the download or copy stopped early"
+    if isinstance(exc, RecursionError):
+        return "the file's objects nest without end (a loop or absurd depth)"
+    return "the file is damaged beyond repair: neither pdfminer, pdfium nor qpdf can read it"
+
+
+def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
+    """Extract ``path`` with the page count cross-checked and a repair tried when pages are lost.
+
+    Returns the extracted document named after ``path`` (its file name made printable, see
+    :func:`~renjana.preflight.safe_name`), with ``unread_pages`` listing pages no engine could read
+    and a note for each repair; and why the file is damaged (truncated) when it is, else None.
+    Raises :class:`InputError` (plain words) when nothing can be read.
+    """
+    path = Path(path)
+    sniffed = sniff(path)
+    expected = count_pages(path) if sniffed.offset == 0 else None
+    doc, error = (None, None) if sniffed.offset else _extract(path)
+    notes: list[str] = []
+    repaired_used = page_tree_loop = False
+    with tempfile.TemporaryDirectory(prefix="renjana-repair-") as tmp:
+        if doc is None or expected is None or doc.pages < expected or sniffed.truncated:
+            repaired = Path(tmp) / REPAIRED_NAME
+            repair = repair_copy(path, repaired, sniffed.offset)
+            page_tree_loop = repair.page_tree_loop
+            if repair.pages is not None:
+                expected = max(expected or 0, repair.pages)
+                if doc is None or doc.pages < repair.pages:
+                    fixed, fixed_error = _extract(repaired)
+                    if fixed is not None and (doc is None or fixed.pages > doc.pages):
+                        doc, error, repaired_used = fixed, fixed_error, True
+                        what = ("HTTP headers before the PDF were dropped" if sniffed.offset
+                                else "its cross-reference table or structure was damaged")
+                        notes.append(f"read from a copy repaired by qpdf: {what}")
+        if doc is None:
+            raise InputError(_damaged_reason(error, sniffed.truncated))
+    update = {"file": safe_name(path.name), "path": safe_name(str(path)), "notes": notes + doc.notes}
+    if repaired_used:
+        update["sha256"] = sha256_of(path)
+    doc = doc.model_copy(update=update)
+    lost = (expected or 0) - doc.pages
+    if lost > 0 and page_tree_loop:
+        # pdfium walks a looping page tree until its /Count is met, meeting pages again.
+        doc.notes.append(f"the page tree has a loop: pdfium counts {expected} pages, pdfminer reads "
+                         f"{doc.pages} distinct ones")
+    elif lost > 0:
+        # Which pages pdfminer skipped is not known; the last ones are listed, the note says so.
+        doc.unread_pages.extend(
+            UnreadPage(page=number, status="unreadable",
+                       reason=f"the file has {expected} pages (pdfium), only {doc.pages} could be read")
+            for number in range(doc.pages + 1, expected + 1))
+        doc.notes.append(f"{lost} of {expected} pages could not be read (pdfium counts {expected}, "
+                         f"pdfminer read {doc.pages}, also after a repair by qpdf)")
+    if expected is None and doc.pages:
+        doc.notes.append("pdfium cannot open this file; its page count could not be cross-checked")
+    if doc.pages == 0:
+        doc.notes.append("the PDF has no pages")
+    damaged = _damaged_reason(None, truncated=True) if sniffed.truncated else None
+    if damaged:
+        doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
+    return doc, damaged
 
 
 def process_file(path: str | Path) -> DocumentResult:
-    extracted = extract_document(path)
+    """Read one PDF (checked, see :func:`read_checked`), normalize and validate it.
+
+    Raises :class:`InputError` with a plain-language reason when the file cannot be read.
+    """
+    path = Path(path)
+    extracted, damaged = read_checked(path)
     normalized = normalize_document(extracted)
+    normalized.source.damaged = damaged
     findings = validate_document(normalized)
     return DocumentResult(**dict(normalized), findings=findings)
