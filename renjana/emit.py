@@ -71,6 +71,12 @@ def _stem(result: DocumentResult) -> str:
     return Path(result.source.file).stem
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # read by setting it, and put back at once
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``, else it goes."""
@@ -82,6 +88,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp
         with tmp.open("rb") as fh:  # data on disk before the rename makes it visible
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the user's umask like any file
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
