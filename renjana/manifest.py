@@ -162,6 +162,8 @@ class OutputStore:
         return handle
 
     def close(self) -> None:
+        with contextlib.suppress(OSError):
+            (self.out / STAGING_DIR).rmdir()  # only when empty: no run is writing
         if self._lock is not None:
             self._lock.close()
             self._lock = None

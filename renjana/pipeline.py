@@ -31,8 +31,8 @@ REPAIRED_NAME = "repaired.pdf"
 def _extract(path: Path) -> tuple[ExtractedDocument | None, BaseException | None]:
     try:
         return extract_document(path), None
-    except RecursionError as exc:  # a loop or absurd nesting in the file's objects
-        return None, exc
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a damaged file
         return None, exc
 
@@ -73,8 +73,10 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
                         what = ("HTTP headers before the PDF were dropped" if sniffed.offset
                                 else "its cross-reference table or structure was damaged")
                         notes.append(f"read from a copy repaired by qpdf: {what}")
-        if doc is None:
+        if doc is None and (expected is None or sniffed.truncated):
             raise InputError(_damaged_reason(error, sniffed.truncated))
+        if doc is None:  # the file is sound (pdfium and qpdf open it): pdfminer's own failure
+            raise error
     update = {"file": safe_name(path.name), "path": safe_name(str(path)), "notes": notes + doc.notes}
     if repaired_used:
         update["sha256"] = sha256_of(path)

@@ -74,6 +74,10 @@ CORE_LIMIT_BYTES = 0
 # How often a worker without PR_SET_PDEATHSIG checks that its parent is alive, seconds.
 WATCHDOG_S = 0.5
 PR_SET_PDEATHSIG = 1
+# Python frames a worker may nest: pdfminer follows nested forms and /Prev chains by recursion,
+# and a PDF nesting a few hundred forms passes Python's default 1000. Deeper than this is a loop
+# or an attack; a C stack overflow before it kills only the worker (reported as a signal).
+WORKER_RECURSION_LIMIT = 20000
 
 ProcessFn = Callable[[Path], DocumentResult]
 
@@ -218,19 +222,38 @@ def _summarize(result: DocumentResult, outputs: list[str]) -> Summary:
     )
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and those it was raised from or during (pdfminer wraps its causes)."""
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
 def _exception_reason(path: Path, exc: BaseException) -> str:
+    """A failure in plain words: the file's own problem where it is known, else the library's."""
     if isinstance(exc, InputError):
         return str(exc)
-    if isinstance(exc, RecursionError):
+    chain = _chain(exc)
+    if any(isinstance(e, RecursionError) for e in chain) or "recursion depth" in str(exc):
         return "the file's objects nest too deeply to read (a loop or absurd depth in the PDF)"
     text = str(exc)
     for prefix in (f"{path}: ", f"{path.name}: "):  # the message usually names the file already
         text = text.removeprefix(prefix)
+    if type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber"):
+        return f"the PDF could not be read: pdfminer says \"{text}\"" if text else \
+            "the PDF could not be read (pdfminer gives no reason)"
     return f"{type(exc).__name__}: {text}" if text else f"{type(exc).__name__} (no message)"
 
 
+# pdfminer's wording when zlib cannot get memory for a stream (the address-space limit).
+_ALLOCATION_FAILED = "unable to allocate"
+
+
 def _out_of_memory(exc: BaseException) -> bool:
-    return isinstance(exc, MemoryError) or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM)
+    return any(isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno == errno.ENOMEM)
+               or _ALLOCATION_FAILED in str(e).lower() for e in _chain(exc))
 
 
 def process_one(path: Path, staging_dir: Path, process: str | ProcessFn = DEFAULT_PROCESS) -> Outcome:
@@ -320,6 +343,7 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
     resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT_BYTES, CORE_LIMIT_BYTES))
     if settings.memory_bytes is not None:
         resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
+    sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
     process = _resolve(settings.process)
     alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
     while True:
