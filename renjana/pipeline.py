@@ -20,7 +20,7 @@ from pathlib import Path
 from renjana.extract import extract_document, sha256_of
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import normalize_document
-from renjana.preflight import InputError, count_pages, repair_copy, safe_name, sniff
+from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
 from renjana.validate import validate_document
 
 __all__ = ["process_file", "read_checked", "InputError"]
@@ -98,10 +98,23 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
         doc.notes.append("pdfium cannot open this file; its page count could not be cross-checked")
     if doc.pages == 0:
         doc.notes.append("the PDF has no pages")
-    damaged = _damaged_reason(None, truncated=True) if sniffed.truncated else None
+    damaged = _damaged_reason(None, truncated=True) if sniffed.truncated else _content_damage(
+        path, sniffed.offset, expected is None)
     if damaged:
         doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
     return doc, damaged
+
+
+def _content_damage(path: Path, offset: int, pdfium_failed: bool) -> str | None:
+    """Why the content pdfminer read may be incomplete, from qpdf's syntax check; None if sound."""
+    damage = content_damage(path, offset)
+    if not damage.opened:
+        return ("neither pdfium nor qpdf can open the file" if pdfium_failed
+                else "qpdf cannot open the file") + ": it is damaged"
+    if not damage.messages:
+        return None
+    where = f"page {', '.join(map(str, damage.pages))}" if damage.pages else "a page"
+    return f"{where}: damaged content ({damage.messages[0].removeprefix('WARNING: ').strip()})"
 
 
 def process_file(path: str | Path) -> DocumentResult:

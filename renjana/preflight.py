@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["InputError", "Repair", "Sniffed", "sniff", "count_pages", "repair_copy", "safe_name"]
+__all__ = ["Damage", "InputError", "Repair", "Sniffed", "content_damage", "sniff", "count_pages", "repair_copy", "safe_name"]
 
 # Bytes read from the head of a file to tell its kind, and from its tail to find ``%%EOF``.
 HEAD_BYTES = 4096
@@ -174,6 +174,61 @@ def repair_copy(path: Path, target: Path, offset: int = 0) -> Repair:
                          "without the password (ask the publisher for an open copy)") from None
     except Exception as exc:  # noqa: BLE001 - qpdf's many errors all mean "cannot repair"
         return Repair(None, page_tree_loop="loop detected" in str(exc).lower())
+
+
+# Words in qpdf's syntax-check messages that concern page content (a stream that does not decode
+# or parse); the others (a rebuilt cross-reference table, a repaired dictionary) lose no data.
+CONTENT_DAMAGE_WORDS = ("stream", "content")
+_PAGE_OBJECT = re.compile(r"page object (\d+) (\d+)")
+_PAGE_NUMBER = re.compile(r"\bpage (\d+):")
+
+
+@dataclass(frozen=True)
+class Damage:
+    """What qpdf's syntax check says about a file's content: ``opened`` False when qpdf cannot
+    open it at all; ``pages`` the page numbers (from 1) whose content is damaged, as far as the
+    messages name them; ``messages`` the content messages, shortened."""
+
+    opened: bool
+    pages: tuple[int, ...] = ()
+    messages: tuple[str, ...] = ()
+
+
+# Characters of one qpdf message kept in a note.
+MESSAGE_CHARS = 120
+
+
+def content_damage(path: Path, offset: int = 0) -> Damage:
+    """Decode every stream and parse every page's content with qpdf (pikepdf's
+    ``check_pdf_syntax``) and report the damage to page content: streams that do not inflate,
+    content that ends inside a token. Cost: one decode of the file's streams (about 10 ms a page).
+    A check that itself runs out of memory or fails reports nothing (``opened`` True)."""
+    import io
+
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(io.BytesIO(path.read_bytes()[offset:]) if offset else path)
+    except pikepdf.PasswordError:
+        return Damage(True)
+    except Exception:  # noqa: BLE001 - qpdf cannot open it at all
+        return Damage(False)
+    try:
+        with pdf:
+            messages = pdf.check_pdf_syntax()
+            numbers = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+    except Exception:  # noqa: BLE001 - MemoryError or a qpdf failure: no verdict
+        return Damage(True)
+    name = str(path)
+    content = [m.replace(name, "").replace(" : ", " ") for m in messages
+               if any(word in m.lower() for word in CONTENT_DAMAGE_WORDS)]
+    pages = set()
+    for message in content:
+        if (found := _PAGE_OBJECT.search(message)) and (int(found[1]), int(found[2])) in numbers:
+            pages.add(numbers[(int(found[1]), int(found[2]))])
+        elif found := _PAGE_NUMBER.search(message):
+            pages.add(int(found[1]))
+    return Damage(True, tuple(sorted(pages)), tuple(m[:MESSAGE_CHARS] for m in content))
 
 
 def _encodable(path: Path) -> bool:

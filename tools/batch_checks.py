@@ -138,3 +138,24 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def silent_losses(out: Path, original: dict[str, set[str]], source_of: dict[str, str]) -> tuple[list[str], dict]:
+    """Damaged copies whose output holds fewer cells than their source's and says nothing.
+
+    ``original``: source name -> its cells (from an undamaged run); ``source_of``: copy name ->
+    source name. Returns (problems, counts by status). A copy is "noted" when its status is not
+    ``ok`` (``partial``/``needs-ocr`` carry a reason saying what was lost) — a plain ``ok``
+    holding less than its source is a silent loss.
+    """
+    problems, counts = [], {}
+    for record in manifest(out):
+        counts[record["status"]] = counts.get(record["status"], 0) + 1
+        source = source_of.get(record["name"])
+        if source is None or record["status"] != "ok":
+            continue
+        lost = original[source] - cells(out, record)
+        if lost:
+            problems.append(f"{record['name']}: ok but {len(lost)} cells of {source} missing, e.g. "
+                            f"{sorted(lost)[:3]}")
+    return problems, counts
