@@ -207,14 +207,17 @@ def content_damage(path: Path, offset: int = 0) -> Damage:
 
     import pikepdf
 
+    handle = io.BytesIO(path.read_bytes()[offset:]) if offset else path.open("rb")
     try:
-        pdf = pikepdf.open(io.BytesIO(path.read_bytes()[offset:]) if offset else path)
+        pdf = pikepdf.open(handle)
     except pikepdf.PasswordError:
+        handle.close()
         return Damage(True)
     except Exception:  # noqa: BLE001 - qpdf cannot open it at all
+        handle.close()
         return Damage(False)
     try:
-        with pdf:
+        with handle, pdf:
             messages = pdf.check_pdf_syntax()
             numbers = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
     except Exception:  # noqa: BLE001 - MemoryError or a qpdf failure: no verdict
