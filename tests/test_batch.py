@@ -31,9 +31,15 @@ import batch_checks  # noqa: E402
 from damage import damaged_copies  # noqa: E402
 
 BAD_INPUTS = REPO.parent / "shared" / "tools" / "bad_inputs.py"
-# Bad inputs left out of the test for their run time (about 50 s and 25 s of one core); the
+# The bad inputs the test runs besides every ``error`` one (those cost no extraction): one per
+# mechanism (repairs, loops, names, duplicates, no pages, scans), to keep the suite quick; the
 # benchmark script benchmarks/batch_safety.py runs the whole folder, --large included.
-SLOW_BAD_INPUTS = ("dense_grid.pdf", "compression_bomb_content.pdf")
+TESTED_BAD_INPUTS = (
+    "valid_table.pdf", "duplicate_of_valid_table.pdf", "xref_wrong_offsets.pdf",
+    "http_headers_before_pdf.pdf", "truncated_50pct.pdf", "zero_pages.pdf", "page_tree_cycle.pdf",
+    "xref_prev_loop.pdf", "deep_nesting.pdf", "image_only_scan.pdf", "RENJA_DINAS_KESEHATAN_2025.PDF",
+    os.fsdecode(b"renja_caf\xe9_\x96_2024_\xff.pdf"),
+)
 # Fonts without a Unicode map: their cells must be OCR'd or flagged "text unreadable" by the
 # text-layer health check (the OCR issue, built on another branch); not this branch's to meet.
 PENDING_BAD_INPUTS = ("no_tounicode_type3.pdf", "no_tounicode_cidfont.pdf")
@@ -50,6 +56,12 @@ def same_office(path: Path) -> DocumentResult:
 
     return DocumentResult(source=Source(file=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=1),
                           document=DocumentMeta(region="Kota Batu", dinas="Dinas Sosial", year=2024))
+
+
+def slow_document(path: Path) -> DocumentResult:
+    """A document that takes half a second: a batch of them can be killed in the middle."""
+    time.sleep(0.5)
+    return same_office(path)
 
 
 def drawn_pdf(path: Path) -> Path:
@@ -180,7 +192,7 @@ def test_non_utf8_name(tmp_path: Path, drawn: Path):
 
 
 def test_fuzz_damaged_copies_are_complete_or_say_what_was_lost(tmp_path: Path, drawn: Path):
-    copies = damaged_copies([drawn], 30, seed=11, out=tmp_path / "in")
+    copies = damaged_copies([drawn], 24, seed=11, out=tmp_path / "in")
     original = tmp_path / "in" / "zz-original.pdf"
     original.write_bytes(drawn.read_bytes())
     out = tmp_path / "out"
@@ -197,34 +209,41 @@ def test_fuzz_damaged_copies_are_complete_or_say_what_was_lost(tmp_path: Path, d
     assert batch_checks.check_integrity(out) == []
 
 
-def test_kill_9_then_resume(tmp_path: Path, drawn: Path):
+def test_kill_9_then_resume(tmp_path: Path):
     inputs = tmp_path / "in"
     inputs.mkdir()
-    for i in range(8):
-        (inputs / f"doc{i}.pdf").write_bytes(drawn.read_bytes())
+    names = [f"doc{i}.pdf" for i in range(10)]
+    for name in names:
+        (inputs / name).write_bytes(b"%PDF-1.4 " + name.encode())
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "renjana.cli", "run", str(inputs), "-o", str(out), "--workers", "2"]
-    batch = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = (f"import sys; sys.path[:0] = [{str(REPO / 'tests')!r}]\n"
+              "from pathlib import Path\n"
+              "from renjana.runner import RunSettings, run_files\n"
+              "if __name__ == '__main__':\n"
+              f"    run_files(sorted(Path({str(inputs)!r}).iterdir()), Path({str(out)!r}),\n"
+              "              RunSettings(process='test_batch:slow_document', workers=2))\n")
+    (tmp_path / "driver.py").write_text(driver)
+    command = [sys.executable, str(tmp_path / "driver.py")]
+    batch = subprocess.Popen(command)
     workers: set[int] = set()
     deadline = time.monotonic() + 120
-    while len(batch_checks.manifest(out)) < 2 and time.monotonic() < deadline and batch.poll() is None:
+    while len(batch_checks.manifest(out)) < 3 and time.monotonic() < deadline and batch.poll() is None:
         workers |= _children(batch.pid)
-        time.sleep(0.05)
+        time.sleep(0.02)
     workers |= _children(batch.pid)
     assert batch.poll() is None, "the batch ended before it could be killed"
     batch.send_signal(signal.SIGKILL)
     batch.wait()
     killed_at = time.monotonic()
-    done_before = {r["name"]: r["finished"] for r in batch_checks.manifest(out)}
-    assert workers
+    done_before = {r["name"]: r for r in batch_checks.manifest(out)}
+    assert workers and 3 <= len(done_before) < len(names)
     while any(_alive(pid) for pid in workers) and time.monotonic() - killed_at < 5:
-        time.sleep(0.05)
+        time.sleep(0.02)
     assert not any(_alive(pid) for pid in workers)
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    subprocess.run(command, check=True, timeout=300)
     after = records(out)
-    assert sorted(after) == [f"doc{i}.pdf" for i in range(8)]
-    assert all(after[name]["finished"] == finished for name, finished in done_before.items())
+    assert sorted(after) == names
+    assert all(after[name] == record for name, record in done_before.items())  # not redone
     assert batch_checks.check_integrity(out) == []
 
 
@@ -255,8 +274,11 @@ def test_bad_inputs_meet_their_expectations(tmp_path: Path):
                           capture_output=True, text=True, timeout=120)
     if made.returncode != 0:
         pytest.skip(f"bad_inputs.py could not run: {made.stderr[-300:]}")
-    skip = SLOW_BAD_INPUTS + PENDING_BAD_INPUTS
-    pdfs = sorted(p for p in bad.iterdir() if p.name != "EXPECT.json" and p.name not in skip)
+    expect = json.loads((bad / "EXPECT.json").read_text(encoding="utf-8"))["files"]
+    tested = {e["name"] for e in expect if e["expect"] == "error" or e["name"] in TESTED_BAD_INPUTS}
+    skip = tuple(e["name"] for e in expect if e["name"] not in tested or e["name"] in PENDING_BAD_INPUTS)
+    pdfs = sorted(bad / name for name in tested if name not in skip)
+    assert len(pdfs) >= 20
     out = tmp_path / "out"
     report = run_files(pdfs, out, RunSettings(workers=2, timeout_s=60))
     assert len(report.results) == len(pdfs)
