@@ -171,7 +171,7 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
     checked before any PDF is opened; SIGTERM is handled like Ctrl-C."""
     out_console, err_console = Console(), Console(stderr=True)
     try:
-        store = OutputStore(out)
+        store = OutputStore(out, variant="" if title == "renjana run" else title.split()[-1])
     except OutputError as exc:
         _print(err_console, str(exc))
         raise typer.Exit(EXIT_NO_INPUT) from None

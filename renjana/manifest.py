@@ -131,9 +131,11 @@ class OutputStore:
     another run holds it. Use as a context manager (or call :meth:`close`) to release the lock.
     """
 
-    def __init__(self, out_dir: Path, version: str | None = None):
+    def __init__(self, out_dir: Path, version: str | None = None, variant: str = ""):
         self.out = Path(out_dir)
-        self.version = version or tool_version()
+        # ``variant`` names a kind of run that writes more (``audit``): a resume redoes files
+        # done by a plain run, whose outputs lack the variant's files.
+        self.version = (version or tool_version()) + (f"+{variant}" if variant else "")
         self.umask = _umask()
         try:
             self.out.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ its work with ``if __name__ == "__main__":`` (spawn re-imports it).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import importlib
 import math
@@ -130,6 +131,7 @@ class Outcome:
     detail: str = ""  # traceback of an exception in the worker, for debugging
     staging: str | None = None
     seconds: float = 0.0
+    peak_rss_mb: float | None = None  # the worker's peak resident memory so far (this file or before)
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,7 @@ def outcome_record(path: Path, sha256: str, outcome: Outcome, seconds: float) ->
         "tables": summary.tables if summary else 0, "rows": summary.rows if summary else 0,
         "findings": {"errors": summary.errors, "warnings": summary.warnings} if summary else {},
         "seconds": {"worker": round(outcome.seconds, 3), "total": round(seconds, 3)},
+        "worker_peak_rss_mb": outcome.peak_rss_mb,
     }
     return record
 
@@ -357,6 +360,8 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         signal.alarm(alarm_s)
         outcome = process_one(Path(path), Path(staging), process)
         signal.alarm(0)
+        outcome = dataclasses.replace(
+            outcome, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
         retire = outcome.status == "memory" or (
             settings.memory_bytes is not None and _address_space() > RETIRE_SHARE * settings.memory_bytes)
         try:
@@ -450,7 +455,7 @@ def _answer(worker: _Worker, settings: RunSettings) -> tuple[Outcome, bool] | No
             message = worker.conn.recv()
             outcome, retiring = message
             if outcome.status == "memory":
-                outcome = Outcome("memory", reason=_memory_reason(settings), seconds=outcome.seconds)
+                outcome = dataclasses.replace(outcome, reason=_memory_reason(settings))
             return outcome, not retiring
         if alive:
             return None
