@@ -75,8 +75,12 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
                         notes.append(f"read from a copy repaired by qpdf: {what}")
         if doc is None and (expected is None or sniffed.truncated):
             raise InputError(_damaged_reason(error, sniffed.truncated))
-        if doc is None:  # the file is sound (pdfium and qpdf open it): pdfminer's own failure
-            raise error
+        if doc is None:
+            damage = _content_damage(path, sniffed.offset, expected is None)
+            if damage:  # say what is wrong with the file, then how reading it failed
+                raise InputError(f"the file is damaged ({damage}); reading it failed: "
+                                 f"{type(error).__name__}: {error}") from error
+            raise error  # a sound file (pdfium and qpdf read it): pdfminer's or our own failure
     update = {"file": safe_name(path.name), "path": safe_name(str(path)), "notes": notes + doc.notes}
     if repaired_used:
         update["sha256"] = sha256_of(path)

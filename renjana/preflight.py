@@ -181,6 +181,7 @@ def repair_copy(path: Path, target: Path, offset: int = 0) -> Repair:
 CONTENT_DAMAGE_WORDS = ("stream", "content")
 _PAGE_OBJECT = re.compile(r"page object (\d+) (\d+)")
 _PAGE_NUMBER = re.compile(r"\bpage (\d+):")
+_HANDLE = re.compile(r"(stream )?<_io\.\w+ name=[^>]*>:?\s*")  # qpdf names the file handle
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,7 @@ def content_damage(path: Path, offset: int = 0) -> Damage:
             numbers = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
     except Exception:  # noqa: BLE001 - MemoryError or a qpdf failure: no verdict
         return Damage(True)
-    name = str(path)
-    content = [m.replace(name, "").replace(" : ", " ") for m in messages
+    content = [_HANDLE.sub("", m.replace(str(path), "")).replace(" : ", " ") for m in messages
                if any(word in m.lower() for word in CONTENT_DAMAGE_WORDS)]
     pages = set()
     for message in content:
