@@ -14,6 +14,7 @@ Before and around extract, the file is checked so nothing is lost silently
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -28,13 +29,41 @@ __all__ = ["process_file", "read_checked", "InputError"]
 REPAIRED_NAME = "repaired.pdf"
 
 
+# pdfminer's log messages that prove data was lost while reading (a compressed stream whose
+# checksum fails is decoded as far as it goes): the file is damaged, whatever qpdf says.
+DATA_LOSS_MESSAGES = ("Data-loss while decompressing corrupted data",)
+PDFMINER_LOGGER = "pdfminer"
+
+
+class _DataLoss(logging.Handler):
+    """Collects pdfminer's data-loss warnings during one read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(known in message for known in DATA_LOSS_MESSAGES):
+            self.seen.append(message)
+
+
 def _extract(path: Path) -> tuple[ExtractedDocument | None, BaseException | None]:
+    watcher = _DataLoss()
+    logger = logging.getLogger(PDFMINER_LOGGER)
+    logger.addHandler(watcher)
     try:
-        return extract_document(path), None
+        doc = extract_document(path)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a damaged file
         return None, exc
+    finally:
+        logger.removeHandler(watcher)
+    if watcher.seen:
+        doc.notes.append(f"damaged: {len(watcher.seen)} compressed stream(s) fail their checksum "
+                         "(pdfminer read them as far as they go)")
+    return doc, None
 
 
 def _damaged_reason(exc: BaseException | None, truncated: bool) -> str:
@@ -106,6 +135,8 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
         path, sniffed.offset, expected is None)
     if damaged:
         doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
+    elif any(n.startswith("damaged: ") for n in doc.notes):  # pdfminer's own data-loss warning
+        damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
     return doc, damaged
 
 
