@@ -223,8 +223,8 @@ def content_damage(path: Path, offset: int = 0) -> Damage:
             numbers = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
     except Exception:  # noqa: BLE001 - MemoryError or a qpdf failure: no verdict
         return Damage(True)
-    content = [_HANDLE.sub("", m.replace(str(path), "")).replace(" : ", " ") for m in messages
-               if any(word in m.lower() for word in CONTENT_DAMAGE_WORDS)]
+    plain = [_HANDLE.sub("", m.replace(str(path), "")).replace(" : ", " ") for m in messages]
+    content = [m for m in plain if any(word in m.lower() for word in CONTENT_DAMAGE_WORDS)]
     pages = set()
     for message in content:
         if (found := _PAGE_OBJECT.search(message)) and (int(found[1]), int(found[2])) in numbers:
