@@ -85,6 +85,7 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
     path = Path(path)
     sniffed = sniff(path)
     expected = count_pages(path) if sniffed.offset == 0 else None
+    pdfium_failed = sniffed.offset == 0 and expected is None
     doc, error = (None, None) if sniffed.offset else _extract(path)
     notes: list[str] = []
     repaired_used = page_tree_loop = False
@@ -105,7 +106,7 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
         if doc is None and (expected is None or sniffed.truncated):
             raise InputError(_damaged_reason(error, sniffed.truncated))
         if doc is None:
-            damage = _content_damage(path, sniffed.offset, expected is None)
+            damage = _content_damage(path, sniffed.offset, pdfium_failed)
             if damage:  # say what is wrong with the file, then how reading it failed
                 raise InputError(f"the file is damaged ({damage}); reading it failed: "
                                  f"{type(error).__name__}: {error}") from error
@@ -132,7 +133,9 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
     if doc.pages == 0:
         doc.notes.append("the PDF has no pages")
     damaged = _damaged_reason(None, truncated=True) if sniffed.truncated else _content_damage(
-        path, sniffed.offset, expected is None)
+        path, sniffed.offset, pdfium_failed)
+    if not damaged and pdfium_failed and doc.pages:
+        damaged = "pdfium cannot open the file: it is damaged"
     if damaged:
         doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
     elif any(n.startswith("damaged: ") for n in doc.notes):  # pdfminer's own data-loss warning
