@@ -286,3 +286,19 @@ def test_bad_inputs_meet_their_expectations(tmp_path: Path):
     assert problems == []
     assert not (tmp_path / "pwned.sh").exists() and not Path("/tmp/pwned.sh").exists()
     assert batch_checks.check_integrity(out) == []
+
+
+def test_isolated_entry_point_and_client_side_commit(tmp_path: Path):
+    """The per-file entry point another scheduler calls: a child process with limits, then the
+    client moves the staged files into place and writes the record."""
+    from renjana.runner import outcome_record, run_isolated
+
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"%PDF-1.4 a")
+    with OutputStore(tmp_path / "out") as store:
+        staging = store.staging_dir()
+        outcome = run_isolated(path, staging, RunSettings(process=same_office))
+        assert outcome.status == "ok" and outcome.summary.outputs
+        record = store.commit(path, outcome_record(path, "ab" * 32, outcome, 1.0), staging)
+    assert record["status"] == "ok" and (tmp_path / "out" / record["outputs"][0]).is_file()
+    assert not staging.exists() and batch_checks.check_integrity(tmp_path / "out") == []
