@@ -132,8 +132,12 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
         doc.notes.append("pdfium cannot open this file; its page count could not be cross-checked")
     if doc.pages == 0:
         doc.notes.append("the PDF has no pages")
-    damaged = _damaged_reason(None, truncated=True) if sniffed.truncated else _content_damage(
-        path, sniffed.offset, pdfium_failed)
+    if sniffed.truncated:
+        damaged = _damaged_reason(None, truncated=True)
+    elif page_tree_loop:  # qpdf refuses a looping page tree; the note above says what was read
+        damaged = None
+    else:
+        damaged = _content_damage(path, sniffed.offset, pdfium_failed)
     if not damaged and pdfium_failed and doc.pages:
         damaged = "pdfium cannot open the file: it is damaged"
     if damaged:
