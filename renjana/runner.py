@@ -66,6 +66,12 @@ DEFAULT_PROCESS = "renjana.pipeline:process_file"
 START_METHOD = "spawn"
 # Exit status of a worker that ran out of memory and could not even send its report.
 EXIT_OUT_OF_MEMORY = 86
+# A file's time limit starts when its worker says it has started the file; before that the
+# worker may still be importing the pipeline (a fresh interpreter on a loaded machine), which
+# gets this long.
+WORKER_START_S = 120.0
+# What a worker sends when it takes a file, before its Outcome.
+STARTED = "started"
 # A worker's own alarm fires this long after the parent's deadline (the parent acts first).
 ALARM_GRACE_S = 5.0
 # A worker whose address space passed this share of its limit is retired after its file.
@@ -357,6 +363,7 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         if job is None:
             return
         path, staging = job
+        conn.send(STARTED)
         signal.alarm(alarm_s)
         outcome = process_one(Path(path), Path(staging), process)
         signal.alarm(0)
@@ -424,7 +431,8 @@ def run_isolated(path: Path, staging_dir: Path, settings: RunSettings = RunSetti
     started = time.monotonic()
     try:
         worker.conn.send((Path(path), Path(staging_dir)))
-        outcome = _await(worker, started + settings.timeout_s, settings)
+        worker.deadline = started + WORKER_START_S + settings.timeout_s
+        outcome = _await(worker, settings)
     finally:
         try:
             worker.conn.send(None)
@@ -435,13 +443,13 @@ def run_isolated(path: Path, staging_dir: Path, settings: RunSettings = RunSetti
     return outcome
 
 
-def _await(worker: _Worker, deadline: float, settings: RunSettings) -> Outcome:
+def _await(worker: _Worker, settings: RunSettings) -> Outcome:
     while True:
-        wait([worker.conn, worker.process.sentinel], max(0.0, deadline - time.monotonic()))
+        wait([worker.conn, worker.process.sentinel], max(0.0, worker.deadline - time.monotonic()))
         answer = _answer(worker, settings)
         if answer is not None:
             return answer[0]
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= worker.deadline:
             worker.kill()
             return Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s")
 
@@ -451,8 +459,12 @@ def _answer(worker: _Worker, settings: RunSettings) -> tuple[Outcome, bool] | No
     None (still working)."""
     alive = worker.process.is_alive()  # before reading: a worker seen dead has sent all it will
     try:
-        if worker.conn.poll():
+        message = STARTED
+        while message == STARTED and worker.conn.poll():
             message = worker.conn.recv()
+            if message == STARTED:  # the file's time limit starts now
+                worker.deadline = time.monotonic() + settings.timeout_s
+        if message != STARTED:
             outcome, retiring = message
             if outcome.status == "memory":
                 outcome = dataclasses.replace(outcome, reason=_memory_reason(settings))
@@ -547,7 +559,7 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
                 staging = store.staging_dir()
                 idle.job = (index, path, sha, str(staging))
                 idle.started = time.monotonic()
-                idle.deadline = idle.started + settings.timeout_s
+                idle.deadline = idle.started + WORKER_START_S + settings.timeout_s
                 idle.conn.send((path, staging))
                 if on_start is not None:
                     on_start(path)
