@@ -27,6 +27,8 @@ from renjana.validate import validate_document
 __all__ = ["process_file", "read_checked", "InputError"]
 
 REPAIRED_NAME = "repaired.pdf"
+# A library's message quoted in a reason is cut here (pdfminer quotes whole damaged objects).
+MAX_QUOTE_CHARS = 160
 
 
 # pdfminer's log messages that prove data was lost while reading (a compressed stream whose
@@ -109,7 +111,7 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
             damage = _content_damage(path, sniffed.offset, pdfium_failed)
             if damage:  # say what is wrong with the file, then how reading it failed
                 raise InputError(f"the file is damaged ({damage}); reading it failed: "
-                                 f"{type(error).__name__}: {error}") from error
+                                 f"{type(error).__name__}: {str(error)[:MAX_QUOTE_CHARS]}") from error
             raise error  # a sound file (pdfium and qpdf read it): pdfminer's or our own failure
     update = {"file": safe_name(path.name), "path": safe_name(str(path)), "notes": notes + doc.notes}
     if repaired_used:

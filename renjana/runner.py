@@ -239,8 +239,20 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+# A library's message quoted in a reason is cut here (pdfminer quotes whole damaged objects).
+MAX_QUOTE_CHARS = 160
+
+
 def _exception_reason(path: Path, exc: BaseException) -> str:
     """A failure in plain words: the file's own problem where it is known, else the library's."""
+    return _cut(_reason_text(path, exc))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 2 * MAX_QUOTE_CHARS else text[: 2 * MAX_QUOTE_CHARS - 1] + "…"
+
+
+def _reason_text(path: Path, exc: BaseException) -> str:
     if isinstance(exc, InputError):
         return str(exc)
     chain = _chain(exc)
@@ -249,6 +261,7 @@ def _exception_reason(path: Path, exc: BaseException) -> str:
     text = str(exc)
     for prefix in (f"{path}: ", f"{path.name}: "):  # the message usually names the file already
         text = text.removeprefix(prefix)
+    text = text[:MAX_QUOTE_CHARS]
     if type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber"):
         return f"the PDF could not be read: pdfminer says \"{text}\"" if text else \
             "the PDF could not be read (pdfminer gives no reason)"
