@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_process, write_index
@@ -21,7 +23,9 @@ from renjana.emit import atomic_path
 from renjana.extract import ExtractError
 from renjana.export import CSV_DIR, csv_beside, export_views
 from renjana.extract.reader import READER_ENV, READERS, reader_name
+from renjana.manifest import FAILED_STATUSES, OutputError, OutputStore
 from renjana.models import json_schemas
+from renjana.preflight import safe_name
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
 
 def _help_type(original):
@@ -43,6 +47,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 DEFAULT_MEMORY_MB = 2048
 EXIT_FAILED = 1
 EXIT_NO_INPUT = 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -65,15 +70,20 @@ def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def _summary_table(report: RunReport, title: str = "renjana run") -> Table:
+    """Counts from the run's manifest records: files read, not fully read, failed, skipped."""
     table = Table(title=title, show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
-    n_ok = len(report.results) - len(report.failures)
-    table.add_row("files", f"{n_ok} of {len(report.results)} done")
+    skipped = sum(r.skipped for r in report.results)
+    table.add_row("files", f"{len(report.results)} of {report.total_inputs or len(report.results)}"
+                  + (f" ({skipped} already done, skipped)" if skipped else ""))
+    table.add_row("read in full", str(report.count("ok")))
+    table.add_row("partly read", str(report.count("partial")))
+    table.add_row("need OCR", str(report.count("needs-ocr")))
+    table.add_row("failed", str(report.count("failed", "timed-out", "memory")))
     for name in ("pages", "tables", "rows"):
         table.add_row(name, str(report.total(name)))
     table.add_row("findings", f"{report.total('errors')} errors, {report.total('warnings')} warnings")
-    table.add_row("failures", str(len(report.failures)))
     table.add_row("wall time", f"{report.wall_s:.1f} s")
     return table
 
@@ -86,6 +96,11 @@ Timeout = Annotated[float, typer.Option(metavar="SECONDS", help="Wall-time limit
 MemoryMb = Annotated[int, typer.Option(metavar="MIB", help="Memory limit per file, MiB.")]
 Workers = Annotated[int, typer.Option(min=1, metavar="N", help="Files processed at once (local pool).")]
 Verbose = Annotated[bool, typer.Option("-v", "--verbose", metavar="", help="Show tracebacks of failures.")]
+
+
+Force = Annotated[bool, typer.Option("--force", metavar="", help="Redo files whose output is already complete.")]
+AllowPartial = Annotated[bool, typer.Option(
+    "--allow-partial", metavar="", help="Exit 0 though some files were only partly read (pages lost, damaged).")]
 
 
 Scheduler = Annotated[str | None, typer.Option(
@@ -108,19 +123,23 @@ def _use_reader(reader: str | None) -> None:
 
 @app.command()
 def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
-        workers: Workers = 1, scheduler: Scheduler = None, csv: Csv = False,
-        verbose: Verbose = False, reader: Reader = None) -> None:
-    """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
+        workers: Workers = 1, force: Force = False, allow_partial: AllowPartial = False,
+        scheduler: Scheduler = None, csv: Csv = False, verbose: Verbose = False,
+        reader: Reader = None) -> None:
+    """Extract, normalize and validate every PDF; write JSON and Parquet under OUT.
+
+    OUT/manifest.jsonl records every input (status, pages, reason); a rerun skips the files
+    already done (--force redoes them)."""
     _use_reader(reader)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
-    _run(inputs, out, settings, verbose, scheduler=scheduler,
+    _run(inputs, out, settings, verbose, force=force, allow_partial=allow_partial, scheduler=scheduler,
          extra_lines=lambda r: [f"csv {p}" for p in csv_beside(r.summary.outputs)] if csv else [])
 
 
 @app.command()
 def audit(
     inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
-    workers: Workers = 1,
+    workers: Workers = 1, force: Force = False, allow_partial: AllowPartial = False,
     max_crops: int = typer.Option(DEFAULT_MAX_CROPS, min=0, metavar="N", help="Page crops per report."),
     dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, metavar="DPI", help="Resolution of the crops."),
     verbose: Verbose = False,
@@ -131,59 +150,124 @@ def audit(
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
                            process=audit_process(out, max_crops=max_crops, dpi=dpi))
     try:
-        _run(inputs, out, settings, verbose, title="renjana audit",
+        _run(inputs, out, settings, verbose, force=force, allow_partial=allow_partial, title="renjana audit",
              extra_lines=lambda r: [f"report {audit_paths(Path(p).parent, Path(p).stem)['html']}"
                                for p in r.summary.outputs if p.endswith(".json")])
     finally:  # the batch's index and combined findings, also when a file failed
         if out.is_dir():
-            Console().print(f"index {write_index(out)['html']}", soft_wrap=True, markup=False,
-                            highlight=False)
+            _print(Console(), f"index {write_index(out)['html']}")
 
 
-def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool,
-         title: str = "renjana run", extra_lines=lambda result: [], scheduler: str | None = None) -> None:
-    """The files through the runner with a progress bar, then the summary, notes and failures;
-    ``extra_lines`` gives lines to print for each file done."""
-    out_console, err_console = Console(), Console(stderr=True)
-    pdfs, missing = find_pdfs(inputs)
-    for item in missing:
-        err_console.print(f"not found: {item}", soft_wrap=True, markup=False, highlight=False)
-    if not pdfs:
-        err_console.print("no input PDFs found", markup=False)
-        raise typer.Exit(EXIT_NO_INPUT)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("files, {task.fields[pages]} pages"), TimeElapsedColumn(),
-                        console=err_console, transient=True)
+def _print(console: Console, text: str) -> None:
+    console.print(text, soft_wrap=True, markup=False, highlight=False)
 
-    def on_done(result: FileResult) -> None:
-        pages = result.summary.pages if result.summary else 0
-        progress.update(task, advance=1, pages=progress.tasks[task].fields["pages"] + pages)
+
+class _Progress:
+    """Progress of a batch: files done of all, the files in flight, pages per second, an ETA
+    (from the bytes of the files still to do), and each failure as it happens."""
+
+    def __init__(self, paths: list[Path], console: Console):
+        self.sizes = {p: _size(p) for p in paths}
+        self.flight: dict[Path, float] = {}
+        self.pages = 0
+        self.done = 0
+        self.started = time.monotonic()
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[files]}"),
+                            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console,
+                            transient=True)
+        self.task = self.bar.add_task("renjana", total=max(1, sum(self.sizes.values())), files="",
+                                      rate="")
+        self.total_files = len(paths)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        elapsed = max(1e-6, time.monotonic() - self.started)
+        names = ", ".join(safe_name(p.name) for p in self.flight)
+        self.bar.update(self.task, description=f"in flight: {names}" if names else "renjana",
+                        files=f"{self.done}/{self.total_files} files",
+                        rate=f"{self.pages} pages, {self.pages / elapsed:.1f} pages/s")
+
+    def start(self, path: Path) -> None:
+        self.flight[path] = time.monotonic()
+        self._refresh()
+
+    def done_file(self, result: FileResult) -> None:
+        self.flight.pop(result.path, None)
+        self.done += 1
+        if result.summary is not None and not result.skipped:
+            self.pages += result.summary.pages
+        self.bar.update(self.task, advance=self.sizes.get(result.path, 0))
         if not result.ok:
-            progress.console.print(f"FAILED {result.message}", soft_wrap=True, markup=False,
-                                   highlight=False)
+            _print(self.bar.console, f"FAILED {result.message}")
+        self._refresh()
 
-    with progress:
-        task = progress.add_task("processing", total=len(pdfs), pages=0)
-        if scheduler:
-            from renjana.dask_runner import run_files_dask
-            report = run_files_dask(pdfs, out, settings, scheduler, on_done=on_done)
-        else:
-            report = run_files(pdfs, out, settings, on_done=on_done)
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _sigterm_as_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *, force: bool = False,
+         allow_partial: bool = False, title: str = "renjana run", extra_lines=lambda result: [],
+         scheduler: str | None = None) -> None:
+    """The files through the runner with a progress display, then the summary, notes and
+    failures; ``extra_lines`` gives lines to print for each file done. The output folder is
+    checked before any PDF is opened; SIGTERM is handled like Ctrl-C."""
+    out_console, err_console = Console(), Console(stderr=True)
+    try:
+        store = OutputStore(out, variant="" if title == "renjana run" else title.split()[-1])
+    except OutputError as exc:
+        _print(err_console, str(exc))
+        raise typer.Exit(EXIT_NO_INPUT) from None
+    with store:
+        pdfs, missing = find_pdfs(inputs)
+        for item in missing:
+            _print(err_console, f"not found: {safe_name(str(item))}")
+        if not pdfs:
+            err_console.print("no input PDFs found", markup=False)
+            raise typer.Exit(EXIT_NO_INPUT)
+        progress = _Progress(pdfs, err_console)
+        previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+        try:
+            with progress.bar:
+                if scheduler:
+                    from renjana.dask_runner import run_files_dask
+                    report = run_files_dask(pdfs, out, settings, scheduler, on_done=progress.done_file,
+                                            force=force, on_start=progress.start, store=store)
+                else:
+                    report = run_files(pdfs, out, settings, on_done=progress.done_file, force=force,
+                                       on_start=progress.start, store=store)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     out_console.print(_summary_table(report, title))
     for result in report.results:
-        for note in result.summary.notes if result.summary else []:
-            out_console.print(f"note {result.path}: {note}", soft_wrap=True, markup=False,
-                              highlight=False)
+        for note in result.summary.notes if result.summary and not result.skipped else []:
+            _print(out_console, f"note {result.name}: {note}")
+        if result.status in ("partial", "needs-ocr"):
+            _print(out_console, f"{result.status.upper()} {result.name}: {result.summary.reason}")
         for line in extra_lines(result) if result.ok else []:
-            out_console.print(line, soft_wrap=True, markup=False, highlight=False)
+            _print(out_console, line)
     for warning in report.warnings:
-        err_console.print(f"warning {warning}", soft_wrap=True, markup=False, highlight=False)
+        _print(err_console, f"warning {warning}")
     for result in report.failures:
-        out_console.print(f"FAILED {result.message}", soft_wrap=True, markup=False, highlight=False)
+        _print(out_console, f"FAILED {result.message}")
         if verbose and result.detail:
-            err_console.print(result.detail, soft_wrap=True, markup=False, highlight=False)
-    if report.failures:
+            _print(err_console, result.detail)
+    _print(out_console, f"manifest: {safe_name(str(store.manifest_path))}")
+    if report.interrupted:
+        _print(err_console, f"interrupted: {len(report.results)} of {report.total_inputs} files finished "
+                            f"and recorded in {safe_name(str(store.manifest_path))}; run the same "
+                            "command again to resume (finished files are skipped)")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    failing = report.count(*FAILED_STATUSES) + (0 if allow_partial else report.count("partial"))
+    if failing:
         raise typer.Exit(EXIT_FAILED)
 
 

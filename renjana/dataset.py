@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from renjana.emit import (
-    DATASET_DIR, DOCUMENTS_PART, FINDINGS_PART, PARTITION_KEYS, atomic_path, write_dataset,
+    DATASET_DIR, DOCUMENTS_PART, FINDINGS_PART, PART_SHA_CHARS, PARTITION_KEYS, atomic_path, write_dataset,
 )
 from renjana.models import DocumentResult
 from renjana.records import UNKNOWN_DINAS, UNKNOWN_YEAR, canonical_order, slugify
@@ -75,7 +75,8 @@ def _json_of(out_dir: Path, part: Path, record: dict) -> Path:
     year = part.parent.name.removeprefix("year=")
     year = UNKNOWN_YEAR if year.startswith("__") else year
     region = part.parent.parent.name.removeprefix("region=")
-    stem = Path(record["source_file"]).stem
+    # The part is named after the JSON: <json stem>-<sha12>.parquet (emit.dataset_part_name).
+    stem = part.stem.removesuffix("-" + record["sha256"][:PART_SHA_CHARS])
     return out_dir / region / slugify(record["dinas"], UNKNOWN_DINAS) / year / f"{stem}.json"
 
 
@@ -107,7 +108,7 @@ def sync_documents(out_dir: Path, report: RefreshReport | None = None) -> Refres
             result = DocumentResult.model_validate_json(json_path.read_bytes())
             if result.source.sha256 != record["sha256"]:  # the JSON now holds another PDF
                 report.removed += _remove_parts(root, part.name)
-            write_dataset(result, out_dir)
+            write_dataset(result, out_dir, json_path.stem)
             report.written.append(str(json_path))
     for json_path in sorted(out_dir.glob("*/*/*/*.json")):
         if json_path in covered or json_path.parts[-4] == DATASET_DIR:
@@ -117,7 +118,7 @@ def sync_documents(out_dir: Path, report: RefreshReport | None = None) -> Refres
         except ValueError as exc:  # not a document of ours (e.g. a schema file put there)
             report.skipped.append(f"{json_path}: not a renjana document ({type(exc).__name__})")
             continue
-        write_dataset(result, out_dir)
+        write_dataset(result, out_dir, json_path.stem)
         report.written.append(str(json_path))
     return report
 

@@ -52,6 +52,12 @@ def _stem(result: DocumentResult) -> str:
     return Path(result.source.file).stem
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # read by setting it, and put back at once
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``, else it goes."""
@@ -63,6 +69,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp
         with tmp.open("rb") as fh:  # data on disk before the rename makes it visible
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the user's umask like any file
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -101,9 +108,11 @@ def write_parquet(result: DocumentResult, out_dir: Path) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- dataset
-def dataset_part_name(source_file: str, sha256: str) -> str:
-    """The file name of one document's part in every dataset folder: ``<stem>-<sha12>.parquet``."""
-    return f"{Path(source_file).stem}-{sha256[:PART_SHA_CHARS]}.parquet"
+def dataset_part_name(source_file: str, sha256: str, stem: str | None = None) -> str:
+    """The file name of one document's part in every dataset folder: ``<stem>-<sha12>.parquet``,
+    ``stem`` the document's JSON file's stem (default: the PDF's; the batch's output store
+    renames both alike when two inputs would clash)."""
+    return f"{stem or Path(source_file).stem}-{sha256[:PART_SHA_CHARS]}.parquet"
 
 
 def _partition(result: DocumentResult) -> str:
@@ -112,7 +121,7 @@ def _partition(result: DocumentResult) -> str:
             f"year={year if year is not None else NULL_PARTITION}")
 
 
-def write_dataset(result: DocumentResult, out_dir: Path) -> list[Path]:
+def write_dataset(result: DocumentResult, out_dir: Path, stem: str | None = None) -> list[Path]:
     """The document's rows, findings and document record into the pooled dataset under
     ``out_dir/dataset/`` (``<kind>/region=…/year=…/<stem>-<sha12>.parquet``, one part per table
     kind present, plus ``findings`` and ``documents``). Its parts from an earlier run that sit
@@ -120,7 +129,7 @@ def write_dataset(result: DocumentResult, out_dir: Path) -> list[Path]:
     Each part has this document's columns; ``renjana dataset`` widens all parts of a kind to one
     schema (:func:`renjana.dataset.unify_schemas`)."""
     root = Path(out_dir) / DATASET_DIR
-    name = dataset_part_name(result.source.file, result.source.sha256)
+    name = dataset_part_name(result.source.file, result.source.sha256, stem)
     parts = {**kind_tables(result), FINDINGS_PART: findings_table(result),
              DOCUMENTS_PART: document_table(result)}
     written = []

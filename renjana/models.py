@@ -266,6 +266,9 @@ class Source(Strict):
     pages: int
     # Pages not read from the text layer as data (see UnreadPage); empty when every page was read.
     unread_pages: list[UnreadPage] = Field(default_factory=list)
+    # Why what was read may be incomplete though every page was read (e.g. "the file is truncated"),
+    # None for an intact file. A damaged file is reported "partial" by the batch.
+    damaged: str | None = None
 
 
 class Finding(Strict):

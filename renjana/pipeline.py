@@ -1,17 +1,174 @@
-"""One PDF through every stage: extract → normalize → validate. No I/O besides reading the PDF."""
+"""One PDF through every stage: extract → normalize → validate. No I/O besides reading the PDF
+(and, for a damaged file, writing a repaired copy to a temporary folder that is removed after).
+
+Before and around extract, the file is checked so nothing is lost silently
+(:mod:`renjana.preflight`):
+
+* a file that is not a PDF, is empty or needs a password is refused with a plain-language
+  :class:`~renjana.preflight.InputError`;
+* pdfium counts the pages as a second engine; when pdfminer (extract) reads fewer pages than that,
+  or cannot read the file at all, a copy rebuilt by qpdf (pikepdf) is read instead; pages still
+  not read are listed in ``source.unread_pages`` with status ``unreadable``;
+* a truncated file that could be read is marked ``source.damaged``.
+"""
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from pathlib import Path
 
-from renjana.extract import extract_document
-from renjana.models import DocumentResult
+from renjana.extract import extract_document, sha256_of
+from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import normalize_document
+from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
 from renjana.validate import validate_document
+
+__all__ = ["process_file", "read_checked", "InputError"]
+
+REPAIRED_NAME = "repaired.pdf"
+# A library's message quoted in a reason is cut here (pdfminer quotes whole damaged objects).
+MAX_QUOTE_CHARS = 160
+
+
+# pdfminer's log messages that prove data was lost while reading (a compressed stream whose
+# checksum fails is decoded as far as it goes): the file is damaged, whatever qpdf says.
+DATA_LOSS_MESSAGES = ("Data-loss while decompressing corrupted data",)
+PDFMINER_LOGGER = "pdfminer"
+
+
+class _DataLoss(logging.Handler):
+    """Collects pdfminer's data-loss warnings during one read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(known in message for known in DATA_LOSS_MESSAGES):
+            self.seen.append(message)
+
+
+def _extract(path: Path) -> tuple[ExtractedDocument | None, BaseException | None]:
+    watcher = _DataLoss()
+    logger = logging.getLogger(PDFMINER_LOGGER)
+    logger.addHandler(watcher)
+    try:
+        doc = extract_document(path)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a damaged file
+        return None, exc
+    finally:
+        logger.removeHandler(watcher)
+    if watcher.seen:
+        doc.notes.append(f"damaged: {len(watcher.seen)} compressed stream(s) fail their checksum "
+                         "(pdfminer read them as far as they go)")
+    return doc, None
+
+
+def _damaged_reason(exc: BaseException | None, truncated: bool) -> str:
+    if truncated:
+        return "the file is truncated (its end is missing): the download or copy stopped early"
+    if isinstance(exc, RecursionError):
+        return "the file's objects nest without end (a loop or absurd depth)"
+    return "the file is damaged beyond repair: neither pdfminer, pdfium nor qpdf can read it"
+
+
+def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
+    """Extract ``path`` with the page count cross-checked and a repair tried when pages are lost.
+
+    Returns the extracted document named after ``path`` (its file name made printable, see
+    :func:`~renjana.preflight.safe_name`), with ``unread_pages`` listing pages no engine could read
+    and a note for each repair; and why the file is damaged (truncated) when it is, else None.
+    Raises :class:`InputError` (plain words) when nothing can be read.
+    """
+    path = Path(path)
+    sniffed = sniff(path)
+    expected = count_pages(path) if sniffed.offset == 0 else None
+    pdfium_failed = sniffed.offset == 0 and expected is None
+    doc, error = (None, None) if sniffed.offset else _extract(path)
+    notes: list[str] = []
+    repaired_used = page_tree_loop = False
+    with tempfile.TemporaryDirectory(prefix="renjana-repair-") as tmp:
+        if doc is None or expected is None or doc.pages < expected or sniffed.truncated:
+            repaired = Path(tmp) / REPAIRED_NAME
+            repair = repair_copy(path, repaired, sniffed.offset)
+            page_tree_loop = repair.page_tree_loop
+            if repair.pages is not None:
+                expected = max(expected or 0, repair.pages)
+                if doc is None or doc.pages < repair.pages:
+                    fixed, fixed_error = _extract(repaired)
+                    if fixed is not None and (doc is None or fixed.pages > doc.pages):
+                        doc, error, repaired_used = fixed, fixed_error, True
+                        what = ("HTTP headers before the PDF were dropped" if sniffed.offset
+                                else "its cross-reference table or structure was damaged")
+                        notes.append(f"read from a copy repaired by qpdf: {what}")
+        if doc is None and (expected is None or sniffed.truncated):
+            raise InputError(_damaged_reason(error, sniffed.truncated))
+        if doc is None:
+            damage = _content_damage(path, sniffed.offset, pdfium_failed)
+            if damage:  # say what is wrong with the file, then how reading it failed
+                raise InputError(f"the file is damaged ({damage}); reading it failed: "
+                                 f"{type(error).__name__}: {str(error)[:MAX_QUOTE_CHARS]}") from error
+            raise error  # a sound file (pdfium and qpdf read it): pdfminer's or our own failure
+    update = {"file": safe_name(path.name), "path": safe_name(str(path)), "notes": notes + doc.notes}
+    if repaired_used:
+        update["sha256"] = sha256_of(path)
+    doc = doc.model_copy(update=update)
+    lost = (expected or 0) - doc.pages
+    if lost > 0 and page_tree_loop:
+        # pdfium walks a looping page tree until its /Count is met, meeting pages again.
+        doc.notes.append(f"the page tree has a loop: pdfium counts {expected} pages, pdfminer reads "
+                         f"{doc.pages} distinct ones")
+    elif lost > 0:
+        # Which pages pdfminer skipped is not known; the last ones are listed, the note says so.
+        doc.unread_pages.extend(
+            UnreadPage(page=number, status="unreadable",
+                       reason=f"the file has {expected} pages (pdfium), only {doc.pages} could be read")
+            for number in range(doc.pages + 1, expected + 1))
+        doc.notes.append(f"{lost} of {expected} pages could not be read (pdfium counts {expected}, "
+                         f"pdfminer read {doc.pages}, also after a repair by qpdf)")
+    if expected is None and doc.pages:
+        doc.notes.append("pdfium cannot open this file; its page count could not be cross-checked")
+    if doc.pages == 0:
+        doc.notes.append("the PDF has no pages")
+    if sniffed.truncated:
+        damaged = _damaged_reason(None, truncated=True)
+    elif page_tree_loop:  # qpdf refuses a looping page tree; the note above says what was read
+        damaged = None
+    else:
+        damaged = _content_damage(path, sniffed.offset, pdfium_failed)
+    if not damaged and pdfium_failed and doc.pages:
+        damaged = "pdfium cannot open the file: it is damaged"
+    if damaged:
+        doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
+    elif any(n.startswith("damaged: ") for n in doc.notes):  # pdfminer's own data-loss warning
+        damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
+    return doc, damaged
+
+
+def _content_damage(path: Path, offset: int, pdfium_failed: bool) -> str | None:
+    """Why the content pdfminer read may be incomplete, from qpdf's syntax check; None if sound."""
+    damage = content_damage(path, offset)
+    if not damage.opened:
+        return ("neither pdfium nor qpdf can open the file" if pdfium_failed
+                else "qpdf cannot open the file") + ": it is damaged"
+    if not damage.messages:
+        return None
+    where = f"page {', '.join(map(str, damage.pages))}" if damage.pages else "a page"
+    return f"{where}: damaged content ({damage.messages[0].removeprefix('WARNING: ').strip()})"
 
 
 def process_file(path: str | Path) -> DocumentResult:
-    extracted = extract_document(path)
+    """Read one PDF (checked, see :func:`read_checked`), normalize and validate it.
+
+    Raises :class:`InputError` with a plain-language reason when the file cannot be read.
+    """
+    path = Path(path)
+    extracted, damaged = read_checked(path)
     normalized = normalize_document(extracted)
+    normalized.source.damaged = damaged
     findings = validate_document(normalized)
     return DocumentResult(**dict(normalized), findings=findings)

@@ -1,30 +1,49 @@
-"""Run the pipeline over many PDFs, each in its own worker process with a time and memory limit.
+"""Run the pipeline over many PDFs in long-lived worker processes, each file with its own time
+and memory limit, every file accounted for in the run manifest.
 
-A hostile PDF can crash C code (segfault, abort), loop, or eat memory; in its own process it costs
-only itself and is reported as a failure naming the file. The worker runs the whole pipeline and
-writes the outputs itself (:func:`renjana.emit.write_all`); the parent receives only a small
-:class:`Summary`, so its memory stays flat however many files run.
+A hostile PDF can crash C code (segfault, abort), loop, or eat memory; in a worker process it
+costs only itself and is reported as a failure naming the file. Workers are started once (the
+imports are paid once) and run one file at a time; a worker that crashes, runs past the file's
+time limit or runs out of memory is killed and replaced, and its file is reported. The worker
+runs the pipeline and writes the document into a staging folder inside OUT
+(:func:`process_one`); the parent moves the files into place and appends the manifest record
+(:class:`renjana.manifest.OutputStore`), so a document's files appear together with their record
+or not at all, and only the parent writes the manifest.
 
-Why one fresh process per file and not ``multiprocessing.Pool(maxtasksperchild=1)`` or a
-``ProcessPoolExecutor``: a pool hangs (``Pool``) or breaks for every queued file
-(``ProcessPoolExecutor``) when a worker dies of a signal, and neither can kill one task that runs
-past its time. Starting our own processes gives each file its own exit status, its own deadline
-and its own ``SIGKILL``; a start costs well under a second, small against a PDF's work.
+Entry points for other schedulers (e.g. a Dask task):
 
-Why the "spawn" start method: the child is a fresh interpreter, so it inherits no threads, locks
-or open files from the parent (the CLI's progress bar runs a thread; forking a threaded process can
-deadlock), and it behaves the same on Linux and macOS. "forkserver" with the pipeline preloaded
-would start faster and is the first thing to try if start-up ever shows in a profile. A caller's
-main script must guard its work with ``if __name__ == "__main__":`` (spawn re-imports it).
+* :func:`process_one` ``(path, staging_dir, process) -> Outcome``: one file in this process, no
+  limits: the pipeline, its outputs written under ``staging_dir``, a small picklable
+  :class:`Outcome` back.
+* :func:`run_isolated` ``(path, staging_dir, settings) -> Outcome``: the same in a fresh child
+  process with ``settings``' time and memory limits (a crash, hang or memory hog becomes a
+  ``failed`` / ``timed-out`` / ``memory`` Outcome).
+* :meth:`OutputStore.commit <renjana.manifest.OutputStore.commit>` with :func:`outcome_record`
+  moves the staged files into place and writes the manifest record (client side).
+
+Limits and clean-up: each worker sets ``RLIMIT_AS`` (memory) and no core files; the parent kills a
+worker at its file's deadline, and the worker also arms ``alarm()`` (default action: terminate)
+so the limit holds if the parent cannot act. On Linux a worker asks the kernel for ``SIGKILL``
+when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a watchdog thread exits when the
+parent is gone. An idle worker exits at end-of-file on its pipe. A worker whose address space
+has grown past half its limit is retired after its file, so the next file gets its full limit.
+
+The "spawn" start method: a worker is a fresh interpreter that inherits no threads, locks or open
+files from the parent (the CLI's progress bar runs a thread). A caller's main script must guard
+its work with ``if __name__ == "__main__":`` (spawn re-imports it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import importlib
+import math
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -32,10 +51,12 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from renjana.emit import write_all
+from renjana.manifest import DONE_STATUSES, FAILED_STATUSES, OutputStore, file_sha256
 from renjana.models import DocumentResult
+from renjana.preflight import InputError, safe_name
 
-__all__ = ["FileResult", "RunReport", "RunSettings", "Summary", "run_files", "format_bytes"]
+__all__ = ["FileResult", "Outcome", "RunReport", "RunSettings", "Summary", "run_files", "format_bytes",
+           "process_one", "run_isolated", "outcome_record"]
 
 GIB = 1 << 30
 MIB = 1 << 20
@@ -45,10 +66,25 @@ DEFAULT_PROCESS = "renjana.pipeline:process_file"
 START_METHOD = "spawn"
 # Exit status of a worker that ran out of memory and could not even send its report.
 EXIT_OUT_OF_MEMORY = 86
-# A worker that has sent its summary gets this long to exit before it is killed.
-EXIT_GRACE_S = 10.0
+# A file's time limit starts when its worker says it has started the file; before that the
+# worker may still be importing the pipeline (a fresh interpreter on a loaded machine), which
+# gets this long.
+WORKER_START_S = 120.0
+# What a worker sends when it takes a file, before its Outcome.
+STARTED = "started"
+# A worker's own alarm fires this long after the parent's deadline (the parent acts first).
+ALARM_GRACE_S = 5.0
+# A worker whose address space passed this share of its limit is retired after its file.
+RETIRE_SHARE = 0.5
 # No core files from aborting workers: a corpus of hostile PDFs would fill the disk with them.
 CORE_LIMIT_BYTES = 0
+# How often a worker without PR_SET_PDEATHSIG checks that its parent is alive, seconds.
+WATCHDOG_S = 0.5
+PR_SET_PDEATHSIG = 1
+# Python frames a worker may nest: pdfminer follows nested forms and /Prev chains by recursion,
+# and a PDF nesting a few hundred forms passes Python's default 1000. Deeper than this is a loop
+# or an attack; a C stack overflow before it kills only the worker (reported as a signal).
+WORKER_RECURSION_LIMIT = 20000
 
 ProcessFn = Callable[[Path], DocumentResult]
 
@@ -70,7 +106,12 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class Summary:
-    """What a worker reports back for a file it finished: where it wrote and how much it found."""
+    """What came out of a file that went through: its outputs and how much it held.
+
+    ``pages`` are the pages pdfminer read; ``pages_in_file`` what the file has (cross-checked
+    with pdfium); ``pages_read`` those read as data (not needing OCR, not unreadable). ``status``
+    is ``ok``, ``partial`` (pages unreadable or the file damaged) or ``needs-ocr``.
+    """
 
     outputs: list[str]
     pages: int
@@ -79,24 +120,53 @@ class Summary:
     errors: int
     warnings: int
     notes: list[str] = field(default_factory=list)
+    pages_in_file: int = 0
+    pages_read: int = 0
+    status: str = "ok"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file's result as a worker sends it: ``status`` is one of the manifest's statuses;
+    ``summary`` is set for a file that went through (outputs relative to ``staging``)."""
+
+    status: str
+    summary: Summary | None = None
+    reason: str = ""
+    detail: str = ""  # traceback of an exception in the worker, for debugging
+    staging: str | None = None
+    seconds: float = 0.0
+    peak_rss_mb: float | None = None  # the worker's peak resident memory so far (this file or before)
 
 
 @dataclass(frozen=True)
 class FileResult:
-    """One input file: its summary when it went through, else the reason it failed."""
+    """One input file: its summary when it went through, else the reason it failed.
+
+    ``skipped`` is True for a file a resume did not redo (its earlier, complete output stands).
+    """
 
     path: Path
     summary: Summary | None = None
     failure: str | None = None
-    detail: str = ""  # traceback of an exception in the worker, for debugging
+    detail: str = ""
+    status: str = "ok"
+    sha256: str = ""
+    skipped: bool = False
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.summary is not None
 
     @property
+    def name(self) -> str:
+        return safe_name(str(self.path))
+
+    @property
     def message(self) -> str:
-        return f"{self.path}: {self.failure}"
+        return f"{self.name}: {self.failure}"
 
 
 @dataclass(frozen=True)
@@ -104,10 +174,16 @@ class RunReport:
     results: list[FileResult]
     wall_s: float
     warnings: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    total_inputs: int = 0
+    cleaned: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[FileResult]:
         return [r for r in self.results if not r.ok]
+
+    def count(self, *statuses: str) -> int:
+        return sum(r.status in statuses for r in self.results)
 
     def total(self, name: str) -> int:
         """Sum of one Summary count (``pages``, ``tables``, ``rows``, ``errors``, ``warnings``)."""
@@ -118,7 +194,7 @@ def format_bytes(n: int) -> str:
     return f"{n / GIB:g} GiB" if n % GIB == 0 else f"{n / MIB:g} MiB"
 
 
-# --------------------------------------------------------------------------- worker side
+# --------------------------------------------------------------------------- one file
 def _resolve(process: str | ProcessFn) -> ProcessFn:
     if callable(process):
         return process
@@ -126,81 +202,234 @@ def _resolve(process: str | ProcessFn) -> ProcessFn:
     return getattr(importlib.import_module(module), name)
 
 
-def _summarize(result: DocumentResult, outputs: list[Path]) -> Summary:
+def _file_status(result: DocumentResult) -> tuple[str, str, int, int]:
+    """(status, reason, pages in file, pages read) from what the pipeline says it did not read."""
+    unread = result.source.unread_pages
+    in_file = max([result.source.pages] + [u.page for u in unread])
+    not_read = [u for u in unread if u.status != "ocr"]
+    lost = [u for u in not_read if u.status in ("unreadable", "text-unreadable")]
+    ocr = [u for u in not_read if u.status == "needs-ocr"]
+    damaged = getattr(result.source, "damaged", None)
+    if lost or damaged:
+        reasons = ([f"{len(lost)} page(s) unreadable: {lost[0].reason}"] if lost else []) + \
+            ([damaged] if damaged else [])
+        return "partial", "; ".join(reasons), in_file, in_file - len(not_read)
+    if ocr:
+        return "needs-ocr", f"{len(ocr)} page(s) without a text layer need OCR", in_file, in_file - len(ocr)
+    return "ok", "", in_file, in_file
+
+
+def _summarize(result: DocumentResult, outputs: list[str]) -> Summary:
     severities = [f.severity for f in result.findings]
+    status, reason, in_file, read = _file_status(result)
     return Summary(
-        outputs=[str(p) for p in outputs], pages=result.source.pages, tables=len(result.tables),
+        outputs=outputs, pages=result.source.pages, tables=len(result.tables),
         rows=sum(len(t.rows) for t in result.tables), errors=severities.count("error"),
         warnings=severities.count("warning"), notes=list(result.notes),
+        pages_in_file=in_file, pages_read=read, status=status, reason=reason,
     )
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and those it was raised from or during (pdfminer wraps its causes)."""
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
+# A library's message quoted in a reason is cut here (pdfminer quotes whole damaged objects).
+MAX_QUOTE_CHARS = 160
+
+
 def _exception_reason(path: Path, exc: BaseException) -> str:
+    """A failure in plain words: the file's own problem where it is known, else the library's."""
+    return _cut(_reason_text(path, exc))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 2 * MAX_QUOTE_CHARS else text[: 2 * MAX_QUOTE_CHARS - 1] + "…"
+
+
+def _reason_text(path: Path, exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return str(exc)
+    chain = _chain(exc)
+    if any(isinstance(e, RecursionError) for e in chain) or "recursion depth" in str(exc):
+        return "the file's objects nest too deeply to read (a loop or absurd depth in the PDF)"
     text = str(exc)
     for prefix in (f"{path}: ", f"{path.name}: "):  # the message usually names the file already
         text = text.removeprefix(prefix)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    text = text[:MAX_QUOTE_CHARS]
+    if type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber"):
+        return f"the PDF could not be read: pdfminer says \"{text}\"" if text else \
+            "the PDF could not be read (pdfminer gives no reason)"
+    return f"{type(exc).__name__}: {text}" if text else f"{type(exc).__name__} (no message)"
 
 
-def _worker(conn: Connection, path: Path, out_dir: Path, settings: RunSettings) -> None:
-    """Child process: limits, then the pipeline and the writing; sends one message back."""
+# pdfminer's wording when zlib cannot get memory for a stream (the address-space limit).
+_ALLOCATION_FAILED = "unable to allocate"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    return any(isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno == errno.ENOMEM)
+               or _ALLOCATION_FAILED in str(e).lower() for e in _chain(exc))
+
+
+def process_one(path: Path, staging_dir: Path, process: str | ProcessFn = DEFAULT_PROCESS) -> Outcome:
+    """Run one file through ``process`` in this process and write its outputs under
+    ``staging_dir`` (``<region>/<dinas>/<year>/<stem>.json`` and ``.parquet``). Never raises for
+    a bad file: the Outcome says ``failed`` (with a plain reason) or ``memory``."""
+    from renjana.emit import write_all
+
+    started = time.monotonic()
+    path, staging_dir = Path(path), Path(staging_dir)
+    try:
+        result = _resolve(process)(path)
+        written = write_all(result, staging_dir)
+        summary = _summarize(result, [str(p.relative_to(staging_dir)) for p in written])
+        del result
+        return Outcome(summary.status, summary, summary.reason, staging=str(staging_dir),
+                       seconds=time.monotonic() - started)
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        if _out_of_memory(exc):
+            return Outcome("memory", seconds=time.monotonic() - started)
+        return Outcome("failed", reason=_exception_reason(path, exc), detail=traceback.format_exc(),
+                       seconds=time.monotonic() - started)
+
+
+def outcome_record(path: Path, sha256: str, outcome: Outcome, seconds: float) -> dict:
+    """The manifest fields of one file's outcome (see :mod:`renjana.manifest`)."""
+    summary = outcome.summary
+    record = {
+        "name": safe_name(Path(path).name), "sha256": sha256, "size": _size(path),
+        "pages_in_file": summary.pages_in_file if summary else None,
+        "pages_read": summary.pages_read if summary else 0,
+        "status": outcome.status, "reason": outcome.reason,
+        "notes": summary.notes if summary else [],
+        "tables": summary.tables if summary else 0, "rows": summary.rows if summary else 0,
+        "findings": {"errors": summary.errors, "warnings": summary.warnings} if summary else {},
+        "seconds": {"worker": round(outcome.seconds, 3), "total": round(seconds, 3)},
+        "worker_peak_rss_mb": outcome.peak_rss_mb,
+    }
+    return record
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return None
+
+
+# --------------------------------------------------------------------------- worker side
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to kill this process when its parent dies; a watchdog thread elsewhere."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                time.sleep(WATCHDOG_S)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> None:
+    """A worker: limits once, the pipeline imported once, then one file per message until EOF."""
     import resource
 
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT_BYTES, CORE_LIMIT_BYTES))
     if settings.memory_bytes is not None:
         resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
-    try:
-        result = _resolve(settings.process)(path)
-        message: tuple = ("ok", _summarize(result, write_all(result, out_dir)))
-        del result
-    except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
-        out_of_memory = isinstance(exc, MemoryError) or (
-            isinstance(exc, OSError) and exc.errno == errno.ENOMEM)  # a failed mmap under the limit
-        message = ("memory",) if out_of_memory else (
-            "error", _exception_reason(path, exc), traceback.format_exc())
-    try:
-        conn.send(message)
-    except MemoryError:
-        os._exit(EXIT_OUT_OF_MEMORY)
-    finally:
-        conn.close()
+    sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
+    process = _resolve(settings.process)
+    alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        path, staging = job
+        conn.send(STARTED)
+        signal.alarm(alarm_s)
+        outcome = process_one(Path(path), Path(staging), process)
+        signal.alarm(0)
+        outcome = dataclasses.replace(
+            outcome, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+        retire = outcome.status == "memory" or (
+            settings.memory_bytes is not None and _address_space() > RETIRE_SHARE * settings.memory_bytes)
+        try:
+            conn.send((outcome, retire))
+        except MemoryError:
+            os._exit(EXIT_OUT_OF_MEMORY)
+        if retire:
+            conn.close()
+            return
 
 
 # --------------------------------------------------------------------------- parent side
 @dataclass
-class _Job:
-    index: int
-    path: Path
+class _Worker:
     process: multiprocessing.process.BaseProcess
-    reader: Connection
-    deadline: float
-    message: tuple | None = None
+    conn: Connection
+    job: tuple | None = None  # (index, path, sha256, staging)
+    deadline: float = math.inf
+    started: float = 0.0
 
-    def stop(self) -> None:
+    def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        self.reader.close()
+        self.conn.close()
 
 
-def _start(ctx, index: int, path: Path, out_dir: Path, settings: RunSettings) -> _Job:
-    reader, writer = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(writer, path, out_dir, settings),
-                          name=f"renjana:{path.name}", daemon=True)
+def _spawn(ctx, settings: RunSettings) -> _Worker:
+    parent_conn, child_conn = ctx.Pipe(duplex=True)
+    process = ctx.Process(target=_worker_main, args=(child_conn, os.getpid(), settings),
+                          name="renjana-worker", daemon=True)
     process.start()
-    writer.close()  # only the child holds the write end now: its death reads as EOF here
-    return _Job(index, path, process, reader, time.monotonic() + settings.timeout_s)
+    child_conn.close()  # only the child holds its end now: its death reads as EOF here
+    return _Worker(process, parent_conn)
 
 
-def _exit_reason(exitcode: int | None, settings: RunSettings) -> str:
+def _exit_reason(exitcode: int | None, settings: RunSettings) -> tuple[str, str]:
+    """(status, reason) of a worker that died without an answer."""
+    if exitcode == -signal.SIGALRM:
+        return "timed-out", f"timed out after {settings.timeout_s:g} s"
     if exitcode is not None and exitcode < 0:
         try:
-            return f"killed by signal {signal.Signals(-exitcode).name}"
+            return "failed", f"killed by signal {signal.Signals(-exitcode).name}"
         except ValueError:
-            return f"killed by signal {-exitcode}"
+            return "failed", f"killed by signal {-exitcode}"
     if exitcode == EXIT_OUT_OF_MEMORY:
-        return _memory_reason(settings)
-    return f"worker exited with status {exitcode} without a result"
+        return "memory", _memory_reason(settings)
+    return "failed", f"worker exited with status {exitcode} without a result"
 
 
 def _memory_reason(settings: RunSettings) -> str:
@@ -208,74 +437,179 @@ def _memory_reason(settings: RunSettings) -> str:
     return f"memory limit {format_bytes(limit)} exceeded" if limit else "out of memory"
 
 
-def _from_message(job: _Job, settings: RunSettings) -> FileResult:
-    kind = job.message[0]
-    if kind == "ok":
-        return FileResult(job.path, summary=job.message[1])
-    if kind == "memory":
-        return FileResult(job.path, failure=_memory_reason(settings))
-    return FileResult(job.path, failure=job.message[1], detail=job.message[2])
-
-
-def _poll(job: _Job, settings: RunSettings) -> FileResult | None:
-    """The job's result if it is over (answered, died, or out of time), else None."""
-    alive = job.process.is_alive()  # before reading: a worker seen dead has sent all it will
-    if job.message is None and job.reader.poll():
+def run_isolated(path: Path, staging_dir: Path, settings: RunSettings = RunSettings()) -> Outcome:
+    """:func:`process_one` in a fresh child process under ``settings``' time and memory limits."""
+    ctx = multiprocessing.get_context(START_METHOD)
+    worker = _spawn(ctx, settings)
+    started = time.monotonic()
+    try:
+        worker.conn.send((Path(path), Path(staging_dir)))
+        worker.deadline = started + WORKER_START_S + settings.timeout_s
+        outcome = _await(worker, settings)
+    finally:
         try:
-            job.message = job.reader.recv()
-        except (EOFError, OSError):
-            job.message = ()  # pipe closed without an answer: the worker died
-    if job.message:
-        job.process.join(EXIT_GRACE_S)
-        job.stop()
-        return _from_message(job, settings)
-    if job.message == () or not alive:
-        job.process.join(EXIT_GRACE_S)  # pipe closed: the worker is on its way out
-        job.stop()
-        return FileResult(job.path, failure=_exit_reason(job.process.exitcode, settings))
-    if time.monotonic() >= job.deadline:
-        job.stop()
-        return FileResult(job.path, failure=f"timed out after {settings.timeout_s:g} s")
-    return None
+            worker.conn.send(None)
+        except OSError:
+            pass
+        worker.process.join(1.0)
+        worker.kill()
+    return outcome
 
 
-def _collisions(results: list[FileResult]) -> list[str]:
-    """Two inputs that wrote the same output path: the later one replaced the earlier one's."""
-    owner: dict[str, Path] = {}
-    warnings = []
-    for result in results:
-        for output in result.summary.outputs if result.summary else []:
-            if output in owner and owner[output] != result.path:
-                warnings.append(f"{output}: written for both {owner[output]} and {result.path}")
-            owner[output] = result.path
-    return warnings
+def _await(worker: _Worker, settings: RunSettings) -> Outcome:
+    while True:
+        wait([worker.conn, worker.process.sentinel], max(0.0, worker.deadline - time.monotonic()))
+        answer = _answer(worker, settings)
+        if answer is not None:
+            return answer[0]
+        if time.monotonic() >= worker.deadline:
+            worker.kill()
+            return Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s")
+
+
+def _answer(worker: _Worker, settings: RunSettings) -> tuple[Outcome, bool] | None:
+    """(the worker's Outcome, whether it takes another file) once it has answered or died, else
+    None (still working)."""
+    alive = worker.process.is_alive()  # before reading: a worker seen dead has sent all it will
+    try:
+        message = STARTED
+        while message == STARTED and worker.conn.poll():
+            message = worker.conn.recv()
+            if message == STARTED:  # the file's time limit starts now
+                worker.deadline = time.monotonic() + settings.timeout_s
+        if message != STARTED:
+            outcome, retiring = message
+            if outcome.status == "memory":
+                outcome = dataclasses.replace(outcome, reason=_memory_reason(settings))
+            return outcome, not retiring
+        if alive:
+            return None
+    except (EOFError, OSError, TypeError, ValueError):
+        pass  # the pipe closed without an answer: the worker died
+    worker.process.join(5.0)
+    status, reason = _exit_reason(worker.process.exitcode, settings)
+    return Outcome(status, reason=reason), False
+
+
+def _skipped(path: Path, sha256: str, record: dict) -> FileResult:
+    summary = Summary(outputs=list(record.get("outputs", [])), pages=record.get("pages_in_file") or 0,
+                      tables=record.get("tables", 0), rows=record.get("rows", 0),
+                      errors=record.get("findings", {}).get("errors", 0),
+                      warnings=record.get("findings", {}).get("warnings", 0),
+                      pages_in_file=record.get("pages_in_file") or 0,
+                      pages_read=record.get("pages_read", 0), status=record["status"],
+                      reason=record.get("reason", ""))
+    return FileResult(path, summary, status=record["status"], sha256=sha256, skipped=True)
+
+
+def _result(path: Path, sha256: str, outcome: Outcome, record: dict, out_dir: Path) -> FileResult:
+    seconds = record["seconds"]["total"]
+    if outcome.summary is None:
+        return FileResult(path, failure=outcome.reason, detail=outcome.detail, status=outcome.status,
+                          sha256=sha256, seconds=seconds)
+    summary = Summary(**{**outcome.summary.__dict__,
+                         "outputs": [str(out_dir / rel) for rel in record["outputs"]]})
+    return FileResult(path, summary, status=outcome.status, sha256=sha256, seconds=seconds)
 
 
 def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunSettings(),
-              on_done: Callable[[FileResult], None] | None = None) -> RunReport:
-    """Process every file (at most ``settings.workers`` at once); results come back in input
-    order, ``on_done`` is called as each file finishes (for progress display)."""
+              on_done: Callable[[FileResult], None] | None = None, *, force: bool = False,
+              on_start: Callable[[Path], None] | None = None,
+              store: OutputStore | None = None) -> RunReport:
+    """Process every file (at most ``settings.workers`` at once) into ``out_dir``.
+
+    Results come back in input order; ``on_start`` / ``on_done`` are called as each file starts
+    and finishes (progress display). Files whose content and tool version already have a complete
+    output are skipped (reported with ``skipped=True``) unless ``force``. A KeyboardInterrupt
+    (Ctrl-C, or SIGTERM turned into one by the CLI) stops the workers and returns the report so
+    far with ``interrupted=True``. Raises :class:`renjana.manifest.OutputError` before any file is
+    opened when ``out_dir`` cannot be used.
+    """
+    own_store = store is None
+    store = OutputStore(out_dir) if store is None else store
     ctx = multiprocessing.get_context(START_METHOD)
     started = time.monotonic()
     todo = list(enumerate(Path(p) for p in paths))
     results: list[FileResult | None] = [None] * len(todo)
     todo.reverse()  # pop() takes the next file in input order
-    running: list[_Job] = []
+    workers: list[_Worker] = []
+    interrupted = False
+
+    def finish(index: int, result: FileResult) -> None:
+        results[index] = result
+        if on_done is not None:
+            on_done(result)
+
+    def settle(worker: _Worker, outcome: Outcome) -> None:
+        index, path, sha, staging = worker.job
+        worker.job, worker.deadline = None, math.inf
+        record = outcome_record(path, sha, outcome, time.monotonic() - worker.started)
+        item = store.commit(path, record, Path(staging) if outcome.status in DONE_STATUSES else None)
+        if outcome.status not in DONE_STATUSES:
+            store.discard(Path(staging))
+        finish(index, _result(path, sha, outcome, item, store.out))
+
     try:
-        while todo or running:
-            while todo and len(running) < max(1, settings.workers):
-                running.append(_start(ctx, *todo.pop(), Path(out_dir), settings))
-            timeout = max(0.0, min(job.deadline for job in running) - time.monotonic())
-            wait([job.reader for job in running] + [job.process.sentinel for job in running], timeout)
-            for job in list(running):
-                result = _poll(job, settings)
-                if result is not None:
-                    running.remove(job)
-                    results[job.index] = result
-                    if on_done is not None:
-                        on_done(result)
-    finally:  # interrupted (Ctrl-C, a failing callback): no worker outlives the run
-        for job in running:
-            job.stop()
+        while todo or any(w.job for w in workers):
+            while todo and sum(w.job is not None for w in workers) < max(1, settings.workers):
+                index, path = todo.pop()
+                try:
+                    sha = file_sha256(path)
+                except OSError as exc:
+                    record = outcome_record(path, "", Outcome("failed", reason=f"cannot read the file: "
+                                                               f"{exc.strerror or exc}"), 0.0)
+                    item = store.commit(path, record, None)
+                    finish(index, FileResult(path, failure=item["reason"], status="failed"))
+                    continue
+                earlier = None if force else store.complete(path, sha)
+                if earlier is not None:
+                    finish(index, _skipped(path, sha, earlier))
+                    continue
+                idle = next((w for w in workers if w.job is None), None)
+                if idle is None:
+                    idle = _spawn(ctx, settings)
+                    workers.append(idle)
+                staging = store.staging_dir()
+                idle.job = (index, path, sha, str(staging))
+                idle.started = time.monotonic()
+                idle.deadline = idle.started + WORKER_START_S + settings.timeout_s
+                idle.conn.send((path, staging))
+                if on_start is not None:
+                    on_start(path)
+            busy = [w for w in workers if w.job is not None]
+            if not busy:
+                continue
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            for worker in busy:
+                answer = _answer(worker, settings)
+                if answer is None and time.monotonic() >= worker.deadline:
+                    worker.kill()
+                    answer = Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s"), False
+                if answer is None:
+                    continue
+                outcome, reusable = answer
+                if not reusable:
+                    workers.remove(worker)
+                    worker.kill()
+                settle(worker, outcome)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:  # interrupted or failing callback: no worker outlives the run, no staging is left
+        for worker in workers:
+            if worker.job is not None:
+                store.discard(Path(worker.job[3]))
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 1.0
+        for worker in workers:
+            if worker.job is None:
+                worker.process.join(max(0.0, deadline - time.monotonic()))
+            worker.kill()
+        if own_store:
+            store.close()
     done = [r for r in results if r is not None]
-    return RunReport(done, time.monotonic() - started, _collisions(done))
+    return RunReport(done, time.monotonic() - started, interrupted=interrupted,
+                     total_inputs=len(results), cleaned=list(store.cleaned))

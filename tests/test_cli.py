@@ -20,7 +20,7 @@ def test_bad_file_fails_with_its_name(tmp_path: Path):
     result = runner.invoke(app, ["run", str(folder), "-o", str(tmp_path / "out"), "--timeout", "120"])
     assert result.exit_code == EXIT_FAILED, result.output
     assert "FAILED" in result.stderr and "broken.pdf" in result.stderr
-    assert "broken.pdf" in result.stdout and "failures" in result.stdout
+    assert "broken.pdf" in result.stdout and "failed" in result.stdout
 
 
 def test_no_pdfs_exits_2(tmp_path: Path):

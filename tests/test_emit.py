@@ -63,7 +63,7 @@ def test_json_has_contract_shape_and_path(tmp_path: Path):
     path = emit.write_json(make_result(), tmp_path)
     assert path == tmp_path / "kabupaten-malang" / "dinas-koperasi-dan-usaha-mikro" / "2021" / "kab-malang-2021-a.json"
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["source"] == {"file": "kab-malang-2021-a.pdf", "sha256": "ab" * 32, "pages": 14, "unread_pages": []}
+    assert doc["source"] == {"file": "kab-malang-2021-a.pdf", "sha256": "ab" * 32, "pages": 14, "unread_pages": [], "damaged": None}
     assert doc["document"]["region"] == "Kabupaten Malang" and doc["document"]["year"] == 2021
     table = doc["tables"][0]
     assert {"id", "kind", "pages", "columns", "rows"} <= table.keys()
