@@ -13,6 +13,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from renjana.progress import page_done
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
@@ -96,7 +97,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     rules_tables: list[PageTable] = []
     with pdf:
         doc.pages = pdf.page_count
-        for page in pdf.pages():
+        for page in _reported(pdf.pages(), doc.pages):
             number, width, height, graphics = page.number, page.width, page.height, page.graphics
             # Rules-only tables that cannot go on to this page are built now: their glyphs
             # are released, so memory stays flat over a long document.
@@ -140,6 +141,14 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
         table.caption = _caption_above(table, doc.text, settings)
     _clamp_to_pages(doc)
     return doc
+
+
+def _reported(pages, total: int):
+    """The reader's pages, each reported done (:mod:`renjana.progress`) once the loop has
+    finished with it (whichever way its body ended)."""
+    for page in pages:
+        yield page
+        page_done(page.number, total)
 
 
 def _other_direction(number: int, view: PageView, main_tables: list[PageTable],

@@ -163,12 +163,15 @@ def _print(console: Console, text: str) -> None:
 
 
 class _Progress:
-    """Progress of a batch: files done of all, the files in flight, pages per second, an ETA
-    (from the bytes of the files still to do), and each failure as it happens."""
+    """Progress of a batch: files done of all, the files in flight with the page each has reached,
+    pages per second, an ETA (from the bytes of the files still to do, a file in flight counted
+    by its pages read), and each failure as it happens."""
 
     def __init__(self, paths: list[Path], console: Console):
         self.sizes = {p: _size(p) for p in paths}
         self.flight: dict[Path, float] = {}
+        self.flight_pages: dict[Path, tuple[int, int]] = {}  # file in flight → (pages read, pages)
+        self.done_bytes = 0
         self.pages = 0
         self.done = 0
         self.started = time.monotonic()
@@ -182,10 +185,19 @@ class _Progress:
 
     def _refresh(self) -> None:
         elapsed = max(1e-6, time.monotonic() - self.started)
-        names = ", ".join(safe_name(p.name) for p in self.flight)
-        self.bar.update(self.task, description=f"in flight: {names}" if names else "renjana",
+        names = ", ".join(safe_name(p.name) + (f" p.{self.flight_pages[p][0]}/{self.flight_pages[p][1]}"
+                                               if p in self.flight_pages else "") for p in self.flight)
+        pages = self.pages + sum(read for read, _ in self.flight_pages.values())
+        # The bar (and its ETA) counts bytes: files done, and the read share of those in flight.
+        partial = sum(self.sizes.get(p, 0) * read / max(1, total) for p, (read, total) in self.flight_pages.items())
+        self.bar.update(self.task, completed=self.done_bytes + partial,
+                        description=f"in flight: {names}" if names else "renjana",
                         files=f"{self.done}/{self.total_files} files",
-                        rate=f"{self.pages} pages, {self.pages / elapsed:.1f} pages/s")
+                        rate=f"{pages} pages, {pages / elapsed:.1f} pages/s")
+
+    def page(self, path: Path, page: int, pages: int) -> None:
+        self.flight_pages[path] = (page, pages)
+        self._refresh()
 
     def start(self, path: Path) -> None:
         self.flight[path] = time.monotonic()
@@ -193,10 +205,11 @@ class _Progress:
 
     def done_file(self, result: FileResult) -> None:
         self.flight.pop(result.path, None)
+        self.flight_pages.pop(result.path, None)
         self.done += 1
         if result.summary is not None and not result.skipped:
             self.pages += result.summary.pages
-        self.bar.update(self.task, advance=self.sizes.get(result.path, 0))
+        self.done_bytes += self.sizes.get(result.path, 0)
         if not result.ok:
             _print(self.bar.console, f"FAILED {result.message}")
         self._refresh()
@@ -242,7 +255,7 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
                                             force=force, on_start=progress.start, store=store)
                 else:
                     report = run_files(pdfs, out, settings, on_done=progress.done_file, force=force,
-                                       on_start=progress.start, store=store)
+                                       on_start=progress.start, store=store, on_page=progress.page)
         finally:
             signal.signal(signal.SIGTERM, previous)
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from renjana.manifest import DONE_STATUSES, FAILED_STATUSES, OutputStore, file_sha256
 from renjana.models import DocumentResult
 from renjana.preflight import InputError, safe_name
+from renjana.progress import set_listener
 
 __all__ = ["FileResult", "Outcome", "RunReport", "RunSettings", "Summary", "run_files", "format_bytes",
            "process_one", "run_isolated", "outcome_record"]
@@ -72,6 +73,8 @@ EXIT_OUT_OF_MEMORY = 86
 WORKER_START_S = 120.0
 # What a worker sends when it takes a file, before its Outcome.
 STARTED = "started"
+# What a worker sends after each page of its file: (PAGE, page, pages), for the progress display.
+PAGE = "page"
 # A worker's own alarm fires this long after the parent's deadline (the parent acts first).
 ALARM_GRACE_S = 5.0
 # A worker whose address space passed this share of its limit is retired after its file.
@@ -367,6 +370,7 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
     sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
     process = _resolve(settings.process)
+    set_listener(lambda page, pages: conn.send((PAGE, page, pages)))
     alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
     while True:
         try:
@@ -467,9 +471,10 @@ def _await(worker: _Worker, settings: RunSettings) -> Outcome:
             return Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s")
 
 
-def _answer(worker: _Worker, settings: RunSettings) -> tuple[Outcome, bool] | None:
+def _answer(worker: _Worker, settings: RunSettings,
+            on_page: Callable[[tuple, int, int], None] | None = None) -> tuple[Outcome, bool] | None:
     """(the worker's Outcome, whether it takes another file) once it has answered or died, else
-    None (still working)."""
+    None (still working). Page messages on the way go to ``on_page(job, page, pages)``."""
     alive = worker.process.is_alive()  # before reading: a worker seen dead has sent all it will
     try:
         message = STARTED
@@ -477,6 +482,10 @@ def _answer(worker: _Worker, settings: RunSettings) -> tuple[Outcome, bool] | No
             message = worker.conn.recv()
             if message == STARTED:  # the file's time limit starts now
                 worker.deadline = time.monotonic() + settings.timeout_s
+            elif isinstance(message, tuple) and len(message) == 3 and message[0] == PAGE:
+                if on_page is not None and worker.job is not None:
+                    on_page(worker.job, message[1], message[2])
+                message = STARTED  # not the answer yet: read on
         if message != STARTED:
             outcome, retiring = message
             if outcome.status == "memory":
@@ -515,11 +524,13 @@ def _result(path: Path, sha256: str, outcome: Outcome, record: dict, out_dir: Pa
 def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunSettings(),
               on_done: Callable[[FileResult], None] | None = None, *, force: bool = False,
               on_start: Callable[[Path], None] | None = None,
-              store: OutputStore | None = None) -> RunReport:
+              store: OutputStore | None = None,
+              on_page: Callable[[Path, int, int], None] | None = None) -> RunReport:
     """Process every file (at most ``settings.workers`` at once) into ``out_dir``.
 
     Results come back in input order; ``on_start`` / ``on_done`` are called as each file starts
-    and finishes (progress display). Files whose content and tool version already have a complete
+    and finishes, ``on_page(path, page, pages)`` after each page a worker has read (progress
+    display). Files whose content and tool version already have a complete
     output are skipped (reported with ``skipped=True``) unless ``force``. A KeyboardInterrupt
     (Ctrl-C, or SIGTERM turned into one by the CLI) stops the workers and returns the report so
     far with ``interrupted=True``. Raises :class:`renjana.manifest.OutputError` before any file is
@@ -534,6 +545,10 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
     todo.reverse()  # pop() takes the next file in input order
     workers: list[_Worker] = []
     interrupted = False
+
+    def page_seen(job: tuple, page: int, pages: int) -> None:
+        if on_page is not None:
+            on_page(job[1], page, pages)
 
     def finish(index: int, result: FileResult) -> None:
         results[index] = result
@@ -582,7 +597,7 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
             for worker in busy:
-                answer = _answer(worker, settings)
+                answer = _answer(worker, settings, page_seen)
                 if answer is None and time.monotonic() >= worker.deadline:
                     worker.kill()
                     answer = Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s"), False

@@ -146,3 +146,16 @@ def test_real_pipeline_on_sample_pdfs(tmp_path: Path):
         doc = json.loads(Path(result.summary.outputs[0]).read_text(encoding="utf-8"))
         assert doc["source"]["file"] == result.path.name
         assert doc["source"]["pages"] == result.summary.pages > 0
+
+
+def test_workers_report_each_page_read(tmp_path: Path):
+    """The progress display hears of every page a worker has read, for the file it belongs to."""
+    pdf = RAW_PDFS[0]
+    seen: list[tuple[Path, int, int]] = []
+    report = run_files([pdf], tmp_path / "out", RunSettings(process=extract_only),
+                       on_page=lambda path, page, pages: seen.append((path, page, pages)))
+    [result] = report.results
+    assert result.ok
+    pages = result.summary.pages
+    assert [page for _, page, _ in seen] == list(range(1, pages + 1))
+    assert {(path, total) for path, _, total in seen} == {(pdf, pages)}
