@@ -7,7 +7,7 @@ from collections import Counter
 
 from renjana import nomenclature
 from renjana.models import (
-    BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table,
+    BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table, TextLine,
 )
 
 from .cell_text import JoinContext, Lexicon, builtin_words, join_lines
@@ -153,4 +153,14 @@ def _finish_cell(cell: DraftCell, ctx: JoinContext) -> tuple[str, CellSource]:
         confidence=round(confidence, 3),
         repair=repair if confidence < 1 or cell.tail_lines or ocr else None,
         source="ocr" if ocr else "pdf",
+        alternatives=_alternatives(lines) if any(line.alternatives for line in ocr) else None,
     )
+
+
+def _alternatives(lines: list[TextLine]) -> list[str]:
+    """The cell as the second OCR reader read it: each line's first alternative in place of its
+    text, the lines joined as a number wrapped in its cell is (no space) when all are number
+    readings, else by a space."""
+    texts = [line.alternatives[0] if line.alternatives else line.text.strip() for line in lines]
+    numeric = all(not any(ch.isalpha() for ch in t) for t in texts)
+    return [("" if numeric else " ").join(texts)]

@@ -20,6 +20,7 @@ from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
 from renjana.extract import ExtractError
 from renjana.export import CSV_DIR, csv_beside, export_views
+from renjana.extract.ocr import OCR_ENV
 from renjana.extract.reader import READER_ENV, READERS, reader_name
 from renjana.models import json_schemas
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
@@ -96,6 +97,21 @@ Reader = Annotated[str | None, typer.Option(
     metavar="NAME", help=f"PDF reader of extract ({', '.join(READERS)}; default ${READER_ENV} or playa).")]
 
 
+OcrCheck = Annotated[bool, typer.Option("--ocr-check", metavar="", help="Reread the number cells of "
+    "scanned pages with a second OCR reader (RapidOCR; the ocr-check extra): where the two disagree "
+    "the cell's confidence drops and both readings are kept.")]
+NoOcr = Annotated[bool, typer.Option("--no-ocr", metavar="", help="Do not OCR scanned pages (they are "
+    "noted as not read).")]
+
+
+def _use_ocr(ocr_check: bool, no_ocr: bool) -> None:
+    """Set the OCR mode for this run: the worker processes inherit ``$RENJANA_OCR``."""
+    if ocr_check and no_ocr:
+        raise typer.BadParameter("--ocr-check needs OCR: drop --no-ocr", param_hint="--ocr-check")
+    if ocr_check or no_ocr:
+        os.environ[OCR_ENV] = "check" if ocr_check else "off"
+
+
 def _use_reader(reader: str | None) -> None:
     """Set the PDF reader for this run: the worker processes inherit ``$RENJANA_READER``."""
     if reader is None:
@@ -109,9 +125,11 @@ def _use_reader(reader: str | None) -> None:
 @app.command()
 def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
         workers: Workers = 1, scheduler: Scheduler = None, csv: Csv = False,
-        verbose: Verbose = False, reader: Reader = None) -> None:
+        verbose: Verbose = False, reader: Reader = None, ocr_check: OcrCheck = False,
+        no_ocr: NoOcr = False) -> None:
     """Extract, normalize and validate every PDF; write JSON and Parquet under OUT."""
     _use_reader(reader)
+    _use_ocr(ocr_check, no_ocr)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
     _run(inputs, out, settings, verbose, scheduler=scheduler,
          extra_lines=lambda r: [f"csv {p}" for p in csv_beside(r.summary.outputs)] if csv else [])
@@ -125,9 +143,12 @@ def audit(
     dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, metavar="DPI", help="Resolution of the crops."),
     verbose: Verbose = False,
     reader: Reader = None,
+    ocr_check: OcrCheck = False,
+    no_ocr: NoOcr = False,
 ) -> None:
     """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
     _use_reader(reader)
+    _use_ocr(ocr_check, no_ocr)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
                            process=audit_process(out, max_crops=max_crops, dpi=dpi))
     try:

@@ -36,10 +36,13 @@ class OcrPage:
     skew: float = 0.0
 
 
-def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DEFAULT_OCR_SETTINGS) -> OcrPage:
+def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DEFAULT_OCR_SETTINGS,
+              check: bool = False) -> OcrPage:
     """OCR page ``index`` (0-based; ``number`` is its 1-based page number for the models) of the
-    PDF at ``pdf_path``. Raises ``RuntimeError`` when OCR is not installed (see
-    :func:`.engine.ocr_missing`)."""
+    PDF at ``pdf_path``. ``check``: reread the number cells with the second reader
+    (:mod:`.check`; a disagreement lowers the cell's confidence and keeps both readings).
+    Raises ``RuntimeError`` when OCR (or, with ``check``, the second reader) is not installed
+    (see :func:`.engine.ocr_missing`, :func:`.check.check_missing`)."""
     image = prepare(render_page(pdf_path, index, settings), settings)
     horizontal, vertical = line_masks(image.ink, settings.px(settings.min_rule_length))
     grids = find_grids(horizontal, vertical, settings)
@@ -51,13 +54,13 @@ def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DE
     clean[rules > 0] = 255
     ink = image.ink.copy()
     ink[rules > 0] = 0
-    tables = [_read_table(grid, clean, ink, number, settings) for grid in grids]
+    tables = [_read_table(grid, clean, ink, number, settings, check) for grid in grids]
     lines = _read_outside(clean, ink, grids, settings)
     return OcrPage(tables=tables, lines=lines, skew=image.skew)
 
 
 def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int,
-                settings: OcrSettings) -> PageTable:
+                settings: OcrSettings, check: bool = False) -> PageTable:
     pt = settings.pt
     cols, rows = grid.col_edges, grid.row_edges
     margin = settings.px(settings.cell_margin)
@@ -72,6 +75,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
     # number is read again with the number whitelist, then repaired by the grammar.
     bottom = {(r, c) for r, c, rs, _ in grid.cells if r + rs == len(rows) - 1}
     by_col: dict[int, list[tuple[int, int]]] = {}
+    number_cells: list[tuple[int, int]] = []  # the cells the second reader rereads
     for (r, c), lines in readings.items():
         if lines:
             by_col.setdefault(c, []).append((r, c))
@@ -79,6 +83,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
         numeric = [k for k in keys if is_number_reading(_joined(readings[k])) or NIL_LOOKALIKE.match(_joined(readings[k]))]
         counts = [k for k in keys if leading_number(" ".join(line.text for line in readings[k]))]
         if len(counts) >= NUMBER_COLUMN_SHARE * len(keys):
+            number_cells.extend(counts)
             for key in keys:
                 first = readings[key][0]
                 fixed, note = repair_leading_count(first.text)
@@ -88,6 +93,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
                     first.confidence = min(first.confidence or 1.0, REPAIRED_CONFIDENCE)
         if len(numeric) < NUMBER_COLUMN_SHARE * len(keys):
             continue
+        number_cells.extend(keys)
         for key in keys:
             text = _joined(readings[key])
             if len(readings[key]) == 1:
@@ -107,6 +113,10 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
             if again and is_valid(_joined(again)):
                 readings[key] = again
             _repair_cell(readings[key])
+    if check:
+        from .check import check_cells
+
+        check_cells(clean, [readings[k] for k in dict.fromkeys(number_cells) if _checkable(readings[k])], settings)
     cells = []
     for r, c, rs, cs in grid.cells:
         cells.append(RawCell(row=r, col=c, rowspan=rs, colspan=cs, lines=readings[(r, c)],
@@ -116,6 +126,15 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
     row_pt = [pt(y) for y in rows]
     return PageTable(page=number, ruled=True, col_edges=col_pt, row_edges=row_pt, cells=cells,
                      bbox=BBox(x0=col_pt[0], top=row_pt[0], x1=col_pt[-1], bottom=row_pt[-1]))
+
+
+def _checkable(lines: list[TextLine]) -> bool:
+    """A number cell's reading the second reader rereads: a number (or one spoilt by a speck),
+    or a count with its unit (``6 Unit``); not a lone nil sign."""
+    text = _joined(lines)
+    if not lines or NIL_LOOKALIKE.match(text):
+        return False
+    return looks_numeric(text) or leading_number(" ".join(line.text for line in lines))
 
 
 def _joined(lines: list[TextLine]) -> str:
