@@ -158,9 +158,5 @@ def _finish_cell(cell: DraftCell, ctx: JoinContext) -> tuple[str, CellSource]:
 
 
 def _alternatives(lines: list[TextLine]) -> list[str]:
-    """The cell as the second OCR reader read it: each line's first alternative in place of its
-    text, the lines joined as a number wrapped in its cell is (no space) when all are number
-    readings, else by a space."""
-    texts = [line.alternatives[0] if line.alternatives else line.text.strip() for line in lines]
-    numeric = all(not any(ch.isalpha() for ch in t) for t in texts)
-    return [("" if numeric else " ").join(texts)]
+    """The other readings of the cell a second OCR reader gave (each a whole-cell reading)."""
+    return [alt for line in lines for alt in line.alternatives]

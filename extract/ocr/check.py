@@ -61,11 +61,17 @@ def _engine():
     return _ENGINE
 
 
+# Separators are left out of the comparison: the second reader's model (trained mostly on
+# Chinese print) reads a small ',' as '.' often, and separators are the number grammar's job
+# (numbers.py) anyway; the readings are compared on their digits, signs and percent.
+SEPARATOR_MARKS = ".,。，、:;'`"
+
+
 def canonical(text: str) -> str:
     """A reading as the two readers are compared: Unicode compatibility forms folded (full-width
-    digits and signs), spaces removed, dashes made one '-'."""
+    digits and signs), spaces and separators removed, dashes made one '-'."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if not ch.isspace())
+    text = "".join(ch for ch in text if not ch.isspace() and ch not in SEPARATOR_MARKS)
     return text.replace("–", "-").replace("—", "-")
 
 
@@ -99,18 +105,24 @@ def read_lines(gray: np.ndarray, lines: list[TextLine], settings: OcrSettings) -
 
 def check_cells(gray: np.ndarray, cells: list[list[TextLine]], settings: OcrSettings) -> int:
     """Reread every line of ``cells`` (number cells, each a list of lines) with the second
-    reader; on a line where the two readings differ (:func:`canonical`), keep the second in
-    ``line.alternatives``, lower the line's confidence to :data:`DISAGREE_CONFIDENCE` and say so
-    in ``line.repair``. Returns how many lines disagreed."""
+    reader; where a cell's two readings differ (lines joined, compared by :func:`canonical`), its
+    first line keeps the second reading in ``alternatives``, every line's confidence drops to
+    :data:`DISAGREE_CONFIDENCE` and the first line's ``repair`` says so. The reading itself is
+    never changed. Returns how many cells disagreed."""
     lines = [line for cell in cells for line in cell]
+    others = iter(read_lines(gray, lines, settings))
     disagreed = 0
-    for line, other in zip(lines, read_lines(gray, lines, settings)):
-        if canonical(other) == canonical(line.text):
+    for cell in cells:
+        other = "".join(next(others) for _ in cell)
+        mine = "".join(line.text.strip() for line in cell)
+        if not cell or canonical(other) == canonical(mine):
             continue
         disagreed += 1
         shown = other or "(nothing)"
-        line.alternatives = [*line.alternatives, shown]
-        line.confidence = min(line.confidence if line.confidence is not None else 1.0, DISAGREE_CONFIDENCE)
-        note = f"{SECOND_READER} read '{shown}' where Tesseract read '{line.text}'"
-        line.repair = "; ".join(filter(None, [line.repair, note]))
+        first = cell[0]
+        first.alternatives = [*first.alternatives, shown]
+        note = f"{SECOND_READER} read '{shown}' where Tesseract read '{mine}'"
+        first.repair = "; ".join(filter(None, [first.repair, note]))
+        for line in cell:
+            line.confidence = min(line.confidence if line.confidence is not None else 1.0, DISAGREE_CONFIDENCE)
     return disagreed

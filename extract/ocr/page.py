@@ -113,6 +113,8 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
             if again and is_valid(_joined(again)):
                 readings[key] = again
             _repair_cell(readings[key])
+    for key in dict.fromkeys(number_cells):
+        _note_unread_marks(ink, boxes[key], readings[key], settings)
     if check:
         from .check import check_cells
 
@@ -126,6 +128,42 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
     row_pt = [pt(y) for y in rows]
     return PageTable(page=number, ruled=True, col_edges=col_pt, row_edges=row_pt, cells=cells,
                      bbox=BBox(x0=col_pt[0], top=row_pt[0], x1=col_pt[-1], bottom=row_pt[-1]))
+
+
+def _note_unread_marks(ink: np.ndarray, box: tuple[int, int, int, int], lines: list[TextLine],
+                       settings: OcrSettings) -> None:
+    """A number cell whose ink holds a mark no reading covers (a sign on a line of its own that
+    the engine passed over, a digit it dropped): the reading may lack a character, so its lines'
+    confidence drops to :data:`UNREAD_MARK_CONFIDENCE` and the repair note says where the mark is.
+    Marks smaller than ``settings.min_unread_mark_px`` are scanner noise. Nothing is added to
+    the reading."""
+    import cv2
+
+    if not lines:
+        return
+    x0, top, x1, bottom = box
+    if x1 <= x0 or bottom <= top:
+        return
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink[top:bottom, x0:x1], connectivity=8)
+    px, grow = settings.px, settings.px(settings.cell_margin)
+    covered = [(px(l.bbox.x0) - grow, px(l.bbox.top) - grow, px(l.bbox.x1) + grow, px(l.bbox.bottom) + grow)
+               for l in lines]
+    unread = []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if area < settings.min_unread_mark_px:
+            continue
+        a, t, b, u = x0 + x, top + y, x0 + x + w, top + y + h
+        if not any(a < cb and b > ca and t < cu and u > ct for ca, ct, cb, cu in covered):
+            unread.append((a, t, b, u))
+    if not unread:
+        return
+    pt = settings.pt
+    where = ", ".join(f"({pt(a):.0f}, {pt(t):.0f}) pt" for a, t, _, _ in unread[:3])
+    note = f"{len(unread)} mark(s) in the cell not read by OCR, at {where}: the reading may lack a character"
+    for line in lines:
+        line.confidence = min(line.confidence if line.confidence is not None else 1.0, UNREAD_MARK_CONFIDENCE)
+        line.repair = "; ".join(filter(None, [line.repair, note]))
 
 
 def _checkable(lines: list[TextLine]) -> bool:
@@ -210,6 +248,8 @@ def _repair_cell(lines: list[TextLine]) -> None:
 DASH_CONFIDENCE = 0.7
 # A reading changed by the grammar is less sure than one read as printed.
 REPAIRED_CONFIDENCE = 0.8
+# A number cell with ink no reading covers may lack a character (a lost sign): not proof.
+UNREAD_MARK_CONFIDENCE = 0.6
 
 
 def _read_outside(clean: np.ndarray, ink: np.ndarray, grids: list[ImageGrid],
