@@ -284,3 +284,13 @@ def test_ocr_check_without_the_second_reader_is_noted(tmp_path, monkeypatch):
     doc = extract_document(_scan(tmp_path), ocr_check=True)
     assert any("not checked by a second reader" in n and "rapidocr" in n for n in doc.notes)
     assert len(doc.tables) == 1
+
+
+def test_column_decimals_pick_among_ambiguous_grammar_repairs():
+    # A zero read twice: dropping it and appending ',0' are both valid single edits.
+    assert repair("2.331.300.0000") == ("2.331.300.0000", None)
+    text, note = repair("2.331.300.0000", decimals=0)
+    assert text == "2.331.300.000" and "0 decimals of its column" in note
+    assert repair("2.331.300.0000", decimals=1)[0] == "2.331.300.000,0"
+    # No candidate fits the column (or more than one does): the reading stays as read.
+    assert repair("2.331.300.0000", decimals=2) == ("2.331.300.0000", None)

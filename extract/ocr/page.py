@@ -9,6 +9,7 @@ number reading only by the Indonesian number grammar (:mod:`.numbers`).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,11 +18,16 @@ from renjana.models import BBox, PageTable, RawCell, TextLine
 
 from .grid import ImageGrid, find_grids
 from .image import line_masks, prepare, render_page
-from .numbers import (is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count,
+from .numbers import (decimals_of, is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count,
                       repair_nil, NIL_LOOKALIKE)
 from .read import NUMBER_WHITELIST, read_region
 from .settings import DEFAULT_OCR_SETTINGS, OcrSettings
 
+# A column prints one number format when at least this share of its valid readings (and at
+# least MIN_FORMAT_CELLS of them) print the same decimals: its convention, which picks among
+# grammar repairs that are otherwise ambiguous (a digit read twice vs ',0' appended).
+COLUMN_FORMAT_SHARE = 0.9
+MIN_FORMAT_CELLS = 5
 # A column is a number column when at least this share of its non-empty body cells read as
 # numbers: its cells that do not parse are read again with the number whitelist.
 NUMBER_COLUMN_SHARE = 0.6
@@ -94,6 +100,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
         if len(numeric) < NUMBER_COLUMN_SHARE * len(keys):
             continue
         number_cells.extend(keys)
+        decimals = _column_decimals([_joined(readings[k]) for k in keys])
         for key in keys:
             text = _joined(readings[key])
             if len(readings[key]) == 1:
@@ -112,7 +119,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
             again = _read_cell(clean, ink, *boxes[key], settings, whitelist=NUMBER_WHITELIST)
             if again and is_valid(_joined(again)):
                 readings[key] = again
-            _repair_cell(readings[key])
+            _repair_cell(readings[key], decimals)
     for key in dict.fromkeys(number_cells):
         _note_unread_marks(ink, boxes[key], readings[key], settings)
     if check:
@@ -222,11 +229,23 @@ def _read_cell(clean: np.ndarray, ink: np.ndarray, x0: int, top: int, x1: int, b
     return lines
 
 
-def _repair_cell(lines: list[TextLine]) -> None:
+def _column_decimals(texts: list[str]) -> int | None:
+    """The decimals a column prints: the count that at least :data:`COLUMN_FORMAT_SHARE` of its
+    valid number readings (and at least :data:`MIN_FORMAT_CELLS` of them) print; else None."""
+    counts = Counter(decimals_of(t) for t in texts if is_valid(t) and any(ch.isdigit() for ch in t))
+    if not counts:
+        return None
+    value, n = counts.most_common(1)[0]
+    total = sum(counts.values())
+    return value if n >= MIN_FORMAT_CELLS and n >= COLUMN_FORMAT_SHARE * total else None
+
+
+def _repair_cell(lines: list[TextLine], decimals: int | None = None) -> None:
     """Repair the cell's number reading by the grammar (lines joined without spaces, as a
-    number wrapped in its cell is); the edit goes back into the line that holds it."""
+    number wrapped in its cell is), ``decimals`` the column's printed decimals
+    (:func:`_column_decimals`); the edit goes back into the line that holds it."""
     joined = _joined(lines)
-    fixed, note = repair(joined)
+    fixed, note = repair(joined, decimals)
     if note is None:
         return
     # Put the repaired text back line by line, keeping each line's share of the characters.
