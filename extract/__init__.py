@@ -25,7 +25,7 @@ from .orientation import PageView, clamp_box, page_views, turned_size, unturn_bo
 from .reader import ReaderError, open_reader
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
-from .ocr import ocr_pages
+from .ocr import ocr_mode, ocr_pages
 from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
@@ -71,7 +71,8 @@ def sha256_of(path: Path) -> str:
 
 
 def extract_document(path: str | Path, settings: ExtractSettings | None = None,
-                     reader: str | None = None, ocr: bool = True) -> ExtractedDocument:
+                     reader: str | None = None, ocr: bool | None = None,
+                     ocr_check: bool | None = None) -> ExtractedDocument:
     """Every table and the text around it, page by page, of the PDF at ``path``.
 
     ``settings`` holds every tolerance of the stage (None: :data:`DEFAULT_SETTINGS`), e.g.
@@ -79,10 +80,15 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     reader (``"pdfplumber"``, ``"playa"``; None: ``$RENJANA_READER``, else the default; see
     :mod:`.reader`). ``ocr``: read pages that need it (no text layer, or one that fails the
     health check of :mod:`.textlayer`) by OCR (``extract/ocr``); off, or without Tesseract, they
-    are noted as not read. Raises :class:`ExtractError` when the file is not a readable PDF,
-    ValueError for an unknown reader.
+    are noted as not read; ``ocr_check``: reread the number cells of OCR'd tables with a second
+    reader (``extract/ocr/check.py``). None for either: from ``$RENJANA_OCR`` (``off``, ``on``,
+    ``check``; default ``on``). Raises :class:`ExtractError` when the file is not a readable PDF,
+    ValueError for an unknown reader or OCR mode.
     """
     settings = DEFAULT_SETTINGS if settings is None else settings
+    mode = ocr_mode()
+    ocr = mode != "off" if ocr is None else ocr
+    ocr_check = mode == "check" if ocr_check is None else ocr_check
     if not isinstance(settings, ExtractSettings):
         raise TypeError(f"settings must be an ExtractSettings, not {type(settings).__name__}")
     path = Path(path)
@@ -133,7 +139,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
                 doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
-    ocr_pages(doc, need_ocr, enabled=ocr)
+    ocr_pages(doc, need_ocr, enabled=ocr, check=ocr_check)
     doc.tables.extend(rules_tables)
     doc.tables.extend(_rules_only_tables(pending, settings))
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))

@@ -7,7 +7,7 @@ from collections import Counter
 
 from renjana import nomenclature
 from renjana.models import (
-    BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table,
+    BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table, TextLine,
 )
 
 from .cell_text import JoinContext, Lexicon, builtin_words, join_lines
@@ -153,4 +153,10 @@ def _finish_cell(cell: DraftCell, ctx: JoinContext) -> tuple[str, CellSource]:
         confidence=round(confidence, 3),
         repair=repair if confidence < 1 or cell.tail_lines or ocr else None,
         source="ocr" if ocr else "pdf",
+        alternatives=_alternatives(lines) if any(line.alternatives for line in ocr) else None,
     )
+
+
+def _alternatives(lines: list[TextLine]) -> list[str]:
+    """The other readings of the cell a second OCR reader gave (each a whole-cell reading)."""
+    return [alt for line in lines for alt in line.alternatives]

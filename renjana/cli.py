@@ -22,6 +22,7 @@ from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
 from renjana.extract import ExtractError
 from renjana.export import CSV_DIR, csv_beside, export_views
+from renjana.extract.ocr import OCR_ENV
 from renjana.extract.reader import READER_ENV, READERS, reader_name
 from renjana.manifest import FAILED_STATUSES, OutputError, OutputStore
 from renjana.models import json_schemas
@@ -111,6 +112,21 @@ Reader = Annotated[str | None, typer.Option(
     metavar="NAME", help=f"PDF reader of extract ({', '.join(READERS)}; default ${READER_ENV} or playa).")]
 
 
+OcrCheck = Annotated[bool, typer.Option("--ocr-check", metavar="", help="Reread the number cells of "
+    "scanned pages with a second OCR reader (RapidOCR; the ocr-check extra): where the two disagree "
+    "the cell's confidence drops and both readings are kept.")]
+NoOcr = Annotated[bool, typer.Option("--no-ocr", metavar="", help="Do not OCR scanned pages (they are "
+    "noted as not read).")]
+
+
+def _use_ocr(ocr_check: bool, no_ocr: bool) -> None:
+    """Set the OCR mode for this run: the worker processes inherit ``$RENJANA_OCR``."""
+    if ocr_check and no_ocr:
+        raise typer.BadParameter("--ocr-check needs OCR: drop --no-ocr", param_hint="--ocr-check")
+    if ocr_check or no_ocr:
+        os.environ[OCR_ENV] = "check" if ocr_check else "off"
+
+
 def _use_reader(reader: str | None) -> None:
     """Set the PDF reader for this run: the worker processes inherit ``$RENJANA_READER``."""
     if reader is None:
@@ -125,12 +141,13 @@ def _use_reader(reader: str | None) -> None:
 def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
         workers: Workers = 1, force: Force = False, allow_partial: AllowPartial = False,
         scheduler: Scheduler = None, csv: Csv = False, verbose: Verbose = False,
-        reader: Reader = None) -> None:
+        reader: Reader = None, ocr_check: OcrCheck = False, no_ocr: NoOcr = False) -> None:
     """Extract, normalize and validate every PDF; write JSON and Parquet under OUT.
 
     OUT/manifest.jsonl records every input (status, pages, reason); a rerun skips the files
     already done (--force redoes them)."""
     _use_reader(reader)
+    _use_ocr(ocr_check, no_ocr)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
     _run(inputs, out, settings, verbose, force=force, allow_partial=allow_partial, scheduler=scheduler,
          extra_lines=lambda r: [f"csv {p}" for p in csv_beside(r.summary.outputs)] if csv else [])
@@ -144,9 +161,12 @@ def audit(
     dpi: int = typer.Option(DEFAULT_DPI, min=36, max=600, metavar="DPI", help="Resolution of the crops."),
     verbose: Verbose = False,
     reader: Reader = None,
+    ocr_check: OcrCheck = False,
+    no_ocr: NoOcr = False,
 ) -> None:
     """Like run, plus per PDF an HTML report of the findings with page crops, CSV and XLSX."""
     _use_reader(reader)
+    _use_ocr(ocr_check, no_ocr)
     settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers,
                            process=audit_process(out, max_crops=max_crops, dpi=dpi))
     try:
@@ -222,6 +242,17 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _variant(title: str) -> str:
+    """What a resume must match besides the tool version: the command (an audit writes more
+    files than a run) and the reading modes that change outputs (reader, OCR mode), so a rerun
+    with other modes redoes the files."""
+    parts = [] if title == "renjana run" else [title.split()[-1]]
+    for env in (READER_ENV, OCR_ENV):
+        if os.environ.get(env):
+            parts.append(f"{env.removeprefix('RENJANA_').lower()}={os.environ[env]}")
+    return "+".join(parts)
+
+
 def _sigterm_as_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -234,7 +265,7 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
     checked before any PDF is opened; SIGTERM is handled like Ctrl-C."""
     out_console, err_console = Console(), Console(stderr=True)
     try:
-        store = OutputStore(out, variant="" if title == "renjana run" else title.split()[-1])
+        store = OutputStore(out, variant=_variant(title))
     except OutputError as exc:
         _print(err_console, str(exc))
         raise typer.Exit(EXIT_NO_INPUT) from None

@@ -20,6 +20,7 @@ client holds only that many PDFs in memory however long the list.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -34,16 +35,20 @@ from renjana.runner import (FileResult, Outcome, RunReport, RunSettings, _result
 
 __all__ = ["run_files_dask", "run_one_isolated"]
 
+# The environment variables that choose how a PDF is read (see renjana.extract.reader, .ocr).
+MODE_ENVS = ("RENJANA_READER", "RENJANA_OCR")
 # Tasks submitted per worker thread of the cluster: one running, one queued behind it.
 IN_FLIGHT_PER_THREAD = 2
 # The task's own process gets this long beyond the file's limit to start, report and exit.
 TASK_GRACE_S = 180.0
 
 
-def run_one_isolated(name: str, data: bytes, settings: RunSettings) -> tuple[Outcome, dict[str, bytes]]:
+def run_one_isolated(name: str, data: bytes, settings: RunSettings,
+                     modes: dict[str, str] | None = None) -> tuple[Outcome, dict[str, bytes]]:
     """Worker side: the PDF ``data`` (file name ``name``) through :func:`run_isolated` in a fresh
-    interpreter. Returns the Outcome and the staged outputs (path relative to the staging
-    folder → bytes; empty for a file that failed)."""
+    interpreter whose environment carries ``modes`` (the client's reading modes, e.g.
+    ``RENJANA_READER``, ``RENJANA_OCR``). Returns the Outcome and the staged outputs (path
+    relative to the staging folder → bytes; empty for a file that failed)."""
     if not isinstance(settings.process, str):
         raise TypeError("a Dask run needs settings.process as 'module:function'")
     with tempfile.TemporaryDirectory(prefix="renjana-dask-") as tmp:
@@ -57,7 +62,8 @@ def run_one_isolated(name: str, data: bytes, settings: RunSettings) -> tuple[Out
                 "process": settings.process}
         try:
             done = subprocess.run([sys.executable, "-m", "renjana.dask_runner", json.dumps(args)],
-                                  capture_output=True, text=True, timeout=settings.timeout_s + TASK_GRACE_S)
+                                  capture_output=True, text=True, timeout=settings.timeout_s + TASK_GRACE_S,
+                                  env={**os.environ, **(modes or {})})
         except subprocess.TimeoutExpired:
             return Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s"), {}
         if done.returncode != 0 or not answer.is_file():
@@ -110,6 +116,9 @@ def run_files_dask(paths: Iterable[Path], out_dir: Path, settings: RunSettings, 
     todo.reverse()
     results: list[FileResult | None] = [None] * len(todo)
     interrupted = False
+    # The reading modes chosen on the client (renjana run --reader, --no-ocr, --ocr-check) go
+    # with every task: a remote worker does not inherit the client's environment.
+    modes = {env: os.environ[env] for env in MODE_ENVS if os.environ.get(env)}
 
     def finish(index: int, result: FileResult) -> None:
         results[index] = result
@@ -135,7 +144,7 @@ def run_files_dask(paths: Iterable[Path], out_dir: Path, settings: RunSettings, 
                 if earlier is not None:
                     finish(index, _skipped(path, sha, earlier))
                     return
-                future = client.submit(run_one_isolated, path.name, data, settings, pure=False,
+                future = client.submit(run_one_isolated, path.name, data, settings, modes, pure=False,
                                        key=f"renjana-{index}-{sha[:12]}")
                 owner[future.key] = (index, path, sha, time.monotonic())
                 queue.add(future)

@@ -66,6 +66,8 @@ class TextLine(Strict):
     source: Literal["pdf", "ocr"] = "pdf"
     confidence: float | None = None
     repair: str | None = None
+    # Other readings of the line by a second OCR reader that disagreed (``--ocr-check``).
+    alternatives: list[str] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- extract output
@@ -180,6 +182,9 @@ class CellSource(Strict):
     confidence: float = 1.0
     repair: str | None = None  # short note of what the repair changed and why it is unsure
     source: Literal["pdf", "ocr"] = "pdf"  # "ocr": read from the page image (confidence: OCR's)
+    # OCR cells: the cell as a second reader read it, where it disagreed (``--ocr-check``); the
+    # text above stays the first reader's. None when no second reader disagreed.
+    alternatives: list[str] | None = None
 
 
 class Column(Strict):

@@ -60,3 +60,18 @@ def test_reader_option_is_checked_and_passed_to_the_workers(tmp_path: Path, monk
     result = runner.invoke(app, ["run", str(pdf.parent), "-o", str(tmp_path / "out"), "--reader", "pdfplumber"])
     assert os.environ[READER_ENV] == "pdfplumber"
     assert result.exit_code == EXIT_FAILED and "doc.pdf" in result.output
+
+
+def test_ocr_options_are_passed_to_the_workers(tmp_path: Path, monkeypatch):
+    from renjana.extract.ocr import OCR_ENV
+
+    monkeypatch.setenv(OCR_ENV, "on")  # restored after the test
+    pdf = tmp_path / "in" / "doc.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4 not really")
+    both = runner.invoke(app, ["run", str(pdf.parent), "-o", str(tmp_path / "out"), "--ocr-check", "--no-ocr"])
+    assert both.exit_code != 0 and "--no-ocr" in both.output
+    runner.invoke(app, ["run", str(pdf.parent), "-o", str(tmp_path / "out"), "--ocr-check"])
+    assert os.environ[OCR_ENV] == "check"
+    runner.invoke(app, ["audit", str(pdf.parent), "-o", str(tmp_path / "audit"), "--no-ocr"])
+    assert os.environ[OCR_ENV] == "off"

@@ -212,3 +212,85 @@ def test_ocr_words_repaired_only_by_a_single_known_confusion():
 def test_grammar_drops_a_doubled_digit_only_when_every_choice_agrees():
     assert repair("4.425.000.0000,00")[0] == "4.425.000.000,00"
     assert repair("12.3456,00") == ("12.3456,00", None)  # which digit is extra: unknown
+
+
+# --------------------------------------------------------------------------- second reader (--ocr-check)
+def _rapidocr_missing():
+    from renjana.extract.ocr.check import check_missing
+
+    return check_missing()
+
+
+@needs_ocr
+def test_ocr_check_disagreement_keeps_both_readings_and_lowers_confidence(tmp_path, monkeypatch):
+    from renjana.extract.ocr import check
+    from renjana.normalize import normalize_document
+
+    # A second reader that reads every line as Tesseract did, except one amount.
+    wrong = {"345.188.196,00": "345.188.198,00"}
+
+    def read_lines(gray, lines, settings):
+        return [wrong.get(line.text, line.text) for line in lines]
+
+    monkeypatch.setattr(check, "check_missing", lambda: None)
+    monkeypatch.setattr(check, "read_lines", read_lines)
+    doc = extract_document(_scan(tmp_path), ocr_check=True)
+    assert any("reread by RapidOCR" in note for note in doc.notes)
+    norm = normalize_document(doc)
+    table = norm.tables[0]
+    money = next(i for i, c in enumerate(table.columns) if c.type == "money")
+    cells = {row.cells[money]: row.sources[money] for row in table.rows if row.cells[money]}
+    # The first reader's text stays; the second reading is kept beside it, the confidence drops.
+    src = cells["345.188.196,00"]
+    assert src.alternatives == ["345.188.198,00"]
+    assert src.confidence == check.DISAGREE_CONFIDENCE and "RapidOCR read '345.188.198,00'" in src.repair
+    agreed = cells["2.484.150.000,00"]
+    assert agreed.alternatives is None and agreed.confidence > check.DISAGREE_CONFIDENCE
+
+
+@needs_ocr
+@pytest.mark.skipif(_rapidocr_missing() is not None, reason=f"{_rapidocr_missing()}")
+def test_ocr_check_with_rapidocr_agrees_on_clean_numbers(tmp_path):
+    from renjana.normalize import normalize_document
+
+    doc = normalize_document(extract_document(_scan(tmp_path, dpi=300), ocr_check=True))
+    table = doc.tables[0]
+    money = next(i for i, c in enumerate(table.columns) if c.type == "money")
+    values = [row.cells[money] for row in table.rows if row.cells[money]]
+    assert "1.554.844.409,00" in values
+    # A clean print: both readers read every amount alike, nothing is marked.
+    assert all(row.sources[money].alternatives is None for row in table.rows if row.cells[money] in values[-3:])
+
+
+def test_ocr_mode_from_the_environment(tmp_path, monkeypatch):
+    from renjana.extract.ocr import OCR_ENV, ocr_mode
+
+    monkeypatch.setenv(OCR_ENV, "off")
+    assert ocr_mode() == "off"
+    doc = extract_document(_scan(tmp_path))
+    assert not doc.tables and [(u.page, u.status) for u in doc.unread_pages] == [(1, "needs-ocr")]
+    assert any("OCR is off" in n for n in doc.notes)
+    monkeypatch.setenv(OCR_ENV, "sometimes")
+    with pytest.raises(ValueError, match="unknown OCR mode"):
+        ocr_mode()
+
+
+def test_ocr_check_without_the_second_reader_is_noted(tmp_path, monkeypatch):
+    from renjana.extract.ocr import check
+
+    monkeypatch.setattr(check, "check_missing", lambda: check.CHECK_HINT)
+    if ocr_missing() is not None:
+        pytest.skip(ocr_missing())
+    doc = extract_document(_scan(tmp_path), ocr_check=True)
+    assert any("not checked by a second reader" in n and "rapidocr" in n for n in doc.notes)
+    assert len(doc.tables) == 1
+
+
+def test_column_decimals_pick_among_ambiguous_grammar_repairs():
+    # A zero read twice: dropping it and appending ',0' are both valid single edits.
+    assert repair("2.331.300.0000") == ("2.331.300.0000", None)
+    text, note = repair("2.331.300.0000", decimals=0)
+    assert text == "2.331.300.000" and "0 decimals of its column" in note
+    assert repair("2.331.300.0000", decimals=1)[0] == "2.331.300.000,0"
+    # No candidate fits the column (or more than one does): the reading stays as read.
+    assert repair("2.331.300.0000", decimals=2) == ("2.331.300.0000", None)

@@ -360,3 +360,28 @@ def test_rule_decorator_rejects_duplicates_and_unknown_categories():
         rule("capaian_k")(lambda view: [])
     with pytest.raises(ValueError):
         rule("new_rule", category="nonsense")
+
+
+@pytest.mark.parametrize("confidence, alternatives, repair", [
+    (0.987, ["-3.223.000,00"], "RapidOCR read '-3.223.000,00' where Tesseract read '3.223.000,00'"),
+    (0.6, None, "1 mark(s) in the cell not read by OCR, at (606, 488) pt: the reading may lack a character"),
+    (0.8, None, "OCR read '3.223.000.00', not a valid number; one edit by the number grammar gives '3.223.000,00'"),
+])
+def test_failed_relation_on_a_doubtful_ocr_cell_is_a_possible_misread(confidence, alternatives, repair):
+    keys = ["kode", "pagu_sebelum", "pagu_sesudah", "selisih"]
+    rows = [dict(level="sub_kegiatan", pagu_sebelum="7.429.000,00", pagu_sesudah="4.206.000,00",
+                 selisih="3.223.000,00")]
+    table = make_table(rows, kind="pemetaan_perubahan", keys=keys)
+    assert [f.severity for f in validate_document(make_doc(table))] == ["error"]
+    box = BBox(x0=10, top=20, x1=60, bottom=30)
+    # Read surely by OCR: still proof.
+    table.rows[0].sources[3] = CellSource(page=1, bbox=box, source="ocr", confidence=0.99)
+    assert [f.severity for f in validate_document(make_doc(table))] == ["error"]
+    table.rows[0].sources[3] = CellSource(page=1, bbox=box, source="ocr", confidence=confidence,
+                                          alternatives=alternatives, repair=repair)
+    findings = validate_document(make_doc(table))
+    assert [(f.rule, f.severity) for f in findings] == [("selisih", "warning")]
+    message = findings[0].message
+    assert "possible misread" in message and "'3.223.000,00'" in message and repair in message
+    for alternative in alternatives or []:
+        assert f"'{alternative}'" in message

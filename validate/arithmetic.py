@@ -31,8 +31,8 @@ def unsure_cells(view: TableView, r: int, keys: list[str]) -> str:
     bad = [k for k in keys if not view.confident(r, k)]
     if not bad:
         return ""
-    parts = [f"{k} {'lost (###)' if view.lost(r, k) else 'read with low confidence'}"
-             for k in bad]
+    parts = [f"{k} lost (###)" if view.lost(r, k) else
+             view.misread(r, k) or f"{k} read with low confidence" for k in bad]
     return "; cannot be verified: " + ", ".join(parts)
 
 

@@ -298,7 +298,10 @@ def parent_sum(view: TableView) -> Iterator[Finding]:
                 f"{format_id(number_or_zero(pv) - direct.total, dec)}{note}"
                 + (f"; cannot be verified: rows {sorted(set(direct.unsure))} unreadable"
                    if direct.unsure else "")
-                + ("; this cell was read with low confidence" if p_unsure else "")
+                + ("; " + (view.misread(p, key) or "this cell was read with low confidence")
+                   if p_unsure else "")
+                + "".join(f"; row {r}: {m}" for r in sorted(set(direct.unsure))
+                          if (m := view.misread(r, key)))
                 + _why(doubts),
                 expected=format_id(direct.total, dec))
 

@@ -29,6 +29,11 @@ CATEGORIES = ("arithmetic", "structure", "nomenclature", "cross_table")
 
 # A CellSource below this confidence makes its relations unverifiable (warning, never error).
 MIN_CONFIDENCE = 0.9
+# An OCR'd cell (source "ocr") below this confidence is a possible misread: a failed relation that
+# reads it is a warning naming what was read. The engine's confidence of a clean print is 0.95+;
+# the OCR path itself lowers a cell it doubts below this: a number repaired by the grammar
+# (0.8), a mark no reading covered (0.6), two readers that disagree (0.5).
+MIN_OCR_CONFIDENCE = 0.9
 # A row level decided with less confidence than this (normalize's Row.level_confidence: 0.6 when
 # the code and the level words disagree, 0.5 for typography or "values without a label") is a
 # guess: a relation that relies on it is reported as a warning. Row order (0.7), a nomenclature
@@ -355,7 +360,18 @@ class TableView:
         if v is not None and v.reason == "lost":
             return False
         s = self.source(r, key)
-        return s is None or s.confidence >= MIN_CONFIDENCE
+        return s is None or (s.confidence >= MIN_CONFIDENCE and self.misread(r, key) is None)
+
+    def misread(self, r: int, key: str) -> str | None:
+        """Why an OCR'd cell may be misread, naming what was read (None for a cell not read by
+        OCR, or read surely): its confidence is under :data:`MIN_OCR_CONFIDENCE`, or a second
+        reader read it otherwise (``alternatives``)."""
+        s = self.source(r, key)
+        if s is None or s.source != "ocr" or (s.confidence >= MIN_OCR_CONFIDENCE and not s.alternatives):
+            return None
+        read = [f"'{' '.join(self.text(r, key).split())}'"] + [f"'{a}'" for a in s.alternatives or []]
+        why = f"; {s.repair}" if s.repair else ""
+        return f"{self.key(key)} possible misread (OCR confidence {s.confidence:.2f}; read {' or '.join(read)}{why})"
 
     def lost(self, r: int, key: str) -> bool:
         v = self.value(r, key)

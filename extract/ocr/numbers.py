@@ -84,9 +84,20 @@ def single_edits(text: str) -> set[str]:
     return out
 
 
-def repair(text: str) -> tuple[str, str | None]:
+def decimals_of(text: str) -> int:
+    """Digits after the decimal comma of a valid number reading (0 when none)."""
+    body = text.strip().rstrip("%").rstrip().rstrip(")")
+    return len(body.rsplit(",", 1)[1]) if "," in body else 0
+
+
+def repair(text: str, decimals: int | None = None) -> tuple[str, str | None]:
     """(reading, note): a number reading that is not valid, repaired when exactly one single
-    edit makes it valid (the note says what changed); otherwise unchanged with note None."""
+    edit makes it valid (the note says what changed); otherwise unchanged with note None.
+
+    ``decimals``: the decimals the reading's column prints (its printing convention, e.g. money
+    with 0 or 2 decimals; None when the column has none). When several single edits are valid,
+    the one that alone prints the column's decimals and keeps the reading's ``%`` is taken: a
+    choice by the column's format, never by the document's arithmetic."""
     stripped = text.strip()
     tokens = stripped.split()
     if len(tokens) > 1 and tokens[1:] != ["%"]:
@@ -94,6 +105,12 @@ def repair(text: str) -> tuple[str, str | None]:
     if not is_number_reading(stripped) or is_valid(stripped):
         return text, None
     valid = sorted(c for c in single_edits(stripped) if is_valid(c))
+    if len(valid) > 1 and decimals is not None:
+        fits = [c for c in valid if decimals_of(c) == decimals and ("%" in c) == ("%" in stripped)]
+        if len(fits) == 1:
+            return fits[0], (f"OCR read '{stripped}', not a valid number; of the single edits the number "
+                             f"grammar allows ({', '.join(valid)}), only '{fits[0]}' prints the "
+                             f"{decimals} decimals of its column")
     if len(valid) != 1:
         return text, None
     return valid[0], f"OCR read '{stripped}', not a valid number; one edit by the number grammar gives '{valid[0]}'"

@@ -9,6 +9,7 @@ number reading only by the Indonesian number grammar (:mod:`.numbers`).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,11 +18,16 @@ from renjana.models import BBox, PageTable, RawCell, TextLine
 
 from .grid import ImageGrid, find_grids
 from .image import line_masks, prepare, render_page
-from .numbers import (is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count,
+from .numbers import (decimals_of, is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count,
                       repair_nil, NIL_LOOKALIKE)
 from .read import NUMBER_WHITELIST, read_region
 from .settings import DEFAULT_OCR_SETTINGS, OcrSettings
 
+# A column prints one number format when at least this share of its valid readings (and at
+# least MIN_FORMAT_CELLS of them) print the same decimals: its convention, which picks among
+# grammar repairs that are otherwise ambiguous (a digit read twice vs ',0' appended).
+COLUMN_FORMAT_SHARE = 0.9
+MIN_FORMAT_CELLS = 5
 # A column is a number column when at least this share of its non-empty body cells read as
 # numbers: its cells that do not parse are read again with the number whitelist.
 NUMBER_COLUMN_SHARE = 0.6
@@ -36,10 +42,13 @@ class OcrPage:
     skew: float = 0.0
 
 
-def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DEFAULT_OCR_SETTINGS) -> OcrPage:
+def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DEFAULT_OCR_SETTINGS,
+              check: bool = False) -> OcrPage:
     """OCR page ``index`` (0-based; ``number`` is its 1-based page number for the models) of the
-    PDF at ``pdf_path``. Raises ``RuntimeError`` when OCR is not installed (see
-    :func:`.engine.ocr_missing`)."""
+    PDF at ``pdf_path``. ``check``: reread the number cells with the second reader
+    (:mod:`.check`; a disagreement lowers the cell's confidence and keeps both readings).
+    Raises ``RuntimeError`` when OCR (or, with ``check``, the second reader) is not installed
+    (see :func:`.engine.ocr_missing`, :func:`.check.check_missing`)."""
     image = prepare(render_page(pdf_path, index, settings), settings)
     horizontal, vertical = line_masks(image.ink, settings.px(settings.min_rule_length))
     grids = find_grids(horizontal, vertical, settings)
@@ -51,13 +60,13 @@ def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DE
     clean[rules > 0] = 255
     ink = image.ink.copy()
     ink[rules > 0] = 0
-    tables = [_read_table(grid, clean, ink, number, settings) for grid in grids]
+    tables = [_read_table(grid, clean, ink, number, settings, check) for grid in grids]
     lines = _read_outside(clean, ink, grids, settings)
     return OcrPage(tables=tables, lines=lines, skew=image.skew)
 
 
 def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int,
-                settings: OcrSettings) -> PageTable:
+                settings: OcrSettings, check: bool = False) -> PageTable:
     pt = settings.pt
     cols, rows = grid.col_edges, grid.row_edges
     margin = settings.px(settings.cell_margin)
@@ -72,6 +81,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
     # number is read again with the number whitelist, then repaired by the grammar.
     bottom = {(r, c) for r, c, rs, _ in grid.cells if r + rs == len(rows) - 1}
     by_col: dict[int, list[tuple[int, int]]] = {}
+    number_cells: list[tuple[int, int]] = []  # the cells the second reader rereads
     for (r, c), lines in readings.items():
         if lines:
             by_col.setdefault(c, []).append((r, c))
@@ -79,6 +89,7 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
         numeric = [k for k in keys if is_number_reading(_joined(readings[k])) or NIL_LOOKALIKE.match(_joined(readings[k]))]
         counts = [k for k in keys if leading_number(" ".join(line.text for line in readings[k]))]
         if len(counts) >= NUMBER_COLUMN_SHARE * len(keys):
+            number_cells.extend(counts)
             for key in keys:
                 first = readings[key][0]
                 fixed, note = repair_leading_count(first.text)
@@ -88,6 +99,8 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
                     first.confidence = min(first.confidence or 1.0, REPAIRED_CONFIDENCE)
         if len(numeric) < NUMBER_COLUMN_SHARE * len(keys):
             continue
+        number_cells.extend(keys)
+        decimals = _column_decimals([_joined(readings[k]) for k in keys])
         for key in keys:
             text = _joined(readings[key])
             if len(readings[key]) == 1:
@@ -106,7 +119,13 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
             again = _read_cell(clean, ink, *boxes[key], settings, whitelist=NUMBER_WHITELIST)
             if again and is_valid(_joined(again)):
                 readings[key] = again
-            _repair_cell(readings[key])
+            _repair_cell(readings[key], decimals)
+    for key in dict.fromkeys(number_cells):
+        _note_unread_marks(ink, boxes[key], readings[key], settings)
+    if check:
+        from .check import check_cells
+
+        check_cells(clean, [readings[k] for k in dict.fromkeys(number_cells) if _checkable(readings[k])], settings)
     cells = []
     for r, c, rs, cs in grid.cells:
         cells.append(RawCell(row=r, col=c, rowspan=rs, colspan=cs, lines=readings[(r, c)],
@@ -116,6 +135,51 @@ def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int
     row_pt = [pt(y) for y in rows]
     return PageTable(page=number, ruled=True, col_edges=col_pt, row_edges=row_pt, cells=cells,
                      bbox=BBox(x0=col_pt[0], top=row_pt[0], x1=col_pt[-1], bottom=row_pt[-1]))
+
+
+def _note_unread_marks(ink: np.ndarray, box: tuple[int, int, int, int], lines: list[TextLine],
+                       settings: OcrSettings) -> None:
+    """A number cell whose ink holds a mark no reading covers (a sign on a line of its own that
+    the engine passed over, a digit it dropped): the reading may lack a character, so its lines'
+    confidence drops to :data:`UNREAD_MARK_CONFIDENCE` and the repair note says where the mark is.
+    Marks smaller than ``settings.min_unread_mark_px`` are scanner noise. Nothing is added to
+    the reading."""
+    import cv2
+
+    if not lines:
+        return
+    x0, top, x1, bottom = box
+    if x1 <= x0 or bottom <= top:
+        return
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink[top:bottom, x0:x1], connectivity=8)
+    px, grow = settings.px, settings.px(settings.cell_margin)
+    covered = [(px(l.bbox.x0) - grow, px(l.bbox.top) - grow, px(l.bbox.x1) + grow, px(l.bbox.bottom) + grow)
+               for l in lines]
+    unread = []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if area < settings.min_unread_mark_px:
+            continue
+        a, t, b, u = x0 + x, top + y, x0 + x + w, top + y + h
+        if not any(a < cb and b > ca and t < cu and u > ct for ca, ct, cb, cu in covered):
+            unread.append((a, t, b, u))
+    if not unread:
+        return
+    pt = settings.pt
+    where = ", ".join(f"({pt(a):.0f}, {pt(t):.0f}) pt" for a, t, _, _ in unread[:3])
+    note = f"{len(unread)} mark(s) in the cell not read by OCR, at {where}: the reading may lack a character"
+    for line in lines:
+        line.confidence = min(line.confidence if line.confidence is not None else 1.0, UNREAD_MARK_CONFIDENCE)
+        line.repair = "; ".join(filter(None, [line.repair, note]))
+
+
+def _checkable(lines: list[TextLine]) -> bool:
+    """A number cell's reading the second reader rereads: a number (or one spoilt by a speck),
+    or a count with its unit (``6 Unit``); not a lone nil sign."""
+    text = _joined(lines)
+    if not lines or NIL_LOOKALIKE.match(text):
+        return False
+    return looks_numeric(text) or leading_number(" ".join(line.text for line in lines))
 
 
 def _joined(lines: list[TextLine]) -> str:
@@ -165,11 +229,23 @@ def _read_cell(clean: np.ndarray, ink: np.ndarray, x0: int, top: int, x1: int, b
     return lines
 
 
-def _repair_cell(lines: list[TextLine]) -> None:
+def _column_decimals(texts: list[str]) -> int | None:
+    """The decimals a column prints: the count that at least :data:`COLUMN_FORMAT_SHARE` of its
+    valid number readings (and at least :data:`MIN_FORMAT_CELLS` of them) print; else None."""
+    counts = Counter(decimals_of(t) for t in texts if is_valid(t) and any(ch.isdigit() for ch in t))
+    if not counts:
+        return None
+    value, n = counts.most_common(1)[0]
+    total = sum(counts.values())
+    return value if n >= MIN_FORMAT_CELLS and n >= COLUMN_FORMAT_SHARE * total else None
+
+
+def _repair_cell(lines: list[TextLine], decimals: int | None = None) -> None:
     """Repair the cell's number reading by the grammar (lines joined without spaces, as a
-    number wrapped in its cell is); the edit goes back into the line that holds it."""
+    number wrapped in its cell is), ``decimals`` the column's printed decimals
+    (:func:`_column_decimals`); the edit goes back into the line that holds it."""
     joined = _joined(lines)
-    fixed, note = repair(joined)
+    fixed, note = repair(joined, decimals)
     if note is None:
         return
     # Put the repaired text back line by line, keeping each line's share of the characters.
@@ -191,6 +267,8 @@ def _repair_cell(lines: list[TextLine]) -> None:
 DASH_CONFIDENCE = 0.7
 # A reading changed by the grammar is less sure than one read as printed.
 REPAIRED_CONFIDENCE = 0.8
+# A number cell with ink no reading covers may lack a character (a lost sign): not proof.
+UNREAD_MARK_CONFIDENCE = 0.6
 
 
 def _read_outside(clean: np.ndarray, ink: np.ndarray, grids: list[ImageGrid],

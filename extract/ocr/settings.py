@@ -62,6 +62,10 @@ class OcrSettings:
     # height of 30-40 px; a 7-8 pt line at 300 dpi is 20-25 px, and a lone digit that small is
     # misread ('1' as '4') more often.
     upscale: float = 1.5
+    # A mark of a number cell that no reading covers counts (lowers the cell's confidence) when
+    # it is at least this big (px at 300 dpi): a '-' of a 7 pt font is about 15 × 3 px; specks
+    # the scanner left are smaller (cells are wiped of marks under ``min_speck_px`` anyway).
+    min_unread_mark_px: int = 20
 
     def px(self, points: float) -> int:
         """``points`` (pt) as a whole number of pixels at :attr:`dpi` (at least 1)."""
