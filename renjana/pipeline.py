@@ -11,7 +11,9 @@ from renjana.validate import validate_document
 
 
 def process_file(path: str | Path) -> DocumentResult:
-    extracted = extract_document(path)
-    normalized = normalize_document(extracted)
+    # The extracted document (every cell's text lines and glyph edges: about half a MiB a page)
+    # is needed by normalize only: passed without a name, it is freed as soon as normalize
+    # returns, so validate and the writer that follows never hold it beside the result.
+    normalized = normalize_document(extract_document(path))
     findings = validate_document(normalized)
     return DocumentResult(**dict(normalized), findings=findings)
