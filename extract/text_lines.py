@@ -16,7 +16,7 @@ from functools import lru_cache
 import statistics
 from collections.abc import Iterable
 
-from renjana.models import BBox, TextLine
+from renjana.models import BBox, GlyphEdges, TextLine
 
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 
@@ -320,5 +320,5 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
         font_size=max(c["size"] for c in ink),
         bold=bold,
         trailing_space=trailing,
-        glyph_x=glyphs,
+        glyph_x=GlyphEdges(glyphs),  # packed: kept until normalize is done, a million of them in a long PDF
     )

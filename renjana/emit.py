@@ -77,9 +77,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 def write_json(result: DocumentResult, out_dir: Path) -> Path:
     target = document_dir(result, out_dir) / f"{_stem(result)}.json"
-    text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1)
-    with atomic_path(target) as tmp:
-        tmp.write_text(text + "\n", encoding="utf-8")
+    data = result.model_dump(mode="json")
+    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        # Streamed piece by piece (the same bytes as json.dumps): an indented dumps builds a list
+        # of millions of small strings and then the whole text, about 5 times the file's size.
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
     return target
 
 

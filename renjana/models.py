@@ -7,10 +7,13 @@ pages are 1-based.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, overload
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 TableKind = Literal[
     "evaluasi_renja", "rencana_program", "pemetaan_perubahan", "analisa_kebutuhan",
@@ -28,7 +31,30 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class BBox(Strict):
+# One set of all its field names per class of SharedFieldsSet (see there).
+_ALL_FIELDS: dict[type, set[str]] = {}
+
+
+class SharedFieldsSet(Strict):
+    """A model of which one document holds hundreds of thousands (boxes, text lines, cells,
+    cell sources, parsed values).
+
+    pydantic gives every instance its own ``model_fields_set`` (a Python set: 216 bytes, 728 from
+    five fields on), more than the values themselves cost. Instances of these classes share one
+    set of all the class's fields instead: nothing in renjana reads which fields were given
+    (no ``exclude_unset``), and assigning a field adds a name the set already holds, so the
+    shared set never changes.
+    """
+
+    def model_post_init(self, context: Any, /) -> None:
+        cls = type(self)
+        shared = _ALL_FIELDS.get(cls)
+        if shared is None:
+            shared = _ALL_FIELDS[cls] = set(cls.model_fields)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+class BBox(SharedFieldsSet):
     """A box on a page: x0 < x1 left to right, top < bottom top to bottom."""
 
     x0: float
@@ -45,7 +71,73 @@ class BBox(Strict):
                     x1=max(self.x1, other.x1), bottom=max(self.bottom, other.bottom))
 
 
-class TextLine(Strict):
+class GlyphEdges(Sequence[tuple[float, float]]):
+    """The (left, right) edges of each character of a line, packed in one ``array('d')``.
+
+    Why not a list of float pairs: a long document holds about a million glyphs until normalize
+    has read them all, and a list of pairs costs about 110 bytes a glyph (a tuple and two float
+    objects) where the packed array costs 16. It reads like the list it replaces: ``edges[i]``
+    is an ``(x0, x1)`` tuple, a slice is a list of them; the floats are the same doubles.
+    """
+
+    __slots__ = ("_xs",)
+
+    def __init__(self, pairs: Iterable[tuple[float, float]] = ()) -> None:
+        self._xs = array("d", [x for pair in pairs for x in pair])
+
+    @classmethod
+    def packed(cls, xs: array) -> "GlyphEdges":
+        """Take ``xs`` (x0, x1, x0, x1, …; not copied) as the edges."""
+        edges = cls.__new__(cls)
+        edges._xs = xs
+        return edges
+
+    @classmethod
+    def of(cls, value: "GlyphEdges | Iterable[tuple[float, float]]") -> "GlyphEdges":
+        return value if isinstance(value, GlyphEdges) else cls(value)
+
+    def __len__(self) -> int:
+        return len(self._xs) // 2
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[float, float]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[float, float]]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("glyph index out of range")
+        return self._xs[2 * index], self._xs[2 * index + 1]
+
+    def __iter__(self) -> Iterator[tuple[float, float]]:
+        xs = iter(self._xs)
+        return zip(xs, xs)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GlyphEdges):
+            return self._xs == other._xs
+        if isinstance(other, (list, tuple)):
+            return list(self) == [tuple(pair) for pair in other]
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"GlyphEdges({list(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        # Validated from any sequence of pairs (kept as is when already packed); dumped and
+        # described in JSON Schema as the list of pairs it stands for.
+        pairs = handler.generate_schema(list[tuple[float, float]])
+        return core_schema.no_info_plain_validator_function(
+            cls.of, json_schema_input_schema=pairs,
+            serialization=core_schema.plain_serializer_function_ser_schema(list, return_schema=pairs))
+
+
+class TextLine(SharedFieldsSet):
     """One printed line of text inside a cell, as the PDF laid it out.
 
     ``glyph_x`` holds the left/right edge of each character of ``text`` (a space inserted for a
@@ -60,7 +152,7 @@ class TextLine(Strict):
     font_size: float
     bold: bool = False
     trailing_space: bool = False
-    glyph_x: list[tuple[float, float]] = Field(default_factory=list, exclude=True, repr=False)
+    glyph_x: GlyphEdges = Field(default_factory=GlyphEdges, exclude=True, repr=False)
     # Lines read by OCR from a page image: ``source`` "ocr", the engine's ``confidence`` (0-1,
     # the weakest word of the line) and ``repair`` when the number grammar changed the reading.
     source: Literal["pdf", "ocr"] = "pdf"
@@ -71,7 +163,7 @@ class TextLine(Strict):
 
 
 # --------------------------------------------------------------------------- extract output
-class RawCell(Strict):
+class RawCell(SharedFieldsSet):
     """A cell of a page table: its grid position, its span, its box and its text lines."""
 
     row: int
@@ -163,7 +255,7 @@ class ExtractedDocument(Strict):
 
 
 # --------------------------------------------------------------------------- normalize output
-class ParsedValue(Strict):
+class ParsedValue(SharedFieldsSet):
     """What a cell means as a number. ``number`` is None when nothing parseable is printed;
     ``reason`` then says why (``empty``, ``nil`` for '-', ``lost`` for '###', ``text``)."""
 
@@ -173,7 +265,7 @@ class ParsedValue(Strict):
     reason: str | None = None
 
 
-class CellSource(Strict):
+class CellSource(SharedFieldsSet):
     """Where a cell's text came from: its box, page, the raw lines, and how sure the repair is."""
 
     page: int

@@ -168,7 +168,11 @@ def process_file(path: str | Path) -> DocumentResult:
     """
     path = Path(path)
     extracted, damaged = read_checked(path)
+    # The extracted document (every cell's text lines and glyph edges: about half a MiB a page)
+    # is needed by normalize only: dropped as soon as normalize returns, so validate and the
+    # writer that follows never hold it beside the result.
     normalized = normalize_document(extracted)
+    del extracted
     normalized.source.damaged = damaged
     findings = validate_document(normalized)
     return DocumentResult(**dict(normalized), findings=findings)

@@ -1,0 +1,65 @@
+"""The compact forms of the stage models (GlyphEdges, the shared fields set) behave like the
+plain pydantic fields they replace, and the JSON written is exactly json.dumps' text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from renjana import emit
+from decimal import Decimal
+
+from renjana.models import (
+    BBox, CellSource, Column, DocumentMeta, DocumentResult, GlyphEdges, ParsedValue, RawCell, Row, Source, Table,
+    TextLine, json_schemas,
+)
+
+
+def line(edges) -> TextLine:
+    return TextLine(text="ab c", bbox=BBox(x0=10, top=5, x1=30, bottom=12), font_size=7.0, glyph_x=edges)
+
+
+def test_glyph_edges_read_like_a_list_of_pairs():
+    pairs = [(10.0, 14.5), (14.5, 19.25), (19.25, 19.25), (22.0, 30.0)]
+    edges = line(pairs).glyph_x
+    assert isinstance(edges, GlyphEdges)
+    assert len(edges) == 4 and list(edges) == pairs and edges == pairs
+    assert edges[0] == (10.0, 14.5) and edges[-1] == (22.0, 30.0)
+    assert edges[:2] == pairs[:2] and edges[5:] == [] and edges[1:3] == pairs[1:3]
+    assert [ch for ch, (x0, x1) in zip("ab c", edges) if x1 > x0] == ["a", "b", "c"]
+    with pytest.raises(IndexError):
+        edges[4]
+    assert line(edges).glyph_x is edges  # already packed: kept, not copied
+    assert line([]).glyph_x == []
+    assert len(TextLine(text="x", bbox=BBox(x0=0, top=0, x1=1, bottom=1), font_size=7).glyph_x) == 0
+
+
+def test_glyph_edges_left_out_of_dumps_and_schema_says_pairs():
+    assert "glyph_x" not in line([(1.0, 2.0)] * 4).model_dump()
+    props = json_schemas()["ExtractedDocument"]["$defs"]["TextLine"]["properties"]["glyph_x"]
+    assert props["type"] == "array" and props["items"]["type"] == "array"
+
+
+def test_shared_fields_set_keeps_values_apart_and_assignment_works():
+    a, b = BBox(x0=0, top=0, x1=1, bottom=1), BBox(x0=2, top=2, x1=3, bottom=3)
+    cell = RawCell(row=0, col=0, bbox=a)
+    cell.bbox = b  # the models' own assignment (extract clamps boxes this way)
+    assert cell.bbox == b and a.x1 == 1 and a != b
+    assert RawCell(row=1, col=2, bbox=a).model_dump()["col"] == 2
+    assert a.model_fields_set == {"x0", "top", "x1", "bottom"}
+
+
+def test_streamed_json_is_the_text_json_dumps_gives(tmp_path: Path):
+    row = Row(cells=["1.01", "Peningkatan Pelayanan — Kantor", "44.889.784,50"], page=2, level="program",
+              values={"pagu": ParsedValue(number=Decimal("44889784.50"), decimals=2)},
+              sources=[CellSource(page=2, bbox=BBox(x0=1.5, top=2, x1=3, bottom=4), lines=["1.01"])])
+    table = Table(id="t1", pages=[2], rows=[row], columns=[
+        Column(key="kode", label="Kode", type="code"), Column(key="uraian", label="Uraian", type="text"),
+        Column(key="pagu", label="Pagu (Rp)", type="money")])
+    result = DocumentResult(source=Source(file="a.pdf", sha256="ab" * 32, pages=2),
+                            document=DocumentMeta(region="Kota Batu", year=2023), tables=[table])
+    path = emit.write_json(result, tmp_path)
+    expected = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    assert path.read_text(encoding="utf-8") == expected
