@@ -276,6 +276,9 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
         if not pdfs:
             err_console.print("no input PDFs found", markup=False)
             raise typer.Exit(EXIT_NO_INPUT)
+        # A named input that does not exist is an input all the same: it gets its manifest
+        # record ("failed", cannot read the file) and fails the run, never just a line on screen.
+        pdfs += missing
         progress = _Progress(pdfs, err_console)
         previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
         try:

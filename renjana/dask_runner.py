@@ -31,7 +31,7 @@ from pathlib import Path
 
 from renjana.manifest import DONE_STATUSES, OutputStore, file_sha256
 from renjana.runner import (FileResult, Outcome, RunReport, RunSettings, _result, _skipped, outcome_record,
-                            run_isolated)
+                            run_isolated, still_done)
 
 __all__ = ["run_files_dask", "run_one_isolated"]
 
@@ -141,6 +141,8 @@ def run_files_dask(paths: Iterable[Path], out_dir: Path, settings: RunSettings, 
                         "failed", reason=f"cannot read the file: {exc.strerror or exc}"), {}, 0.0))
                     return
                 earlier = None if force else store.complete(path, sha)
+                if earlier is not None and not still_done(earlier):
+                    earlier = None
                 if earlier is not None:
                     finish(index, _skipped(path, sha, earlier))
                     return

@@ -113,6 +113,8 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
                 raise InputError(f"the file is damaged ({damage}); reading it failed: "
                                  f"{type(error).__name__}: {str(error)[:MAX_QUOTE_CHARS]}") from error
             raise error  # a sound file (pdfium and qpdf read it): pdfminer's or our own failure
+    if doc.pages == 0 and sniffed.truncated:  # nothing of a cut-off file could be read
+        raise InputError(_damaged_reason(error, truncated=True))
     update = {"file": safe_name(path.name), "path": safe_name(str(path)), "notes": notes + doc.notes}
     if repaired_used:
         update["sha256"] = sha256_of(path)

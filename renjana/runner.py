@@ -26,7 +26,8 @@ worker at its file's deadline, and the worker also arms ``alarm()`` (default act
 so the limit holds if the parent cannot act. On Linux a worker asks the kernel for ``SIGKILL``
 when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a watchdog thread exits when the
 parent is gone. An idle worker exits at end-of-file on its pipe. A worker whose address space
-has grown past half its limit is retired after its file, so the next file gets its full limit.
+a file has grown by more than half the room its limit leaves (see :data:`RETIRE_SHARE`) is
+retired after that file, so the next file gets its full limit.
 
 The "spawn" start method: a worker is a fresh interpreter that inherits no threads, locks or open
 files from the parent (the CLI's progress bar runs a thread). A caller's main script must guard
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import logging
 import importlib
 import math
 import multiprocessing
@@ -77,7 +79,10 @@ STARTED = "started"
 PAGE = "page"
 # A worker's own alarm fires this long after the parent's deadline (the parent acts first).
 ALARM_GRACE_S = 5.0
-# A worker whose address space passed this share of its limit is retired after its file.
+# A worker is retired after a file that left its address space grown by more than this share
+# of the room its limit leaves above its size after its first file (the pipeline's libraries,
+# some loaded on first use, and their arenas reserve over a GB of address space, which is no
+# leak): the next file gets its full limit, and an ordinary file keeps the worker.
 RETIRE_SHARE = 0.5
 # No core files from aborting workers: a corpus of hostile PDFs would fill the disk with them.
 CORE_LIMIT_BYTES = 0
@@ -369,9 +374,14 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
     if settings.memory_bytes is not None:
         resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
     sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
+    # Library warnings (pdfminer's "Incorrect length for stream", …) would print on stderr
+    # through logging's last resort, without the file's name, across the progress display; what
+    # they mean for the file reaches the user as its notes and status instead.
+    logging.getLogger().addHandler(logging.NullHandler())
     process = _resolve(settings.process)
     set_listener(lambda page, pages: conn.send((PAGE, page, pages)))
     alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
+    baseline: int | None = None  # address space after the first file
     while True:
         try:
             job = conn.recv()
@@ -386,8 +396,12 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         signal.alarm(0)
         outcome = dataclasses.replace(
             outcome, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+        space = _address_space()
+        if baseline is None:
+            baseline = space
         retire = outcome.status == "memory" or (
-            settings.memory_bytes is not None and _address_space() > RETIRE_SHARE * settings.memory_bytes)
+            settings.memory_bytes is not None
+            and space - baseline > RETIRE_SHARE * max(0, settings.memory_bytes - baseline))
         try:
             conn.send((outcome, retire))
         except MemoryError:
@@ -500,6 +514,17 @@ def _answer(worker: _Worker, settings: RunSettings,
     return Outcome(status, reason=reason), False
 
 
+def still_done(record: dict) -> bool:
+    """Whether a complete earlier output may stand on a resume: one whose pages needed OCR is
+    redone once OCR can run here (installed since, and not switched off)."""
+    if record.get("status") != "needs-ocr":
+        return True
+    from renjana.extract.ocr import ocr_mode
+    from renjana.extract.ocr.engine import ocr_missing
+
+    return ocr_mode() == "off" or ocr_missing() is not None
+
+
 def _skipped(path: Path, sha256: str, record: dict) -> FileResult:
     summary = Summary(outputs=list(record.get("outputs", [])), pages=record.get("pages_in_file") or 0,
                       tables=record.get("tables", 0), rows=record.get("rows", 0),
@@ -577,6 +602,8 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
                     finish(index, FileResult(path, failure=item["reason"], status="failed"))
                     continue
                 earlier = None if force else store.complete(path, sha)
+                if earlier is not None and not still_done(earlier):
+                    earlier = None
                 if earlier is not None:
                     finish(index, _skipped(path, sha, earlier))
                     continue

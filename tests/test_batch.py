@@ -302,3 +302,46 @@ def test_isolated_entry_point_and_client_side_commit(tmp_path: Path):
         record = store.commit(path, outcome_record(path, "ab" * 32, outcome, 1.0), staging)
     assert record["status"] == "ok" and (tmp_path / "out" / record["outputs"][0]).is_file()
     assert not staging.exists() and batch_checks.check_integrity(tmp_path / "out") == []
+
+
+def needs_ocr_document(path: Path) -> DocumentResult:
+    """A document whose only page was not read: it needs OCR."""
+    import hashlib
+
+    from renjana.models import UnreadPage
+
+    return DocumentResult(source=Source(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                                        pages=1, unread_pages=[UnreadPage(page=1, status="needs-ocr",
+                                                                          reason="no text layer")]),
+                          document=DocumentMeta(region="Kota Batu", dinas="Dinas Sosial", year=2024))
+
+
+def test_a_needs_ocr_output_is_redone_once_ocr_can_run(tmp_path: Path, monkeypatch):
+    """A file recorded needs-ocr is skipped on a resume while OCR cannot run (switched off), and
+    redone when it can."""
+    from renjana.extract.ocr.engine import ocr_missing
+
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 scan")
+    out, settings = tmp_path / "out", RunSettings(process=needs_ocr_document)
+    [first] = run_files([tmp_path / "scan.pdf"], out, settings).results
+    assert first.status == "needs-ocr"
+    monkeypatch.setenv("RENJANA_OCR", "off")
+    [again] = run_files([tmp_path / "scan.pdf"], out, settings).results
+    assert again.skipped
+    monkeypatch.delenv("RENJANA_OCR")
+    if ocr_missing() is not None:
+        pytest.skip(f"OCR not installed here: {ocr_missing()}")
+    [redone] = run_files([tmp_path / "scan.pdf"], out, settings).results
+    assert not redone.skipped
+
+
+def test_a_named_input_that_does_not_exist_is_recorded_and_fails_the_run(tmp_path: Path, drawn: Path):
+    from typer.testing import CliRunner
+
+    from renjana.cli import app
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(drawn), str(tmp_path / "missing.pdf"), "-o", str(out)])
+    assert result.exit_code != 0
+    assert records(out)["missing.pdf"]["status"] == "failed"
+    assert records(out)["drawn.pdf"]["status"] == "ok"
