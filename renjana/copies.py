@@ -4,7 +4,10 @@ One plan can be in an output folder more than once (printed by several producers
 born-digital, uploaded twice). Two documents are **copies** when they share region, dinas and
 year AND their tables agree: the Jaccard similarity of their *row signatures* is at least
 :data:`COPY_SIMILARITY`. A row signature is one printed number cell: (table kind, the row's kode,
-the column key, the parsed value rounded to :data:`SIGNATURE_DECIMALS`). Only what is printed is
+the parsed value rounded to :data:`SIGNATURE_DECIMALS`). The column's key is left out on purpose:
+it comes from reading the header, which producers print differently (a header read as another
+key, or columns told apart by their printed numbers in one copy and not in another), while the
+numbers in a row do not change from one copy to another. Only what is printed is
 compared, never the document's arithmetic (no sums, no totals checked), so a copy with a few OCR
 misreads is still a copy, while a plan and its revised version (other pagu, other programs) or two
 different plans of one office and year are not.
@@ -35,7 +38,7 @@ COPY_SIMILARITY = 0.8
 SIGNATURE_DECIMALS = 2
 _QUANTUM = Decimal(1).scaleb(-SIGNATURE_DECIMALS)
 
-Cell = tuple[str, str, str, Decimal]
+Cell = tuple[str, str, Decimal]
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def signature_of(kind: str, records: Iterable[Mapping[str, object]]) -> set[Cell
         for name, value in record.items():
             if name.endswith("__value") and value is not None:
                 number = Decimal(value).quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
-                cells.add((kind, str(kode), name.removesuffix("__value"), number))
+                cells.add((kind, str(kode), number))
     return cells
 
 
