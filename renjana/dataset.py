@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from renjana.copies import group_copies, signature_of
 from renjana.models import DocumentResult
 from renjana.records import UNKNOWN_DINAS, UNKNOWN_YEAR, canonical_order, slugify
 
-__all__ = ["DATABASE", "RefreshReport", "build_database", "query", "refresh", "sync_documents",
+__all__ = ["DATABASE", "QueryRefused", "RefreshReport", "check_read_only", "build_database", "query", "refresh", "sync_documents",
            "unify_schemas"]
 
 DATABASE = "renjana.duckdb"
@@ -245,15 +246,62 @@ def refresh(out_dir: Path) -> RefreshReport:
     return report
 
 
-def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run ``sql`` read-only on ``out_dir/renjana.duckdb``: (column names, rows).
+# ``renjana query`` runs one read statement: what a statement may begin with (after comments
+# and opening parentheses), and the statement types DuckDB's own parser must give it.
+READ_KEYWORDS = ("SELECT", "WITH", "DESCRIBE", "SHOW", "SUMMARIZE", "EXPLAIN", "FROM", "VALUES")
+_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.S)
+_EXPLAIN = re.compile(r"EXPLAIN(?:\s+ANALY[SZ]E)?\b", re.I)
 
-    Raises FileNotFoundError when the database was not built (``renjana dataset OUT``) and
-    duckdb.Error for a bad statement."""
+
+class QueryRefused(duckdb.InvalidInputException):
+    """``renjana query`` was given something other than one read statement."""
+
+
+def check_read_only(sql: str) -> None:
+    """Accept only one read statement (first keyword in :data:`READ_KEYWORDS`, and DuckDB's
+    parser agrees it is a SELECT, or an EXPLAIN of one). Raises :class:`QueryRefused` with a
+    plain message otherwise (a COPY … TO, an ATTACH, a CREATE, two statements …)."""
+    refused = ("renjana query runs one read statement only (a query beginning with "
+               + ", ".join(READ_KEYWORDS) + ")")
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error:
+        statements = None  # a syntax error: let DuckDB name it when the statement runs
+    if statements is not None and len(statements) != 1:
+        raise QueryRefused(f"{refused}; this text holds {len(statements)} statements")
+    text = sql[_LEADING.match(sql).end():]
+    keyword = re.match(r"[A-Za-z]+", text)
+    if not keyword or keyword.group().upper() not in READ_KEYWORDS:
+        found = keyword.group().upper() if keyword else "nothing"
+        raise QueryRefused(f"{refused}; this one begins with {found}")
+    if statements is None:
+        return
+    kind = statements[0].type
+    if kind == duckdb.StatementType.EXPLAIN:
+        inner = text[_EXPLAIN.match(text).end():] if _EXPLAIN.match(text) else ""
+        kinds = [s.type for s in duckdb.extract_statements(inner)] if inner.strip() else []
+        if kinds != [duckdb.StatementType.SELECT]:
+            raise QueryRefused(f"{refused}; EXPLAIN of a statement that is not a query")
+    elif kind != duckdb.StatementType.SELECT:
+        raise QueryRefused(f"{refused}; this one is a {kind.name}")
+
+
+def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run ``sql``, one read statement (:func:`check_read_only`), on ``out_dir/renjana.duckdb``,
+    opened read-only: (column names, rows).
+
+    Raises FileNotFoundError when the database was not built (``renjana dataset OUT``) or holds
+    no documents, :class:`QueryRefused` for anything but one read statement and duckdb.Error for
+    a bad statement."""
+    check_read_only(sql)
     database = Path(out_dir) / DATABASE
     if not database.exists():
         raise FileNotFoundError(f"{database}: no database yet; build it with `renjana dataset {out_dir}`")
     with duckdb.connect(str(database), read_only=True) as con:
+        has_documents = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
+                                    [DOCUMENTS_PART]).fetchone()[0]
+        if not has_documents:
+            raise FileNotFoundError(f"no documents in {out_dir}: run renjana run then renjana dataset")
         cursor = con.execute(sql)
         names = [d[0] for d in cursor.description] if cursor.description else []
         return names, cursor.fetchall()

@@ -271,3 +271,33 @@ def test_group_copies_components_and_empty_signatures():
     # one PDF twice under two names: copies even with nothing to compare
     twice = group_copies([("x/a.pdf", "x", "r", "d", 2023), ("x/b.pdf", "x", "r", "d", 2023)], {})
     assert sorted(c.is_primary for c in twice.values()) == [False, True]
+
+
+def test_query_runs_one_read_statement_only(tmp_path: Path):
+    from renjana.dataset import QueryRefused
+
+    emit.write_all(document("a.pdf"), tmp_path)
+    refresh(tmp_path)
+    target = tmp_path / "written.csv"
+    for sql in (f"COPY (SELECT 1) TO '{target}'", "SELECT 1; SELECT 2", f"ATTACH '{tmp_path / 'x.db'}'",
+                "CREATE TABLE t (a INTEGER)", f"EXPLAIN ANALYZE COPY (SELECT 1) TO '{target}'",
+                "PRAGMA version"):
+        with pytest.raises(QueryRefused, match="one read statement"):
+            query(tmp_path, sql)
+    assert not target.exists() and not (tmp_path / "x.db").exists()
+    for sql in ("SELECT 1", "WITH a AS (SELECT 1) SELECT * FROM a", "DESCRIBE documents", "SHOW TABLES",
+                "SUMMARIZE documents", "EXPLAIN SELECT 1", "FROM documents", "VALUES (1)",
+                "-- a comment\n(SELECT 1)"):
+        query(tmp_path, sql)
+    result = runner.invoke(app, ["query", str(tmp_path), f"COPY (SELECT 1) TO '{target}'"])
+    assert result.exit_code != 0 and "one read statement" in result.stderr and "COPY" in result.stderr
+    assert not target.exists()
+
+
+def test_query_on_a_dataset_without_documents_says_so(tmp_path: Path):
+    result = runner.invoke(app, ["dataset", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["query", str(tmp_path), "SELECT * FROM documents"])
+    assert result.exit_code != 0
+    assert f"no documents in {tmp_path}: run renjana run then renjana dataset" in " ".join(result.stderr.split())
+    assert "Catalog" not in result.stderr
