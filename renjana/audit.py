@@ -14,14 +14,16 @@ import csv
 import fnmatch
 import functools
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from renjana.emit import atomic_path, document_dir
+from renjana.manifest import FAILED_STATUSES, MANIFEST_NAME
 from renjana.models import BBox, DocumentResult, Finding, Row, Table
 
-__all__ = ["CSV_FIELDS", "Entry", "PageLayout", "audit_file", "find_header", "relation_columns", "rule_docs", "audit_paths", "audit_process", "entries", "write_index",
+__all__ = ["CSV_FIELDS", "Entry", "PageLayout", "audit_file", "find_header", "relation_columns", "rule_docs", "audit_paths", "audit_process", "entries", "manifest_records", "write_index",
            "record", "render_crops", "write_audit", "write_csv", "write_xlsx"]
 
 DEFAULT_DPI = 144
@@ -589,29 +591,73 @@ BATCH_FINDINGS = "findings"  # OUT/findings.csv and OUT/findings.xlsx
 
 @dataclass
 class IndexLine:
-    """One document of a batch as the index lists it."""
+    """One input of a batch as the index lists it: a document read (with its counts and the
+    link to its report) or an input that failed (``report`` empty, ``status`` says why)."""
 
     file: str
-    report: str  # the report's path relative to the index
-    tables: int
-    rows: int
-    errors: int
-    warnings: int
-    info: int
-    unread: int  # pages not checked (no text layer, unreadable)
+    report: str  # the report's path relative to the index; "" when there is none
+    tables: int = 0
+    rows: int = 0
+    errors: int = 0
+    warnings: int = 0
+    info: int = 0
+    unread: int = 0  # pages not checked (no text layer, unreadable)
+    status: str = "ok"  # "ok", "needs OCR", "partial: <reason>" or "failed: <reason>"
+
+    @property
+    def failed(self) -> bool:
+        return self.status.startswith("failed")
+
+
+def manifest_records(out_dir: Path) -> dict[str, dict]:
+    """The latest record per input path of ``out_dir/manifest.jsonl`` (path → record); lines
+    without a ``path`` (the runner's bookkeeping) or not JSON are skipped. Empty when there is
+    no manifest."""
+    records: dict[str, dict] = {}
+    try:
+        lines = (Path(out_dir) / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return records
+    for line in lines:
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(item, dict) and item.get("path"):
+            records[item["path"]] = item
+    return records
+
+
+def _status_of(result: DocumentResult, record: dict | None) -> str:
+    """A read document's state for the index: the manifest's when it has one, else from the
+    pages the pipeline did not read."""
+    status = (record or {}).get("status")
+    reason = (record or {}).get("reason") or ""
+    if status is None:
+        not_read = {u.status for u in result.source.unread_pages if u.status != "ocr"}
+        status = "needs-ocr" if not_read == {"needs-ocr"} else ("partial" if not_read else "ok")
+    if status == "needs-ocr":
+        return "needs OCR" + (f": {reason}" if reason else "")
+    if status == "ok":
+        return "ok"
+    return f"{status}: {reason}" if reason else status
 
 
 def write_index(out_dir: Path) -> dict[str, Path]:
-    """The batch's index page (per document: tables, rows checked, errors, warnings, pages not
-    checked, a link to its report) and one findings CSV and XLSX of every document, in
-    ``out_dir``; built from every ``*.audit.html`` under it and the JSON beside each. A JSON
-    that cannot be read is listed with its reason, not dropped."""
+    """The batch's index page (per input: tables, rows checked, errors, warnings, pages not
+    checked, its state, a link to its report) and one findings CSV and XLSX of every document,
+    in ``out_dir``; built from every ``*.audit.html`` under it, the JSON beside each and the
+    run's ``manifest.jsonl``: an input that failed (no report) is listed as "failed: reason", a
+    document whose pages were not all read as "needs OCR" or "partial". A JSON that cannot be
+    read is listed with its reason, not dropped."""
     from renjana.audit_html import index_html
 
     out_dir = Path(out_dir)
     lines: list[IndexLine] = []
     problems: list[str] = []
     records: list[dict] = []
+    manifest = manifest_records(out_dir)
+    by_sha = {r.get("sha256"): r for r in manifest.values() if r.get("sha256")}
     for report in sorted(out_dir.rglob("*.audit.html")):
         stem = report.name[: -len(".audit.html")]
         source = report.with_name(f"{stem}.json")
@@ -625,8 +671,15 @@ def write_index(out_dir: Path) -> dict[str, Path]:
         lines.append(IndexLine(result.source.file, report.relative_to(out_dir).as_posix(),
                                len(result.tables), sum(len(t.rows) for t in result.tables),
                                severities.count("error"), severities.count("warning"),
-                               severities.count("info"), unread))
+                               severities.count("info"), unread,
+                               _status_of(result, by_sha.get(result.source.sha256))))
         records.extend(record(result, e) for e in entries(result))
+    for path, item in sorted(manifest.items()):
+        if item.get("status") in FAILED_STATUSES:
+            reason = item.get("reason") or "no reason recorded"
+            lines.append(IndexLine(item.get("name") or Path(path).name, "",
+                                   status=f"failed: {reason}" if item["status"] == "failed"
+                                   else f"failed ({item['status']}): {reason}"))
     paths = {"html": out_dir / INDEX_NAME, "csv": out_dir / f"{BATCH_FINDINGS}.csv",
              "xlsx": out_dir / f"{BATCH_FINDINGS}.xlsx"}
     out_dir.mkdir(parents=True, exist_ok=True)

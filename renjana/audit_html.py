@@ -312,20 +312,27 @@ def report_html(result: DocumentResult, items: list[Entry], max_crops: int) -> s
 
 
 def index_html(lines: list[IndexLine], problems: list[str]) -> str:
-    """The batch's index: one line per document with its counts and a link to its report."""
+    """The batch's index: one line per input with its counts, its state (ok, needs OCR,
+    partial, failed: reason) and a link to its report when it has one."""
     title = "Audit: index"
-    head = ("<tr><th>document</th><th>tables</th><th>rows checked</th><th>errors</th>"
+    head = ("<tr><th>document</th><th>state</th><th>tables</th><th>rows checked</th><th>errors</th>"
             "<th>warnings</th><th>info</th><th>pages not checked</th><th>report</th></tr>")
     rows = []
     for x in lines:
         unread = f"<b>{x.unread} NOT CHECKED</b>" if x.unread else ""
-        rows.append(f"<tr><td>{_text(x.file)}</td><td class='n'>{x.tables}</td>"
+        state = _text(x.status) if x.status == "ok" else f"<b>{_text(x.status)}</b>"
+        link = f"<a href='{_text(x.report)}'>report</a>" if x.report else ""
+        rows.append(f"<tr><td>{_text(x.file)}</td><td>{state}</td><td class='n'>{x.tables}</td>"
                     f"<td class='n'>{x.rows}</td><td class='n'>{x.errors}</td>"
                     f"<td class='n'>{x.warnings}</td><td class='n'>{x.info}</td><td>{unread}</td>"
-                    f"<td><a href='{_text(x.report)}'>report</a></td></tr>")
-    total = [sum(getattr(x, k) for x in lines) for k in ("tables", "rows", "errors", "warnings", "info")]
+                    f"<td>{link}</td></tr>")
+    read = [x for x in lines if not x.failed]
+    failed = len(lines) - len(read)
+    not_all = sum(1 for x in read if x.status != "ok")
+    total = [sum(getattr(x, k) for x in read) for k in ("tables", "rows", "errors", "warnings", "info")]
     body = [f"<h1>{_text(title)}</h1>",
-            f"<p>{len(lines)} documents · {total[1]} rows checked · {total[2]} errors · "
+            f"<p>{len(lines)} inputs: {len(read)} documents read ({not_all} not fully: needs OCR "
+            f"or partial), {failed} failed · {total[1]} rows checked · {total[2]} errors · "
             f"{total[3]} warnings · {total[4]} info. All findings: "
             "<a href='findings.csv'>findings.csv</a>, <a href='findings.xlsx'>findings.xlsx</a>.</p>",
             f"<table class='counts'>{head}{''.join(rows)}</table>"]

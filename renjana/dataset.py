@@ -13,7 +13,8 @@ module makes the whole consistent (:func:`refresh`):
    refresh, and recorded in ``dataset/<kind>/_schema.json``;
 3. **the database** ``OUT/renjana.duckdb``: a view per kind over its parts, ``<kind>_leaf`` (rows
    with ``is_leaf``: a sum over them counts every amount once), ``findings`` and ``documents``
-   (with ``copies`` and ``is_primary``, see :data:`DOCUMENTS_VIEW`). Views read the Parquet
+   (with ``plan_group``, ``copies`` and ``is_primary``: which documents are copies of one plan,
+   see :mod:`renjana.copies`). Views read the Parquet
    parts by absolute path: after moving the folder, run ``renjana dataset`` again.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,24 +34,23 @@ import pyarrow.parquet as pq
 from renjana.emit import (
     DATASET_DIR, DOCUMENTS_PART, FINDINGS_PART, PART_SHA_CHARS, PARTITION_KEYS, atomic_path, write_dataset,
 )
+from renjana.copies import group_copies, signature_of
 from renjana.models import DocumentResult
 from renjana.records import UNKNOWN_DINAS, UNKNOWN_YEAR, canonical_order, slugify
 
-__all__ = ["DATABASE", "RefreshReport", "build_database", "query", "refresh", "sync_documents",
+__all__ = ["DATABASE", "QueryRefused", "RefreshReport", "check_read_only", "build_database", "query", "refresh", "sync_documents",
            "unify_schemas"]
 
 DATABASE = "renjana.duckdb"
 SCHEMA_FILE = "_schema.json"
 PART_GLOB = "region=*/year=*/*.parquet"
-# Documents of one region, dinas and year are copies of one plan (printed or uploaded more than
-# once): ``copies`` counts them and ``is_primary`` marks one per group, by sha256 alone (neutral:
-# never by what the copies print), so a total over documents can take each plan once. A document
-# whose dinas or year was not recognised is a group of its own.
+# ``documents`` adds ``plan_group``, ``copies`` and ``is_primary`` from the table ``plan_copies``
+# (computed by renjana.copies: documents of one region, dinas and year whose number cells agree),
+# so a total over documents can take each plan once.
+PLAN_COPIES = "plan_copies"
 DOCUMENTS_VIEW = """
-SELECT *, count(*) OVER plan AS copies, row_number() OVER (plan ORDER BY sha256) = 1 AS is_primary
-FROM ({source})
-WINDOW plan AS (PARTITION BY region, dinas, year,
-                CASE WHEN dinas IS NULL OR year IS NULL THEN sha256 END)
+SELECT d.*, c.plan_group, c.copies, c.is_primary
+FROM ({source}) d JOIN plan_copies c ON c.document = d.sha256 || '/' || d.source_file
 """
 
 
@@ -172,6 +173,32 @@ def _source(folder: Path) -> str:
             "union_by_name = true)")
 
 
+def _write_plan_copies(con: duckdb.DuckDBPyConnection, documents_source: str, kinds: list[str]) -> None:
+    """Table ``plan_copies`` (document = ``sha256/source_file``, plan_group, copies, is_primary): which documents are copies
+    of one plan, by :func:`renjana.copies.group_copies` over the number cells of every kind."""
+    signatures: dict[str, set] = {}
+    for kind in kinds:
+        names = [name for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [kind]).fetchall()]
+        wanted = ["sha256", "kode", "parent_kode"] + [n for n in names if n.endswith("__value")]
+        if not {"sha256", "kode", "parent_kode"} <= set(names):
+            continue
+        select = ", ".join(f'"{n}"' for n in wanted)
+        by_doc: dict[str, list[dict]] = {}
+        for row in con.execute(f'SELECT {select} FROM "{kind}"').fetchall():
+            by_doc.setdefault(row[0], []).append(dict(zip(wanted, row)))
+        for sha, records in by_doc.items():
+            signatures.setdefault(sha, set()).update(signature_of(kind, records))
+    documents = con.execute("SELECT sha256 || '/' || source_file, sha256, region, dinas, year "
+                            f"FROM ({documents_source})").fetchall()
+    groups = group_copies(documents, signatures)
+    con.execute(f"CREATE TABLE {PLAN_COPIES} (document VARCHAR PRIMARY KEY, plan_group VARCHAR, "
+                "copies INTEGER, is_primary BOOLEAN)")
+    if groups:
+        con.executemany(f"INSERT INTO {PLAN_COPIES} VALUES (?, ?, ?, ?)",
+                        [(c.document, c.group, c.copies, c.is_primary) for c in groups.values()])
+
+
 def build_database(out_dir: Path, kinds: list[str], report: RefreshReport | None = None) -> Path:
     """Write ``out_dir/renjana.duckdb`` afresh (built beside it, then renamed over it) with the
     views named in the module's docstring; returns its path."""
@@ -185,12 +212,15 @@ def build_database(out_dir: Path, kinds: list[str], report: RefreshReport | None
     try:
         with duckdb.connect(tmp_name) as con:
             for kind in kinds:
-                source = _source(root / kind)
                 if kind == DOCUMENTS_PART:
-                    source = DOCUMENTS_VIEW.format(source=source)
-                con.execute(f'CREATE VIEW "{kind}" AS {source}')
-                if kind not in (DOCUMENTS_PART, FINDINGS_PART):
+                    continue
+                con.execute(f'CREATE VIEW "{kind}" AS {_source(root / kind)}')
+                if kind != FINDINGS_PART:
                     con.execute(f'CREATE VIEW "{kind}_leaf" AS SELECT * FROM "{kind}" WHERE is_leaf')
+            if DOCUMENTS_PART in kinds:
+                source = _source(root / DOCUMENTS_PART)
+                _write_plan_copies(con, source, [k for k in kinds if k not in (DOCUMENTS_PART, FINDINGS_PART)])
+                con.execute(f'CREATE VIEW "{DOCUMENTS_PART}" AS {DOCUMENTS_VIEW.format(source=source)}')
             for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
                                        "ORDER BY view_name").fetchall():
                 report.views[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
@@ -216,15 +246,62 @@ def refresh(out_dir: Path) -> RefreshReport:
     return report
 
 
-def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run ``sql`` read-only on ``out_dir/renjana.duckdb``: (column names, rows).
+# ``renjana query`` runs one read statement: what a statement may begin with (after comments
+# and opening parentheses), and the statement types DuckDB's own parser must give it.
+READ_KEYWORDS = ("SELECT", "WITH", "DESCRIBE", "SHOW", "SUMMARIZE", "EXPLAIN", "FROM", "VALUES")
+_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.S)
+_EXPLAIN = re.compile(r"EXPLAIN(?:\s+ANALY[SZ]E)?\b", re.I)
 
-    Raises FileNotFoundError when the database was not built (``renjana dataset OUT``) and
-    duckdb.Error for a bad statement."""
+
+class QueryRefused(duckdb.InvalidInputException):
+    """``renjana query`` was given something other than one read statement."""
+
+
+def check_read_only(sql: str) -> None:
+    """Accept only one read statement (first keyword in :data:`READ_KEYWORDS`, and DuckDB's
+    parser agrees it is a SELECT, or an EXPLAIN of one). Raises :class:`QueryRefused` with a
+    plain message otherwise (a COPY … TO, an ATTACH, a CREATE, two statements …)."""
+    refused = ("renjana query runs one read statement only (a query beginning with "
+               + ", ".join(READ_KEYWORDS) + ")")
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error:
+        statements = None  # a syntax error: let DuckDB name it when the statement runs
+    if statements is not None and len(statements) != 1:
+        raise QueryRefused(f"{refused}; this text holds {len(statements)} statements")
+    text = sql[_LEADING.match(sql).end():]
+    keyword = re.match(r"[A-Za-z]+", text)
+    if not keyword or keyword.group().upper() not in READ_KEYWORDS:
+        found = keyword.group().upper() if keyword else "nothing"
+        raise QueryRefused(f"{refused}; this one begins with {found}")
+    if statements is None:
+        return
+    kind = statements[0].type
+    if kind == duckdb.StatementType.EXPLAIN:
+        inner = text[_EXPLAIN.match(text).end():] if _EXPLAIN.match(text) else ""
+        kinds = [s.type for s in duckdb.extract_statements(inner)] if inner.strip() else []
+        if kinds != [duckdb.StatementType.SELECT]:
+            raise QueryRefused(f"{refused}; EXPLAIN of a statement that is not a query")
+    elif kind != duckdb.StatementType.SELECT:
+        raise QueryRefused(f"{refused}; this one is a {kind.name}")
+
+
+def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run ``sql``, one read statement (:func:`check_read_only`), on ``out_dir/renjana.duckdb``,
+    opened read-only: (column names, rows).
+
+    Raises FileNotFoundError when the database was not built (``renjana dataset OUT``) or holds
+    no documents, :class:`QueryRefused` for anything but one read statement and duckdb.Error for
+    a bad statement."""
+    check_read_only(sql)
     database = Path(out_dir) / DATABASE
     if not database.exists():
         raise FileNotFoundError(f"{database}: no database yet; build it with `renjana dataset {out_dir}`")
     with duckdb.connect(str(database), read_only=True) as con:
+        has_documents = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
+                                    [DOCUMENTS_PART]).fetchone()[0]
+        if not has_documents:
+            raise FileNotFoundError(f"no documents in {out_dir}: run renjana run then renjana dataset")
         cursor = con.execute(sql)
         names = [d[0] for d in cursor.description] if cursor.description else []
         return names, cursor.fetchall()

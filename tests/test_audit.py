@@ -512,3 +512,45 @@ def test_batch_index_and_combined_findings(tmp_path):
     assert load_workbook(paths["xlsx"]).active.max_row == 1 + len(rows)
     links = re.findall(r"<a href='([^']+\.audit\.html)'>", index)
     assert all((out / link).exists() for link in links)
+
+
+def test_batch_index_lists_failed_inputs_and_unread_documents(tmp_path):
+    import json as _json
+
+    from renjana.emit import write_json
+    from renjana.models import UnreadPage
+
+    pdf = make_pdf(tmp_path / "grid.pdf")
+    out = tmp_path / "out"
+    good, scan = make_result(), make_result()
+    good.source.file, scan.source.file = "good.pdf", "scan.pdf"
+    scan.source.sha256 = "f" * 64
+    scan.source.unread_pages = [UnreadPage(page=1, status="needs-ocr", reason="no text layer")]
+    for result in (good, scan):
+        A.write_audit(result, pdf, out)
+        write_json(result, out)
+    lines = [
+        {"pending": "/in/empty.pdf", "outputs": []},  # bookkeeping: skipped
+        {"path": "/in/empty.pdf", "name": "empty.pdf", "status": "failed", "reason": "the file is empty (0 bytes)"},
+        {"path": "/in/picture.pdf", "name": "picture.pdf", "status": "failed", "reason": "not a PDF: a PNG image"},
+        {"path": "/in/locked.pdf", "name": "locked.pdf", "status": "failed", "reason": "old reason"},
+        {"path": "/in/locked.pdf", "name": "locked.pdf", "status": "failed",
+         "reason": "the PDF is password-protected"},  # the latest record counts
+        {"path": "/in/slow.pdf", "name": "slow.pdf", "status": "timed-out", "reason": "timed out after 5 s"},
+        {"path": "/in/scan.pdf", "name": "scan.pdf", "sha256": "f" * 64, "status": "needs-ocr",
+         "reason": "1 page(s) without a text layer need OCR"},
+    ]
+    (out / "manifest.jsonl").write_text("".join(_json.dumps(x) + "\n" for x in lines) + "{broken\n",
+                                        encoding="utf-8")
+    index = A.write_index(out)["html"].read_text(encoding="utf-8")
+    assert "failed: the file is empty (0 bytes)" in index
+    assert "failed: not a PDF: a PNG image" in index
+    assert "failed: the PDF is password-protected" in index and "old reason" not in index
+    assert "failed (timed-out): timed out after 5 s" in index
+    assert "needs OCR: 1 page(s) without a text layer need OCR" in index
+    assert index.count(">report</a>") == 2  # failed inputs have no report to link
+    assert "6 inputs: 2 documents read (1 not fully: needs OCR or partial), 4 failed" in index
+    # without a manifest the document's unread pages still say it
+    (out / "manifest.jsonl").unlink()
+    index = A.write_index(out)["html"].read_text(encoding="utf-8")
+    assert "<b>needs OCR</b>" in index and "2 inputs: 2 documents read (1 not fully" in index

@@ -207,3 +207,97 @@ def test_dask_local_cluster_run(tmp_path: Path):
     [json_path] = (tmp_path / "out").glob("*/*/*/plan.json")
     assert json.loads(json_path.read_text())["source"]["file"] == "plan.pdf"
     assert list((tmp_path / "out" / "dataset" / "evaluasi_renja").glob("*/*/plan-*.parquet"))
+
+
+def numbers_document(file: str, pagu: list[int], target: list[int], dinas: str = "Dinas Koperasi",
+                     year: int | None = 2023) -> DocumentResult:
+    """A plan of len(pagu) programs with a pagu and a target column (the row signatures)."""
+    columns = [Column(key="kode", label="Kode", type="code"),
+               Column(key="pagu", label="Pagu", type="money"),
+               Column(key="target", label="Target", type="money")]
+    rows = [Row(cells=[f"1.{i:02d}", str(p), str(t)], level="program", kode=f"1.{i:02d}", page=3,
+                values={"pagu": money(str(p)), "target": money(str(t))})
+            for i, (p, t) in enumerate(zip(pagu, target))]
+    table = Table(id="t1", kind="rencana_program", caption="Rencana", pages=[3], columns=columns, rows=rows)
+    return DocumentResult(source=Source(file=file, sha256=(file.encode().hex() * 64)[:64], pages=4),
+                          document=DocumentMeta(region="Kabupaten Contoh", dinas=dinas, year=year),
+                          tables=[table])
+
+
+def test_copies_are_told_by_their_rows_not_by_office_alone(tmp_path: Path):
+    pagu = [1000 * (i + 1) for i in range(10)]
+    target = [10 + i for i in range(10)]
+    misread = list(pagu)
+    misread[4] = 5800  # one OCR misread cell: still a copy
+    revised = [p + 250 for p in pagu]  # the revised plan: other pagu throughout
+    emit.write_all(numbers_document("a.pdf", pagu, target), tmp_path)
+    emit.write_all(numbers_document("b.pdf", misread, target), tmp_path)
+    emit.write_all(numbers_document("c.pdf", revised, target), tmp_path)
+    emit.write_all(numbers_document("d.pdf", revised, target, year=2024), tmp_path)  # other year
+    refresh(tmp_path)
+    _, rows = query(tmp_path, "SELECT source_file, copies, is_primary, plan_group FROM documents ORDER BY 1")
+    by_file = {r[0]: r[1:] for r in rows}
+    assert by_file["a.pdf"][0] == by_file["b.pdf"][0] == 2
+    assert by_file["a.pdf"][2] == by_file["b.pdf"][2]
+    assert by_file["a.pdf"][1] + by_file["b.pdf"][1] == 1  # one primary for the two copies
+    assert by_file["c.pdf"][:2] == (1, True) and by_file["d.pdf"][:2] == (1, True)
+    _, [(plans,)] = query(tmp_path, "SELECT count(*) FROM documents WHERE is_primary")
+    assert plans == 3
+    _, [(total,)] = query(tmp_path, "SELECT sum(p.pagu__value) FROM rencana_program p "
+                                    "JOIN documents d USING (sha256) WHERE d.is_primary AND d.year = 2023")
+    assert total == sum(pagu) + sum(revised)  # both plans of 2023 counted, the copy once
+
+
+def test_group_copies_components_and_empty_signatures():
+    from renjana.copies import COPY_SIMILARITY, group_copies, jaccard, signature_of
+
+    base = [{"kode": f"1.{i}", "parent_kode": None, "pagu__value": Decimal(i * 100)} for i in range(1, 11)]
+    def variant(change: int) -> set:
+        records = [dict(r) for r in base]
+        records[change]["pagu__value"] += 1
+        return signature_of("k", records)
+    sig = {"s1": signature_of("k", base), "s2": variant(0), "s3": variant(9)}
+    assert jaccard(sig["s2"], sig["s3"]) < COPY_SIMILARITY  # two misreads apart...
+    docs = [(s, s, "r", "d", 2023) for s in ("s3", "s2", "s1")] + [("s4", "s4", "r", "d", 2023),
+                                                                    ("s5", "s5", "r", None, 2023)]
+    groups = group_copies(docs, sig)
+    # ...but each is a copy of s1: one component, primary the smallest sha256
+    assert {groups[s].group for s in ("s1", "s2", "s3")} == {"s1"}
+    assert [groups[s].is_primary for s in ("s1", "s2", "s3")] == [True, False, False]
+    assert groups["s1"].copies == 3
+    # nothing to compare (no table read) or no dinas: a plan of its own
+    assert groups["s4"].copies == 1 and groups["s4"].is_primary
+    assert groups["s5"].copies == 1 and groups["s5"].is_primary
+    # one PDF twice under two names: copies even with nothing to compare
+    twice = group_copies([("x/a.pdf", "x", "r", "d", 2023), ("x/b.pdf", "x", "r", "d", 2023)], {})
+    assert sorted(c.is_primary for c in twice.values()) == [False, True]
+
+
+def test_query_runs_one_read_statement_only(tmp_path: Path):
+    from renjana.dataset import QueryRefused
+
+    emit.write_all(document("a.pdf"), tmp_path)
+    refresh(tmp_path)
+    target = tmp_path / "written.csv"
+    for sql in (f"COPY (SELECT 1) TO '{target}'", "SELECT 1; SELECT 2", f"ATTACH '{tmp_path / 'x.db'}'",
+                "CREATE TABLE t (a INTEGER)", f"EXPLAIN ANALYZE COPY (SELECT 1) TO '{target}'",
+                "PRAGMA version"):
+        with pytest.raises(QueryRefused, match="one read statement"):
+            query(tmp_path, sql)
+    assert not target.exists() and not (tmp_path / "x.db").exists()
+    for sql in ("SELECT 1", "WITH a AS (SELECT 1) SELECT * FROM a", "DESCRIBE documents", "SHOW TABLES",
+                "SUMMARIZE documents", "EXPLAIN SELECT 1", "FROM documents", "VALUES (1)",
+                "-- a comment\n(SELECT 1)"):
+        query(tmp_path, sql)
+    result = runner.invoke(app, ["query", str(tmp_path), f"COPY (SELECT 1) TO '{target}'"])
+    assert result.exit_code != 0 and "one read statement" in result.stderr and "COPY" in result.stderr
+    assert not target.exists()
+
+
+def test_query_on_a_dataset_without_documents_says_so(tmp_path: Path):
+    result = runner.invoke(app, ["dataset", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["query", str(tmp_path), "SELECT * FROM documents"])
+    assert result.exit_code != 0
+    assert f"no documents in {tmp_path}: run renjana run then renjana dataset" in " ".join(result.stderr.split())
+    assert "Catalog" not in result.stderr
