@@ -321,7 +321,7 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
 @app.command()
 def dataset(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="The output folder of renjana run.")],
-    csv: Annotated[bool, typer.Option("--csv", metavar="", help="Also write every view as OUT/csv/VIEW.csv.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", metavar="", help="Also write every view (but the KIND_leaf ones) as OUT/csv/VIEW.csv.")] = False,
 ) -> None:
     """Bring OUT/dataset in line with the documents in OUT, one schema per table kind, and
     build OUT/renjana.duckdb with a view per kind, KIND_leaf, findings and documents."""
