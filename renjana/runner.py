@@ -427,7 +427,16 @@ class _Worker:
         self.conn.close()
 
 
+# One thread for the numeric and OCR libraries inside a worker: the batch's parallelism is its
+# workers, and each extra OpenBLAS or OpenMP thread reserves its own buffers, which under the
+# worker's address-space limit made OpenBLAS give up and exit the process mid-file.
+WORKER_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OMP_THREAD_LIMIT": "1",
+                     "MKL_NUM_THREADS": "1"}
+
+
 def _spawn(ctx, settings: RunSettings) -> _Worker:
+    for name, value in WORKER_THREAD_ENV.items():  # the spawned interpreter starts with them
+        os.environ.setdefault(name, value)
     parent_conn, child_conn = ctx.Pipe(duplex=True)
     process = ctx.Process(target=_worker_main, args=(child_conn, os.getpid(), settings),
                           name="renjana-worker", daemon=True)
