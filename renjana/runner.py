@@ -26,8 +26,7 @@ worker at its file's deadline, and the worker also arms ``alarm()`` (default act
 so the limit holds if the parent cannot act. On Linux a worker asks the kernel for ``SIGKILL``
 when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a watchdog thread exits when the
 parent is gone. An idle worker exits at end-of-file on its pipe. A worker whose address space
-a file has grown by more than half the room its limit leaves (see :data:`RETIRE_SHARE`) is
-retired after that file, so the next file gets its full limit.
+has grown past half its limit is retired after its file, so the next file gets its full limit.
 
 The "spawn" start method: a worker is a fresh interpreter that inherits no threads, locks or open
 files from the parent (the CLI's progress bar runs a thread). A caller's main script must guard
@@ -79,10 +78,10 @@ STARTED = "started"
 PAGE = "page"
 # A worker's own alarm fires this long after the parent's deadline (the parent acts first).
 ALARM_GRACE_S = 5.0
-# A worker is retired after a file that left its address space grown by more than this share
-# of the room its limit leaves above its size after its first file (the pipeline's libraries,
-# some loaded on first use, and their arenas reserve over a GB of address space, which is no
-# leak): the next file gets its full limit, and an ordinary file keeps the worker.
+# A worker whose address space passed this share of its limit is retired after its file, so the
+# next file gets a fresh process with its full limit. (The pipeline's libraries alone reserve over
+# a GB of address space, so under the default 2 GiB limit a worker is often replaced after a file:
+# the price of a hard limit that OCR's image buffers must fit under.)
 RETIRE_SHARE = 0.5
 # No core files from aborting workers: a corpus of hostile PDFs would fill the disk with them.
 CORE_LIMIT_BYTES = 0
@@ -381,7 +380,6 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
     process = _resolve(settings.process)
     set_listener(lambda page, pages: conn.send((PAGE, page, pages)))
     alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
-    baseline: int | None = None  # address space after the first file
     while True:
         try:
             job = conn.recv()
@@ -396,12 +394,8 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         signal.alarm(0)
         outcome = dataclasses.replace(
             outcome, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
-        space = _address_space()
-        if baseline is None:
-            baseline = space
         retire = outcome.status == "memory" or (
-            settings.memory_bytes is not None
-            and space - baseline > RETIRE_SHARE * max(0, settings.memory_bytes - baseline))
+            settings.memory_bytes is not None and _address_space() > RETIRE_SHARE * settings.memory_bytes)
         try:
             conn.send((outcome, retire))
         except MemoryError:
