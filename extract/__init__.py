@@ -9,10 +9,10 @@ one to ``extract_document(path, settings)`` and it is handed down to every step.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from pathlib import Path
 
+from renjana.hashing import file_sha256
 from renjana.progress import page_done
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
@@ -63,11 +63,8 @@ class ExtractError(Exception):
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The file's SHA-256 as hex (:func:`renjana.hashing.file_sha256`)."""
+    return file_sha256(path)
 
 
 def extract_document(path: str | Path, settings: ExtractSettings | None = None,

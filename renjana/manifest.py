@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from renjana.emit import DATASET_DIR, PART_SHA_CHARS
+from renjana.hashing import file_sha256  # noqa: F401 - part of this module's interface
 from renjana.preflight import safe_name
 
 __all__ = ["MANIFEST_NAME", "OutputError", "OutputStore", "Record", "tool_version", "FAILED_STATUSES"]
@@ -74,14 +75,6 @@ def tool_version() -> str:
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return f"{base}+{digest.hexdigest()[:10]}"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def path_key(path: Path) -> str:
