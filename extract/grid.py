@@ -32,6 +32,35 @@ def cluster_positions(values: list[float], tolerance: float = DEFAULT_SETTINGS.e
     return [sum(group) / len(group) for group in out]
 
 
+def merge_atomic_cells(n_rows: int, n_cols: int, has_vertical: Callable[[int, int], bool],
+                       has_horizontal: Callable[[int, int], bool]) -> dict[int, list[tuple[int, int]]]:
+    """The merged cells of an ``n_rows`` × ``n_cols`` grid: atomic cells joined wherever the
+    boundary between them is not drawn (``has_vertical(row, k)``: the boundary left of atomic
+    column ``k`` in ``row``; ``has_horizontal(k, col)``: the boundary above atomic row ``k`` in
+    ``col``). Returns a key per merged cell → its atomic (row, col) members, rows then columns."""
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(1, n_cols):
+            if not has_vertical(r, c):
+                parent[find(r * n_cols + c - 1)] = find(r * n_cols + c)
+    for r in range(1, n_rows):
+        for c in range(n_cols):
+            if not has_horizontal(r, c):
+                parent[find((r - 1) * n_cols + c)] = find(r * n_cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    return groups
+
+
 def build_cells(col_edges: list[float], row_edges: list[float],
                 has_vertical: Callable[[int, int], bool],
                 has_horizontal: Callable[[int, int], bool],
@@ -44,30 +73,8 @@ def build_cells(col_edges: list[float], row_edges: list[float],
     """
     space_attach = settings.space_attach
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        parent[find(a)] = find(b)
-
-    for r in range(n_rows):
-        for c in range(1, n_cols):
-            if not has_vertical(r, c):
-                union(r * n_cols + c - 1, r * n_cols + c)
-    for r in range(1, n_rows):
-        for c in range(n_cols):
-            if not has_horizontal(r, c):
-                union((r - 1) * n_cols + c, r * n_cols + c)
-
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    groups = merge_atomic_cells(n_rows, n_cols, has_vertical, has_horizontal)
+    owner = {member: root for root, members in groups.items() for member in members}
 
     # Chars go to the atomic cell holding their centre; a space glyph goes with the character it
     # follows (in a narrow column the space after a word can stick out past the cell's edge).
@@ -88,7 +95,7 @@ def build_cells(col_edges: list[float], row_edges: list[float],
             if x_lo <= x <= x_hi and y_lo <= y <= y_hi:
                 c = min(bisect.bisect_right(col_edges, x) - 1, last_col)
                 r = min(bisect.bisect_right(row_edges, y) - 1, last_row)
-                cell = find(r * n_cols + c)
+                cell = owner[(r, c)]
         if cell is not None:
             by_cell.setdefault(cell, []).append(ch)
         prev, prev_cell = ch, cell

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..grid import merge_atomic_cells
 from .settings import OcrSettings
 
 
@@ -107,26 +108,14 @@ def _merge_cells(grid: ImageGrid, horizontal: np.ndarray, vertical: np.ndarray,
     half = settings.px(settings.edge_cluster)
     # The ends of each boundary are left out: the crossing rule's own ink is there.
     inset = settings.px(settings.edge_cluster)
-    parent = list(range(n_rows * n_cols))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def has_vertical(r: int, c: int) -> bool:
+        return _covered(vertical, cols[c], rows[r] + inset, rows[r + 1] - inset, 1, half) >= settings.edge_cover
 
-    for r in range(n_rows):
-        for c in range(1, n_cols):
-            if _covered(vertical, cols[c], rows[r] + inset, rows[r + 1] - inset, 1, half) < settings.edge_cover:
-                parent[find(r * n_cols + c - 1)] = find(r * n_cols + c)
-    for r in range(1, n_rows):
-        for c in range(n_cols):
-            if _covered(horizontal, rows[r], cols[c] + inset, cols[c + 1] - inset, 0, half) < settings.edge_cover:
-                parent[find((r - 1) * n_cols + c)] = find(r * n_cols + c)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    def has_horizontal(r: int, c: int) -> bool:
+        return _covered(horizontal, rows[r], cols[c] + inset, cols[c + 1] - inset, 0, half) >= settings.edge_cover
+
+    groups = merge_atomic_cells(n_rows, n_cols, has_vertical, has_horizontal)
     cells = []
     for members in groups.values():
         rs = [m[0] for m in members]
