@@ -104,25 +104,6 @@ def damaged(work: Path, n: int) -> None:
     print("\n".join(f"PROBLEM {p}" for p in integrity) or "output folder: complete, no orphans")
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.add(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def kill(work: Path, kills: int) -> None:
     sources = sorted((SHARED / "corpus" / "pdf").glob("*.pdf"))
     sources = [p for p in sources if p.stat().st_size < 1 << 20][:16]  # born-digital, a few minutes
@@ -137,16 +118,16 @@ def kill(work: Path, kills: int) -> None:
         moment = time.monotonic() + rng.uniform(2.0, 12.0)
         workers: set[int] = set()
         while time.monotonic() < moment and batch.poll() is None:
-            workers |= _children(batch.pid)
+            workers |= batch_checks.children(batch.pid)
             time.sleep(POLL_S)
         if batch.poll() is not None:
             print(f"kill {attempt + 1}: the batch finished before the kill")
             break
-        workers |= _children(batch.pid)
+        workers |= batch_checks.children(batch.pid)
         os.kill(batch.pid, signal.SIGKILL)
         killed = time.monotonic()
         batch.wait()
-        while any(_alive(p) for p in workers) and time.monotonic() - killed < 30:
+        while any(batch_checks.alive(p) for p in workers) and time.monotonic() - killed < 30:
             time.sleep(POLL_S)
         outlived.append(time.monotonic() - killed)
         records = {r["name"]: r for r in batch_checks.manifest(out)}

@@ -228,43 +228,23 @@ def test_kill_9_then_resume(tmp_path: Path):
     workers: set[int] = set()
     deadline = time.monotonic() + 120
     while len(batch_checks.manifest(out)) < 3 and time.monotonic() < deadline and batch.poll() is None:
-        workers |= _children(batch.pid)
+        workers |= batch_checks.children(batch.pid)
         time.sleep(0.02)
-    workers |= _children(batch.pid)
+    workers |= batch_checks.children(batch.pid)
     assert batch.poll() is None, "the batch ended before it could be killed"
     batch.send_signal(signal.SIGKILL)
     batch.wait()
     killed_at = time.monotonic()
     done_before = {r["name"]: r for r in batch_checks.manifest(out)}
     assert workers and 3 <= len(done_before) < len(names)
-    while any(_alive(pid) for pid in workers) and time.monotonic() - killed_at < 5:
+    while any(batch_checks.alive(pid) for pid in workers) and time.monotonic() - killed_at < 5:
         time.sleep(0.02)
-    assert not any(_alive(pid) for pid in workers)
+    assert not any(batch_checks.alive(pid) for pid in workers)
     subprocess.run(command, check=True, timeout=300)
     after = records(out)
     assert sorted(after) == names
     assert all(after[name] == record for name, record in done_before.items())  # not redone
     assert batch_checks.check_integrity(out) == []
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.mark.skipif(not BAD_INPUTS.exists(), reason="../shared/tools/bad_inputs.py not present")

@@ -159,3 +159,24 @@ def silent_losses(out: Path, original: dict[str, set[str]], source_of: dict[str,
             problems.append(f"{record['name']}: ok but {len(lost)} cells of {source} missing, e.g. "
                             f"{sorted(lost)[:3]}")
     return problems, counts
+
+
+def children(pid: int) -> set[int]:
+    """The process ids whose parent is ``pid`` (Linux ``/proc``): a batch's worker processes."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.add(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie does not)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
