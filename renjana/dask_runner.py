@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from renjana.manifest import DONE_STATUSES, OutputStore, file_sha256
-from renjana.runner import (FileResult, Outcome, RunReport, RunSettings, _result, _skipped, outcome_record,
-                            run_isolated, still_done)
+from renjana.runner import (FileResult, Outcome, RunReport, RunSettings, commit_outcome, resumed,
+                            run_isolated)
 
 __all__ = ["run_files_dask", "run_one_isolated"]
 
@@ -92,11 +92,7 @@ def _commit(store: OutputStore, path: Path, sha: str, outcome: Outcome, files: d
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    record = outcome_record(path, sha, outcome, seconds)
-    item = store.commit(path, record, staging if outcome.status in DONE_STATUSES else None)
-    if outcome.status not in DONE_STATUSES:
-        store.discard(staging)
-    return _result(path, sha, outcome, item, store.out)
+    return commit_outcome(store, path, sha, outcome, staging, seconds)
 
 
 def run_files_dask(paths: Iterable[Path], out_dir: Path, settings: RunSettings, address: str,
@@ -140,11 +136,9 @@ def run_files_dask(paths: Iterable[Path], out_dir: Path, settings: RunSettings, 
                     finish(index, _commit(store, path, "", Outcome(
                         "failed", reason=f"cannot read the file: {exc.strerror or exc}"), {}, 0.0))
                     return
-                earlier = None if force else store.complete(path, sha)
-                if earlier is not None and not still_done(earlier):
-                    earlier = None
-                if earlier is not None:
-                    finish(index, _skipped(path, sha, earlier))
+                skipped = resumed(store, path, sha, force)
+                if skipped is not None:
+                    finish(index, skipped)
                     return
                 future = client.submit(run_one_isolated, path.name, data, settings, modes, pure=False,
                                        key=f"renjana-{index}-{sha[:12]}")

@@ -58,7 +58,7 @@ from renjana.preflight import InputError, safe_name
 from renjana.progress import set_listener
 
 __all__ = ["FileResult", "Outcome", "RunReport", "RunSettings", "Summary", "run_files", "format_bytes",
-           "process_one", "run_isolated", "outcome_record"]
+           "process_one", "run_isolated", "outcome_record", "commit_outcome", "resumed"]
 
 GIB = 1 << 30
 MIB = 1 << 20
@@ -549,6 +549,27 @@ def _result(path: Path, sha256: str, outcome: Outcome, record: dict, out_dir: Pa
     return FileResult(path, summary, status=outcome.status, sha256=sha256, seconds=seconds)
 
 
+def resumed(store: OutputStore, path: Path, sha256: str, force: bool = False) -> FileResult | None:
+    """The result of a file a resume skips (its earlier, complete output stands: same content,
+    tool version and reading modes, see :func:`still_done`), else None (``force``: never)."""
+    earlier = None if force else store.complete(path, sha256)
+    if earlier is None or not still_done(earlier):
+        return None
+    return _skipped(path, sha256, earlier)
+
+
+def commit_outcome(store: OutputStore, path: Path, sha256: str, outcome: Outcome, staging: Path | None,
+                   seconds: float) -> FileResult:
+    """Move a file's staged outputs into place with its manifest record (a file that did not go
+    through has its staging folder removed) and return its FileResult. Used by the local pool
+    and by the Dask client alike."""
+    done = outcome.status in DONE_STATUSES
+    item = store.commit(path, outcome_record(path, sha256, outcome, seconds), staging if done else None)
+    if not done:
+        store.discard(staging)
+    return _result(path, sha256, outcome, item, store.out)
+
+
 def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunSettings(),
               on_done: Callable[[FileResult], None] | None = None, *, force: bool = False,
               on_start: Callable[[Path], None] | None = None,
@@ -586,11 +607,7 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
     def settle(worker: _Worker, outcome: Outcome) -> None:
         index, path, sha, staging = worker.job
         worker.job, worker.deadline = None, math.inf
-        record = outcome_record(path, sha, outcome, time.monotonic() - worker.started)
-        item = store.commit(path, record, Path(staging) if outcome.status in DONE_STATUSES else None)
-        if outcome.status not in DONE_STATUSES:
-            store.discard(Path(staging))
-        finish(index, _result(path, sha, outcome, item, store.out))
+        finish(index, commit_outcome(store, path, sha, outcome, Path(staging), time.monotonic() - worker.started))
 
     try:
         while todo or any(w.job for w in workers):
@@ -599,16 +616,12 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
                 try:
                     sha = file_sha256(path)
                 except OSError as exc:
-                    record = outcome_record(path, "", Outcome("failed", reason=f"cannot read the file: "
-                                                               f"{exc.strerror or exc}"), 0.0)
-                    item = store.commit(path, record, None)
-                    finish(index, FileResult(path, failure=item["reason"], status="failed"))
+                    unread = Outcome("failed", reason=f"cannot read the file: {exc.strerror or exc}")
+                    finish(index, commit_outcome(store, path, "", unread, None, 0.0))
                     continue
-                earlier = None if force else store.complete(path, sha)
-                if earlier is not None and not still_done(earlier):
-                    earlier = None
-                if earlier is not None:
-                    finish(index, _skipped(path, sha, earlier))
+                skipped = resumed(store, path, sha, force)
+                if skipped is not None:
+                    finish(index, skipped)
                     continue
                 idle = next((w for w in workers if w.job is None), None)
                 if idle is None:
