@@ -25,11 +25,11 @@ from .orientation import PageView, clamp_box, page_views, turned_size, unturn_bo
 from .reader import ReaderError, open_reader
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
-from .ocr import ocr_mode, ocr_pages
+from .ocr import ocr_missing, ocr_mode, ocr_pages
 from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
-from .textlayer import page_problem, suspect
+from .textlayer import UNREADABLE_REASON, page_problem, suspect
 
 __all__ = ["extract_document", "ExtractError", "ExtractSettings", "DEFAULT_SETTINGS"]
 
@@ -98,6 +98,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     need_ocr: dict[int, str] = {}  # page → why its text layer is not read (no text, unreadable, …)
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     rules_tables: list[PageTable] = []
+    glyph_maps = None  # made when a page holds fonts without a Unicode map
     with pdf:
         doc.pages = pdf.page_count
         for page in _reported(pdf.pages(), doc.pages):
@@ -108,6 +109,15 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             rules_tables.extend(_rules_only_tables(finished, settings))
             doc.page_sizes.append((width, height))
             problem = page.glyphs and suspect(page) and page_problem(str(path), number, page.glyphs)
+            if problem == UNREADABLE_REASON and ocr and not ocr_missing():
+                # Fonts without a Unicode map: their glyphs read from their shapes, the page's
+                # rules and mapped text then read like any born-digital page.
+                from .ocr.glyphmap import GlyphMaps  # numpy and the engines: only when needed
+
+                glyph_maps = glyph_maps or GlyphMaps()
+                mapped = _mapped_page(glyph_maps, path, page, doc)
+                if mapped:
+                    problem = None
             if problem:  # a text layer that must not be read as data: OCR reads the image
                 need_ocr[number] = problem
                 open_table = None
@@ -144,6 +154,25 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
         table.caption = _caption_above(table, doc.text, settings)
     _clamp_to_pages(doc)
     return doc
+
+
+def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> bool:
+    """Put the glyph maps' reading of ``page``'s fonts without a Unicode map into its glyphs
+    (:mod:`.ocr.glyphmap`), with a note and the page's :class:`UnreadPage` entry (read, status
+    ``ocr``); False when the map cannot be made for the page (it is then read as a scan)."""
+    try:
+        mapped = glyph_maps.read_page(str(path), page)
+    except Exception as exc:  # the engines or the image library failed: read the page as a scan
+        doc.notes.append(f"page {page.number}: glyph shapes not read ({type(exc).__name__}: {exc})")
+        return False
+    if mapped is None:
+        return False
+    page.glyphs = mapped.glyphs
+    doc.notes.append(f"page {page.number}: {UNREADABLE_REASON}: {mapped.note}")
+    unsure = f"; {mapped.unsure_glyphs} glyphs not read surely" if mapped.unsure_glyphs else ""
+    doc.unread_pages.append(UnreadPage(page=page.number, status="ocr",
+                                       reason=f"{UNREADABLE_REASON}: glyphs read from their shapes{unsure}"))
+    return True
 
 
 def _reported(pages, total: int):

@@ -116,7 +116,8 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
     has_images = False
     image_share = 0.0
     unmapped_fonts = False
-    # Per font (by id, the font kept so the id stays its own): descent, name, advance per cid.
+    # Per font (by id, the font kept so the id stays its own): descent, name, advance per cid,
+    # and for a font that may lack a Unicode map its key (see :func:`_font_key`), else None.
     fonts: dict[int, tuple] = {}
     for obj in page.flatten():
         kind = obj.object_type
@@ -125,9 +126,10 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
                 font = glyph.font
                 info = fonts.get(id(font))
                 if info is None or info[0] is not font:
-                    info = fonts[id(font)] = (font, _descent(font), font.fontname, {})
-                    unmapped_fonts = unmapped_fonts or _may_be_unmapped(font)
-                _, lo, fontname, advances = info
+                    key = _font_key(font) if _may_be_unmapped(font) else None
+                    info = fonts[id(font)] = (font, _descent(font), font.fontname, {}, key)
+                    unmapped_fonts = unmapped_fonts or key is not None
+                _, lo, fontname, advances, font_key = info
                 cid = glyph.cid
                 adv = advances.get(cid)
                 if adv is None:
@@ -157,10 +159,13 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
                 te, tf = e - state.rise * tc, f - state.rise * td
                 ma, mb = ta * da + tb * dc, ta * db + tb * dd
                 mc, md = tc * da + td * dc, tc * db + td * dd
-                glyphs.append({"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1,
-                               "size": t1 - t0,
-                               "fontname": fontname, "upright": 0 < ma * md and mb * mc <= 0,
-                               "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)})
+                item = {"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1,
+                        "size": t1 - t0,
+                        "fontname": fontname, "upright": 0 < ma * md and mb * mc <= 0,
+                        "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)}
+                if font_key is not None:
+                    item["font_key"], item["code"] = font_key, cid
+                glyphs.append(item)
         elif kind == "path":
             _paths(obj, frame, lines, rects, curves)
         elif kind == "image":
@@ -219,6 +224,17 @@ def _paths(obj, frame: Matrix, lines: list[dict], rects: list[dict], curves: lis
             (rects if raw[0] == raw[4] and square else curves).append(item)
         else:
             curves.append(item)
+
+
+def _font_key(font) -> str:
+    """A name for ``font`` that is the same on every page that uses it and differs between
+    fonts: its name and a digest of its font dictionary (which names its glyph programs and
+    embedded font file by object number, so two fonts with one name but other glyphs differ)."""
+    import hashlib
+
+    parts = [getattr(font, name, None) for name in ("spec", "charprocs", "descriptor", "widths", "matrix")]
+    digest = hashlib.sha1(repr(parts).encode("utf-8", "replace")).hexdigest()[:10]
+    return f"{font.fontname}#{digest}"
 
 
 def _may_be_unmapped(font) -> bool:

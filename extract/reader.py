@@ -10,7 +10,8 @@ The structure code (regions, rows, columns, cells) never touches a PDF library's
 - ``has_images``: whether the page draws an image (an image-only page needs OCR);
 - ``image_share``: the largest image's share of the page's area (a scan's image is the page);
 - ``unmapped_fonts``: a font of the page may lack a Unicode map (a Type3 or composite font
-  without /ToUnicode): with ``image_share``, what sends a page to :mod:`.textlayer`'s full check.
+  without /ToUnicode): with ``image_share``, what sends a page to :mod:`.textlayer`'s full check;
+  such a font's glyphs carry ``font_key`` and ``code`` (see :class:`Glyph`).
 
 Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``playa``
 (playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, read about three
@@ -50,6 +51,14 @@ class Glyph(TypedDict, total=False):
     fontname: str      # the font's PostScript name (a "Bold" in it marks bold)
     matrix: tuple      # the text rendering matrix (a, b, c, d, e, f), PDF space (y up)
     upright: bool      # the glyph advances left to right, unrotated
+    # Only for a glyph of a font that may lack a Unicode map (Type3, or composite without
+    # /ToUnicode), read from its shape where the text layer fails (extract/ocr/glyphmap.py):
+    font_key: str      # the font, the same on every page that uses it
+    code: object       # the character code in that font (playa: the cid; pdfplumber: its text)
+    # ... and once read so: how sure the reading is (0-1), what was done, and "ocr".
+    confidence: float
+    repair: str
+    source: str
 
 
 @dataclass
