@@ -38,11 +38,25 @@ TESTED_BAD_INPUTS = (
     "valid_table.pdf", "duplicate_of_valid_table.pdf", "xref_wrong_offsets.pdf",
     "http_headers_before_pdf.pdf", "truncated_50pct.pdf", "zero_pages.pdf", "page_tree_cycle.pdf",
     "xref_prev_loop.pdf", "deep_nesting.pdf", "image_only_scan.pdf", "RENJA_DINAS_KESEHATAN_2025.PDF",
-    os.fsdecode(b"renja_caf\xe9_\x96_2024_\xff.pdf"),
+    os.fsdecode(b"renja_caf\xe9_\x96_2024_\xff.pdf"), "no_tounicode_type3.pdf", "no_tounicode_cidfont.pdf",
 )
-# Fonts without a Unicode map: their cells must be OCR'd or flagged "text unreadable" by the
-# text-layer health check (the OCR issue, built on another branch); not this branch's to meet.
-PENDING_BAD_INPUTS = ("no_tounicode_type3.pdf", "no_tounicode_cidfont.pdf")
+
+
+def _pending_bad_inputs() -> tuple[str, ...]:
+    """Files whose expectation needs what this machine may lack. Fonts without a Unicode map
+    are read by glyph maps (extract/ocr/glyphmap.py), which need Tesseract; the seven-segment
+    digits of ``no_tounicode_type3.pdf`` are read surely only with RapidOCR beside it (Tesseract
+    alone reads 4 of its 12 glyph shapes surely and flags the cells of the others unreadable,
+    which EXPECT.json accepts but its ``must_contain`` cannot see)."""
+    from renjana.extract.ocr import ocr_missing
+    from renjana.extract.ocr.check import check_missing
+
+    if ocr_missing():
+        return ("no_tounicode_type3.pdf", "no_tounicode_cidfont.pdf")
+    return ("no_tounicode_type3.pdf",) if check_missing() else ()
+
+
+PENDING_BAD_INPUTS = _pending_bad_inputs()
 
 
 # --------------------------------------------------------------------------- helpers

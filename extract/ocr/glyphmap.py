@@ -25,9 +25,10 @@ Votes pool over the pages of a document, per font (the reader's ``font_key``); e
 decided with the votes gathered so far. The page's glyphs come back as the reader's glyph dicts
 with ``text`` replaced and ``confidence``, ``repair`` and ``source`` ("ocr") added; extract then
 reads the page's tables from its rules and text like any born-digital page, which an OCR of the
-page image could only approximate. Where the map cannot be made (the glyph boxes miss the
-drawing, too few codes read surely), :meth:`GlyphMaps.read_page` returns None and the page is
-read by OCR as a scan.
+page image could only approximate (an OCR of the page would read the same shapes with the same
+engines, glyph by glyph, without knowing which readings to doubt). Only where the glyph boxes
+miss the drawing (most show no ink) does :meth:`GlyphMaps.read_page` return None, and the page
+is read by OCR as a scan.
 """
 
 from __future__ import annotations
@@ -193,7 +194,7 @@ class GlyphMaps:
         read = self._read_runs(glyphs, runs, inked, masks, gray)
         maps = {key: self._decide(key) for key in {glyphs[i]["font_key"] for i in targets}}
         out = list(glyphs)
-        sure = unsure = 0
+        unsure = 0
         for i in targets:
             g = glyphs[i]
             font = self._fonts[g["font_key"]]
@@ -207,10 +208,7 @@ class GlyphMaps:
                 unsure += 1
             else:
                 text, confidence, note = reading.char, reading.confidence, MAPPED_NOTE
-                sure += i in inked
             out[i] = dict(g, text=text, confidence=confidence, repair=note, source="ocr")
-        if sure < s.glyph_min_sure * max(1, len(inked)):
-            return None
         return MappedPage(glyphs=out, note=self._note(glyphs, targets, maps, read), unsure_glyphs=unsure)
 
     # ------------------------------------------------------------------ steps

@@ -99,10 +99,8 @@ class OcrSettings:
     # this share of their ink pixels more than a pixel away from the other's ink.
     glyph_shape_px: int = 32
     glyph_same_shape: float = 0.05
-    # The map is used for a page when at least this share of the font's inked glyphs there have
-    # a sure reading, and at most ``glyph_max_blank`` of them show no ink in their box (glyph
-    # boxes that miss the drawing); otherwise the page is read by OCR as a scan.
-    glyph_min_sure: float = 0.5
+    # A page where more than this share of the font's glyphs show no ink in their box cannot be
+    # mapped (the glyph boxes miss the drawing: a broken font matrix): it is read as a scan.
     glyph_max_blank: float = 0.5
 
     def px(self, points: float) -> int:
