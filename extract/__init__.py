@@ -108,6 +108,12 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             finished, pending = _finished_pieces(pending, number, settings)
             rules_tables.extend(_rules_only_tables(finished, settings))
             doc.page_sizes.append((width, height))
+            if not (page.glyphs or graphics.segments or graphics.fills or page.has_images):
+                doc.empty_pages.append(number)
+            if page.damaged:  # what was read of the page stays; the page is not counted as read
+                doc.unread_pages.append(UnreadPage(page=number, status="unreadable",
+                                                   reason=f"partly read: its content is damaged ({page.damaged})"))
+                doc.notes.append(f"page {number}: partly read: its content did not decode whole ({page.damaged})")
             problem = page.glyphs and suspect(page) and page_problem(str(path), number, page.glyphs)
             if problem == UNREADABLE_REASON and ocr and not ocr_missing():
                 # Fonts without a Unicode map: their glyphs read from their shapes, the page's

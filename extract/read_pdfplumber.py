@@ -8,7 +8,7 @@ from pathlib import Path
 import pdfplumber
 
 from .graphics import page_graphics
-from .reader import PageContent, ReaderError
+from .reader import PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
 
 
@@ -33,7 +33,9 @@ class PdfplumberReader:
         for number, page in enumerate(self._pdf.pages, start=1):
             width, height = float(page.width), float(page.height)
             unmapped = _unmapped_font_names(page)
-            glyphs = page.chars
+            sizes = _stream_sizes(page)  # before the content is decoded (pdfminer then drops the raw data)
+            with decode_errors() as errors:
+                glyphs = page.chars  # the page's content is interpreted here, once
             if unmapped:
                 # pdfminer's chars carry no character code: the text a font without a Unicode
                 # map gives (``(cid:37)``, a letter) stands for it, and the name for the font.
@@ -44,7 +46,7 @@ class PdfplumberReader:
                 number=number, width=width, height=height, glyphs=glyphs,
                 graphics=page_graphics(page.lines, page.rects, page.curves, width, height, self._settings),
                 has_images=bool(page.images), image_share=_image_share(page, width, height),
-                unmapped_fonts=bool(unmapped))
+                unmapped_fonts=bool(unmapped), damaged=damage_of(errors, sizes))
             page.close()  # pdfplumber's cached layout of the page is dropped
             yield content
 
@@ -56,6 +58,19 @@ class PdfplumberReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _stream_sizes(page) -> list[tuple[int, int, object]]:
+    """(object number, bytes present, declared /Length) of each content stream of the page."""
+    from pdfminer.pdftypes import resolve1
+
+    sizes = []
+    try:
+        for stream in page.page_obj.contents:
+            sizes.append((stream.objid, len(stream.rawdata or b""), resolve1(stream.attrs.get("Length"))))
+    except Exception:  # noqa: BLE001 - a content stream that cannot be found: nothing drawn
+        pass
+    return sizes
 
 
 def _image_share(page, width: float, height: float) -> float:

@@ -26,7 +26,7 @@ import playa
 from playa.font import Type3Font
 
 from .graphics import page_graphics
-from .reader import PageContent, ReaderError
+from .reader import PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -56,7 +56,11 @@ class PlayaReader:
 
     def pages(self) -> Iterator[PageContent]:
         for index in range(self.page_count):
-            yield _read_page(index + 1, self._pdf.pages[index], self._settings)
+            page = self._pdf.pages[index]
+            with decode_errors() as errors:
+                content = _read_page(index + 1, page, self._settings)
+            content.damaged = damage_of(errors, _stream_sizes(page))
+            yield content
 
     def close(self) -> None:
         self._pdf.close()
@@ -66,6 +70,19 @@ class PlayaReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _stream_sizes(page) -> list[tuple[int, int, object]]:
+    """(object number, bytes present, declared /Length) of each content stream of the page."""
+    from playa.pdftypes import resolve1
+
+    sizes = []
+    try:
+        for stream in page.streams:
+            sizes.append((stream.objid, len(stream.rawdata), resolve1(stream.attrs.get("Length"))))
+    except Exception:  # noqa: BLE001 - a content stream that cannot be found: nothing drawn
+        pass
+    return sizes
 
 
 def _frames(page) -> tuple[Matrix, Matrix, float, float]:

@@ -18,7 +18,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from renjana.extract import extract_document, sha256_of
+from renjana.extract import _page_ranges, extract_document, sha256_of
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import normalize_document
 from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
@@ -148,7 +148,28 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
         doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
     elif any(n.startswith("damaged: ") for n in doc.notes):  # pdfminer's own data-loss warning
         damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
+    if damaged:
+        _empty_pages_lost(doc, damaged)
     return doc, damaged
+
+
+def _empty_pages_lost(doc: ExtractedDocument, damaged: str) -> None:
+    """In a damaged file, a page on which nothing at all was found (``doc.empty_pages``: no
+    glyph, rule, fill or image) is taken as lost, not blank: a truncated file's last pages keep
+    their page objects while the content streams they point to are cut off. Each is listed in
+    ``unread_pages`` (status ``unreadable``) with one note, so the page counts as not read."""
+    listed = {u.page for u in doc.unread_pages}
+    lost = [n for n in doc.empty_pages if n not in listed]
+    if not lost:
+        return
+    doc.unread_pages.extend(
+        UnreadPage(page=n, status="unreadable",
+                   reason=f"nothing could be read on the page in a damaged file ({damaged}): its content was "
+                          "probably lost")
+        for n in lost)
+    doc.unread_pages.sort(key=lambda u: u.page)
+    doc.notes.append(f"{_page_ranges(lost)}: nothing could be read (no text, rules or images) in a damaged "
+                     "file: their content was probably lost")
 
 
 def _content_damage(path: Path, offset: int, pdfium_failed: bool) -> str | None:
