@@ -14,6 +14,7 @@ from pathlib import Path
 
 from renjana.hashing import file_sha256
 from renjana.progress import page_done
+from renjana.wording import count
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
@@ -151,7 +152,8 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             pending.extend((*item, main.turn) for item in rules_only)
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
-                doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
+                doc.notes.append(f"page {number}: {count(unread, 'glyph')} running in another direction "
+                                 f"{'was' if unread == 1 else 'were'} not read")
     ocr_pages(doc, need_ocr, enabled=ocr, check=ocr_check)
     doc.tables.extend(rules_tables)
     doc.tables.extend(_rules_only_tables(pending, settings))
@@ -175,7 +177,7 @@ def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> bool:
         return False
     page.glyphs = mapped.glyphs
     doc.notes.append(f"page {page.number}: {UNREADABLE_REASON}: {mapped.note}")
-    unsure = f"; {mapped.unsure_glyphs} glyphs not read surely" if mapped.unsure_glyphs else ""
+    unsure = f"; {count(mapped.unsure_glyphs, 'glyph')} not read surely" if mapped.unsure_glyphs else ""
     doc.unread_pages.append(UnreadPage(page=page.number, status="ocr",
                                        reason=f"{UNREADABLE_REASON}: glyphs read from their shapes{unsure}"))
     return True

@@ -38,6 +38,7 @@ from renjana.emit import (
 from renjana.copies import group_copies, signature_of
 from renjana.models import DocumentResult
 from renjana.records import UNKNOWN_DINAS, UNKNOWN_YEAR, canonical_order, slugify
+from renjana.wording import article, count
 
 __all__ = ["DATABASE", "QueryRefused", "RefreshReport", "check_read_only", "build_database", "query", "refresh", "sync_documents",
            "unify_schemas"]
@@ -272,7 +273,7 @@ def check_read_only(sql: str) -> None:
     except duckdb.Error:
         statements = None  # a syntax error: let DuckDB name it when the statement runs
     if statements is not None and len(statements) != 1:
-        raise QueryRefused(f"{refused}; this text holds {len(statements)} statements")
+        raise QueryRefused(f"{refused}; this text holds {count(len(statements), 'statement')}")
     text = sql[_LEADING.match(sql).end():]
     keyword = re.match(r"[A-Za-z]+", text)
     if not keyword or keyword.group().upper() not in READ_KEYWORDS:
@@ -287,7 +288,7 @@ def check_read_only(sql: str) -> None:
         if kinds != [duckdb.StatementType.SELECT]:
             raise QueryRefused(f"{refused}; EXPLAIN of a statement that is not a query")
     elif kind != duckdb.StatementType.SELECT:
-        raise QueryRefused(f"{refused}; this one is a {kind.name}")
+        raise QueryRefused(f"{refused}; this one is {article(kind.name)} statement")
 
 
 def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:

@@ -43,6 +43,7 @@ from itertools import combinations
 import numpy as np
 
 from .settings import DEFAULT_OCR_SETTINGS, OcrSettings
+from renjana.wording import count
 
 # What an unsure glyph prints: the replacement character, which no number or word parses as.
 UNSURE = "\ufffd"
@@ -289,13 +290,14 @@ class GlyphMaps:
             codes = {glyphs[i]["code"] for i in targets if glyphs[i]["font_key"] == key} & font.inked
             unsure = sorted((c for c in codes if maps[key].get(c) is None or maps[key][c].char is None), key=str)
             name = key.split("#", 1)[0] or "unnamed"
-            text = (f"font '{name}' has no Unicode map: its {len(codes)} glyph shapes read from their "
-                    f"shapes by {engines} ({runs_read} runs read on this page)")
+            text = (f"font '{name}' has no Unicode map: its {count(len(codes), 'glyph')} read from their "
+                    f"shapes by {engines} ({count(runs_read, 'run')} of its glyphs read on this page)")
             if unsure:
                 shown = "; ".join(f"code {c}: {maps[key][c].why if c in maps[key] else 'no reading'}"
                                   for c in unsure[:5])
-                text += (f"; {len(unsure)} not read surely, printed '{UNSURE}' and their cells "
-                         f"unreadable ({shown}{'; …' if len(unsure) > 5 else ''})")
+                text += (f"; {len(unsure)} not read surely, printed '{UNSURE}', "
+                         f"{'its' if len(unsure) == 1 else 'their'} cells unreadable "
+                         f"({shown}{'; …' if len(unsure) > 5 else ''})")
             parts.append(text)
         return "; ".join(parts)
 
