@@ -14,6 +14,7 @@ from pathlib import Path
 
 from renjana.hashing import file_sha256
 from renjana.progress import page_done
+from renjana.wording import count
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
@@ -25,11 +26,11 @@ from .orientation import PageView, clamp_box, page_views, turned_size, unturn_bo
 from .reader import ReaderError, open_reader
 from .regions import block_at_top, block_below
 from .rows import row_boundaries, split_rows, wrap_pitch
-from .ocr import ocr_mode, ocr_pages
+from .ocr import ocr_missing, ocr_mode, ocr_pages
 from .rulings import Region, Rule, find_regions, page_rules, with_fill_rules
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
-from .textlayer import page_problem, suspect
+from .textlayer import UNREADABLE_REASON, page_problem, suspect
 
 __all__ = ["extract_document", "ExtractError", "ExtractSettings", "DEFAULT_SETTINGS"]
 
@@ -98,6 +99,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     need_ocr: dict[int, str] = {}  # page → why its text layer is not read (no text, unreadable, …)
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     rules_tables: list[PageTable] = []
+    glyph_maps = None  # made when a page holds fonts without a Unicode map
     with pdf:
         doc.pages = pdf.page_count
         for page in _reported(pdf.pages(), doc.pages):
@@ -107,7 +109,22 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             finished, pending = _finished_pieces(pending, number, settings)
             rules_tables.extend(_rules_only_tables(finished, settings))
             doc.page_sizes.append((width, height))
+            if not (page.glyphs or graphics.segments or graphics.fills or page.has_images):
+                doc.empty_pages.append(number)
+            if page.damaged:  # what was read of the page stays; the page is not counted as read
+                doc.unread_pages.append(UnreadPage(page=number, status="unreadable",
+                                                   reason=f"partly read: its content is damaged ({page.damaged})"))
+                doc.notes.append(f"page {number}: partly read: its content did not decode whole ({page.damaged})")
             problem = page.glyphs and suspect(page) and page_problem(str(path), number, page.glyphs)
+            if problem == UNREADABLE_REASON and ocr and not ocr_missing():
+                # Fonts without a Unicode map: their glyphs read from their shapes, the page's
+                # rules and mapped text then read like any born-digital page.
+                from .ocr.glyphmap import GlyphMaps  # numpy and the engines: only when needed
+
+                glyph_maps = glyph_maps or GlyphMaps()
+                mapped = _mapped_page(glyph_maps, path, page, doc)
+                if mapped:
+                    problem = None
             if problem:  # a text layer that must not be read as data: OCR reads the image
                 need_ocr[number] = problem
                 open_table = None
@@ -135,7 +152,8 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             pending.extend((*item, main.turn) for item in rules_only)
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
-                doc.notes.append(f"page {number}: {unread} glyphs running in another direction were not read")
+                doc.notes.append(f"page {number}: {count(unread, 'glyph')} running in another direction "
+                                 f"{'was' if unread == 1 else 'were'} not read")
     ocr_pages(doc, need_ocr, enabled=ocr, check=ocr_check)
     doc.tables.extend(rules_tables)
     doc.tables.extend(_rules_only_tables(pending, settings))
@@ -144,6 +162,25 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
         table.caption = _caption_above(table, doc.text, settings)
     _clamp_to_pages(doc)
     return doc
+
+
+def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> bool:
+    """Put the glyph maps' reading of ``page``'s fonts without a Unicode map into its glyphs
+    (:mod:`.ocr.glyphmap`), with a note and the page's :class:`UnreadPage` entry (read, status
+    ``ocr``); False when the map cannot be made for the page (it is then read as a scan)."""
+    try:
+        mapped = glyph_maps.read_page(str(path), page)
+    except Exception as exc:  # the engines or the image library failed: read the page as a scan
+        doc.notes.append(f"page {page.number}: glyph shapes not read ({type(exc).__name__}: {exc})")
+        return False
+    if mapped is None:
+        return False
+    page.glyphs = mapped.glyphs
+    doc.notes.append(f"page {page.number}: {UNREADABLE_REASON}: {mapped.note}")
+    unsure = f"; {count(mapped.unsure_glyphs, 'glyph')} not read surely" if mapped.unsure_glyphs else ""
+    doc.unread_pages.append(UnreadPage(page=page.number, status="ocr",
+                                       reason=f"{UNREADABLE_REASON}: glyphs read from their shapes{unsure}"))
+    return True
 
 
 def _reported(pages, total: int):

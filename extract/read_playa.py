@@ -26,7 +26,7 @@ import playa
 from playa.font import Type3Font
 
 from .graphics import page_graphics
-from .reader import PageContent, ReaderError
+from .reader import PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -56,7 +56,11 @@ class PlayaReader:
 
     def pages(self) -> Iterator[PageContent]:
         for index in range(self.page_count):
-            yield _read_page(index + 1, self._pdf.pages[index], self._settings)
+            page = self._pdf.pages[index]
+            with decode_errors() as errors:
+                content = _read_page(index + 1, page, self._settings)
+            content.damaged = damage_of(errors, _stream_sizes(page))
+            yield content
 
     def close(self) -> None:
         self._pdf.close()
@@ -66,6 +70,19 @@ class PlayaReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _stream_sizes(page) -> list[tuple[int, int, object]]:
+    """(object number, bytes present, declared /Length) of each content stream of the page."""
+    from playa.pdftypes import resolve1
+
+    sizes = []
+    try:
+        for stream in page.streams:
+            sizes.append((stream.objid, len(stream.rawdata), resolve1(stream.attrs.get("Length"))))
+    except Exception:  # noqa: BLE001 - a content stream that cannot be found: nothing drawn
+        pass
+    return sizes
 
 
 def _frames(page) -> tuple[Matrix, Matrix, float, float]:
@@ -116,7 +133,8 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
     has_images = False
     image_share = 0.0
     unmapped_fonts = False
-    # Per font (by id, the font kept so the id stays its own): descent, name, advance per cid.
+    # Per font (by id, the font kept so the id stays its own): descent, name, advance per cid,
+    # and for a font that may lack a Unicode map its key (see :func:`_font_key`), else None.
     fonts: dict[int, tuple] = {}
     for obj in page.flatten():
         kind = obj.object_type
@@ -125,9 +143,10 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
                 font = glyph.font
                 info = fonts.get(id(font))
                 if info is None or info[0] is not font:
-                    info = fonts[id(font)] = (font, _descent(font), font.fontname, {})
-                    unmapped_fonts = unmapped_fonts or _may_be_unmapped(font)
-                _, lo, fontname, advances = info
+                    key = _font_key(font) if _may_be_unmapped(font) else None
+                    info = fonts[id(font)] = (font, _descent(font), font.fontname, {}, key)
+                    unmapped_fonts = unmapped_fonts or key is not None
+                _, lo, fontname, advances, font_key = info
                 cid = glyph.cid
                 adv = advances.get(cid)
                 if adv is None:
@@ -157,10 +176,13 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
                 te, tf = e - state.rise * tc, f - state.rise * td
                 ma, mb = ta * da + tb * dc, ta * db + tb * dd
                 mc, md = tc * da + td * dc, tc * db + td * dd
-                glyphs.append({"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1,
-                               "size": t1 - t0,
-                               "fontname": fontname, "upright": 0 < ma * md and mb * mc <= 0,
-                               "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)})
+                item = {"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1,
+                        "size": t1 - t0,
+                        "fontname": fontname, "upright": 0 < ma * md and mb * mc <= 0,
+                        "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)}
+                if font_key is not None:
+                    item["font_key"], item["code"] = font_key, cid
+                glyphs.append(item)
         elif kind == "path":
             _paths(obj, frame, lines, rects, curves)
         elif kind == "image":
@@ -219,6 +241,17 @@ def _paths(obj, frame: Matrix, lines: list[dict], rects: list[dict], curves: lis
             (rects if raw[0] == raw[4] and square else curves).append(item)
         else:
             curves.append(item)
+
+
+def _font_key(font) -> str:
+    """A name for ``font`` that is the same on every page that uses it and differs between
+    fonts: its name and a digest of its font dictionary (which names its glyph programs and
+    embedded font file by object number, so two fonts with one name but other glyphs differ)."""
+    import hashlib
+
+    parts = [getattr(font, name, None) for name in ("spec", "charprocs", "descriptor", "widths", "matrix")]
+    digest = hashlib.sha1(repr(parts).encode("utf-8", "replace")).hexdigest()[:10]
+    return f"{font.fontname}#{digest}"
 
 
 def _may_be_unmapped(font) -> bool:

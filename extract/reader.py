@@ -9,8 +9,11 @@ The structure code (regions, rows, columns, cells) never touches a PDF library's
 - ``graphics``: the page's rule segments and shading fills (:class:`.graphics.PageGraphics`);
 - ``has_images``: whether the page draws an image (an image-only page needs OCR);
 - ``image_share``: the largest image's share of the page's area (a scan's image is the page);
+- ``damaged``: the library's message when the page's content did not decode whole (read as far
+  as it goes), else None;
 - ``unmapped_fonts``: a font of the page may lack a Unicode map (a Type3 or composite font
-  without /ToUnicode): with ``image_share``, what sends a page to :mod:`.textlayer`'s full check.
+  without /ToUnicode): with ``image_share``, what sends a page to :mod:`.textlayer`'s full check;
+  such a font's glyphs carry ``font_key`` and ``code`` (see :class:`Glyph`).
 
 Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``playa``
 (playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, read about three
@@ -21,8 +24,10 @@ is :data:`DEFAULT_READER`.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypedDict
@@ -50,6 +55,14 @@ class Glyph(TypedDict, total=False):
     fontname: str      # the font's PostScript name (a "Bold" in it marks bold)
     matrix: tuple      # the text rendering matrix (a, b, c, d, e, f), PDF space (y up)
     upright: bool      # the glyph advances left to right, unrotated
+    # Only for a glyph of a font that may lack a Unicode map (Type3, or composite without
+    # /ToUnicode), read from its shape where the text layer fails (extract/ocr/glyphmap.py):
+    font_key: str      # the font, the same on every page that uses it
+    code: object       # the character code in that font (playa: the cid; pdfplumber: its text)
+    # ... and once read so: how sure the reading is (0-1), what was done, and "ocr".
+    confidence: float
+    repair: str
+    source: str
 
 
 @dataclass
@@ -65,6 +78,57 @@ class PageContent:
     has_images: bool = False
     image_share: float = 0.0
     unmapped_fonts: bool = False
+    # What the PDF library said when the page's content did not decode whole (a truncated or
+    # corrupted compressed stream): the page was read only as far as its data goes. None: whole.
+    damaged: str | None = None
+
+
+# Messages the PDF libraries log when a page's content stream does not decode whole: playa's
+# "Error -5 while decompressing data: incomplete or truncated stream", pdfminer's "Data-loss
+# while decompressing corrupted data". Both read the stream as far as it goes and carry on.
+DECODE_ERRORS = ("while decompressing",)
+LIBRARY_LOGGERS = ("playa", "pdfminer")
+
+
+class _DecodeErrors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(words in message for words in DECODE_ERRORS):
+            self.seen.append(message)
+
+
+@contextmanager
+def decode_errors() -> Iterator[list[str]]:
+    """The messages of :data:`DECODE_ERRORS` the PDF libraries log inside the ``with`` block (a
+    reader reads one page in it, so they are that page's)."""
+    handler = _DecodeErrors()
+    loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler.seen
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def damage_of(messages: list[str], streams=()) -> str | None:
+    """A page's ``damaged``: its first content stream whose data is shorter than its declared
+    /Length (``streams``: (object number, bytes present, /Length) per content stream; a file cut
+    off inside a stream, which the libraries read to the end of what is there without a word),
+    else the first message :func:`decode_errors` collected (cut short: a library may quote a
+    whole stream dictionary); None when neither."""
+    for objid, present, declared in streams:
+        if isinstance(declared, int) and 0 <= present < declared:
+            return f"its content stream (object {objid}) holds {present} of its {declared} bytes: cut short"
+    return messages[0][:MAX_DAMAGE_CHARS] if messages else None
+
+
+MAX_DAMAGE_CHARS = 120
 
 
 class ReaderError(Exception):

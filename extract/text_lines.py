@@ -313,6 +313,13 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
     if not text:
         return None
     bold = sum(_is_bold(c.get("fontname", "")) for c in ink) * 2 > len(ink)
+    # Glyphs read from their shapes (a font without a Unicode map, extract/ocr/glyphmap.py):
+    # the line is as sure as its least sure glyph, and says how it was read.
+    mapped = [c for c in ink if "confidence" in c]
+    read = {}
+    if mapped:
+        read = {"source": "ocr", "confidence": min(c["confidence"] for c in mapped),
+                "repair": "; ".join(dict.fromkeys(c["repair"] for c in mapped if c.get("repair"))) or None}
     return TextLine(
         text="".join(text),
         bbox=BBox(x0=min(c["x0"] for c in ink), top=min(c["top"] for c in ink),
@@ -321,4 +328,5 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
         bold=bold,
         trailing_space=trailing,
         glyph_x=GlyphEdges(glyphs),  # packed: kept until normalize is done, a million of them in a long PDF
+        **read,
     )

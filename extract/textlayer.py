@@ -1,6 +1,8 @@
 """Is a page's text layer fit to be read as data? The health check run before extract trusts it.
 
-Two failures send a page to OCR (or, without OCR, leave it unread with a note):
+Two failures send a page to OCR (or, without OCR, leave it unread with a note); a page whose
+only failure is its unmapped fonts is first given to the glyph maps (:mod:`.ocr.glyphmap`),
+which read those fonts' codes from their shapes and leave the rest of the page to the text layer:
 
 - **unmapped glyphs**: fonts without a Unicode map give ``(cid:37)``, private-use characters or
   letters that stand for other glyphs (``CKDIEKHFAKAAA`` for a number). PDFium flags every

@@ -25,6 +25,7 @@ from renjana.export import CSV_DIR, csv_beside, export_views
 from renjana.extract.ocr import OCR_ENV
 from renjana.extract.reader import READER_ENV, READERS, reader_name
 from renjana.manifest import FAILED_STATUSES, OutputError, OutputStore
+from renjana.wording import count
 from renjana.models import json_schemas
 from renjana.preflight import safe_name
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
@@ -84,7 +85,7 @@ def _summary_table(report: RunReport, title: str = "renjana run") -> Table:
     table.add_row("failed", str(report.count("failed", "timed-out", "memory")))
     for name in ("pages", "tables", "rows"):
         table.add_row(name, str(report.total(name)))
-    table.add_row("findings", f"{report.total('errors')} errors, {report.total('warnings')} warnings")
+    table.add_row("findings", f"{count(report.total('errors'), 'error')}, {count(report.total('warnings'), 'warning')}")
     table.add_row("wall time", f"{report.wall_s:.1f} s")
     return table
 
@@ -213,7 +214,7 @@ class _Progress:
         self.bar.update(self.task, completed=self.done_bytes + partial,
                         description=f"in flight: {names}" if names else "renjana",
                         files=f"{self.done}/{self.total_files} files",
-                        rate=f"{pages} pages, {pages / elapsed:.1f} pages/s")
+                        rate=f"{count(pages, 'page')}, {pages / elapsed:.1f} pages/s")
 
     def page(self, path: Path, page: int, pages: int) -> None:
         self.flight_pages[path] = (page, pages)
@@ -271,13 +272,14 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
         raise typer.Exit(EXIT_NO_INPUT) from None
     with store:
         pdfs, missing = find_pdfs(inputs)
-        for item in missing:
-            _print(err_console, f"not found: {safe_name(str(item))}")
         if not pdfs:
+            for item in missing:
+                _print(err_console, f"not found: {safe_name(str(item))}")
             err_console.print("no input PDFs found", markup=False)
             raise typer.Exit(EXIT_NO_INPUT)
         # A named input that does not exist is an input all the same: it gets its manifest
-        # record ("failed", cannot read the file) and fails the run, never just a line on screen.
+        # record ("failed", not found) and fails the run, reported like any failure (once as it
+        # happens, once in the summary), never just a line on screen.
         pdfs += missing
         progress = _Progress(pdfs, err_console)
         previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
@@ -309,7 +311,7 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
             _print(err_console, result.detail)
     _print(out_console, f"manifest: {safe_name(str(store.manifest_path))}")
     if report.interrupted:
-        _print(err_console, f"interrupted: {len(report.results)} of {report.total_inputs} files finished "
+        _print(err_console, f"interrupted: {len(report.results)} of {count(report.total_inputs, 'file')} finished "
                             f"and recorded in {safe_name(str(store.manifest_path))}; run the same "
                             "command again to resume (finished files are skipped)")
         raise typer.Exit(EXIT_INTERRUPTED)
@@ -339,8 +341,8 @@ def dataset(
     for view, rows in report.views.items():
         table.add_row(view, str(rows))
     Console().print(table)
-    typer.echo(f"{len(report.written)} documents written from JSON, {len(report.removed)} parts "
-               f"removed, {report.widened} parts widened to their kind's schema")
+    typer.echo(f"{count(len(report.written), 'document')} written from JSON, {count(len(report.removed), 'part')} "
+               f"removed, {count(report.widened, 'part')} widened to their kind's schema")
     if csv:
         views = [v for v in report.views if not v.endswith("_leaf")]
         for path in export_views(report.database, views, Path(out) / CSV_DIR):
@@ -362,7 +364,7 @@ def query(
     except (FileNotFoundError, duckdb.Error) as exc:
         Console(stderr=True).print(str(exc), soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(EXIT_FAILED) from None
-    table = Table(*names, caption=f"{len(rows)} rows" + (f", first {limit} shown" if len(rows) > limit else ""))
+    table = Table(*names, caption=count(len(rows), "row") + (f", first {limit} shown" if len(rows) > limit else ""))
     for row in rows[:limit]:
         table.add_row(*("" if v is None else str(v) for v in row))
     Console().print(table)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from renjana.manifest import DONE_STATUSES, OutputStore, file_sha256
+from renjana.wording import unreadable_input
 from renjana.runner import (FileResult, Outcome, RunReport, RunSettings, commit_outcome, resumed,
                             run_isolated)
 
@@ -134,7 +135,7 @@ def run_files_dask(paths: Iterable[Path], out_dir: Path, settings: RunSettings, 
                     data = path.read_bytes()
                 except OSError as exc:
                     finish(index, _commit(store, path, "", Outcome(
-                        "failed", reason=f"cannot read the file: {exc.strerror or exc}"), {}, 0.0))
+                        "failed", reason=unreadable_input(exc)), {}, 0.0))
                     return
                 skipped = resumed(store, path, sha, force)
                 if skipped is not None:

@@ -14,7 +14,8 @@ module makes the whole consistent (:func:`refresh`):
 3. **the database** ``OUT/renjana.duckdb``: a view per kind over its parts, ``<kind>_leaf`` (rows
    with ``is_leaf``: a sum over them counts every amount once), ``findings`` and ``documents``
    (with ``plan_group``, ``copies`` and ``is_primary``: which documents are copies of one plan,
-   see :mod:`renjana.copies`). Views read the Parquet
+   see :mod:`renjana.copies`); every view has ``document_id``, the key to join them on (one PDF
+   given twice is two documents with one sha256). Views read the Parquet
    parts by absolute path: after moving the folder, run ``renjana dataset`` again.
 """
 
@@ -37,6 +38,7 @@ from renjana.emit import (
 from renjana.copies import group_copies, signature_of
 from renjana.models import DocumentResult
 from renjana.records import UNKNOWN_DINAS, UNKNOWN_YEAR, canonical_order, slugify
+from renjana.wording import article, count
 
 __all__ = ["DATABASE", "QueryRefused", "RefreshReport", "check_read_only", "build_database", "query", "refresh", "sync_documents",
            "unify_schemas"]
@@ -50,7 +52,7 @@ PART_GLOB = "region=*/year=*/*.parquet"
 PLAN_COPIES = "plan_copies"
 DOCUMENTS_VIEW = """
 SELECT d.*, c.plan_group, c.copies, c.is_primary
-FROM ({source}) d JOIN plan_copies c ON c.document = d.sha256 || '/' || d.source_file
+FROM ({source}) d JOIN plan_copies c ON c.document = d.document_id
 """
 
 
@@ -105,7 +107,9 @@ def sync_documents(out_dir: Path, report: RefreshReport | None = None) -> Refres
             report.removed += _remove_parts(root, part.name)
             continue
         covered.add(json_path)
-        if json_path.stat().st_mtime > part.stat().st_mtime:
+        # A part written before records named their document (no document_id) is written again.
+        unnamed = "document_id" not in pq.read_schema(part).names
+        if unnamed or json_path.stat().st_mtime > part.stat().st_mtime:
             result = DocumentResult.model_validate_json(json_path.read_bytes())
             if result.source.sha256 != record["sha256"]:  # the JSON now holds another PDF
                 report.removed += _remove_parts(root, part.name)
@@ -174,8 +178,10 @@ def _source(folder: Path) -> str:
 
 
 def _write_plan_copies(con: duckdb.DuckDBPyConnection, documents_source: str, kinds: list[str]) -> None:
-    """Table ``plan_copies`` (document = ``sha256/source_file``, plan_group, copies, is_primary): which documents are copies
-    of one plan, by :func:`renjana.copies.group_copies` over the number cells of every kind."""
+    """Table ``plan_copies`` (document = the document's ``document_id``, plan_group, copies,
+    is_primary): which documents are copies of one plan, by :func:`renjana.copies.group_copies`
+    over the number cells of every kind. Two inputs of one PDF (one sha256, two ids) are always
+    copies, exactly one of them primary."""
     signatures: dict[str, set] = {}
     for kind in kinds:
         names = [name for (name,) in con.execute(
@@ -189,8 +195,7 @@ def _write_plan_copies(con: duckdb.DuckDBPyConnection, documents_source: str, ki
             by_doc.setdefault(row[0], []).append(dict(zip(wanted, row)))
         for sha, records in by_doc.items():
             signatures.setdefault(sha, set()).update(signature_of(kind, records))
-    documents = con.execute("SELECT sha256 || '/' || source_file, sha256, region, dinas, year "
-                            f"FROM ({documents_source})").fetchall()
+    documents = con.execute(f"SELECT document_id, sha256, region, dinas, year FROM ({documents_source})").fetchall()
     groups = group_copies(documents, signatures)
     con.execute(f"CREATE TABLE {PLAN_COPIES} (document VARCHAR PRIMARY KEY, plan_group VARCHAR, "
                 "copies INTEGER, is_primary BOOLEAN)")
@@ -268,7 +273,7 @@ def check_read_only(sql: str) -> None:
     except duckdb.Error:
         statements = None  # a syntax error: let DuckDB name it when the statement runs
     if statements is not None and len(statements) != 1:
-        raise QueryRefused(f"{refused}; this text holds {len(statements)} statements")
+        raise QueryRefused(f"{refused}; this text holds {count(len(statements), 'statement')}")
     text = sql[_LEADING.match(sql).end():]
     keyword = re.match(r"[A-Za-z]+", text)
     if not keyword or keyword.group().upper() not in READ_KEYWORDS:
@@ -283,7 +288,7 @@ def check_read_only(sql: str) -> None:
         if kinds != [duckdb.StatementType.SELECT]:
             raise QueryRefused(f"{refused}; EXPLAIN of a statement that is not a query")
     elif kind != duckdb.StatementType.SELECT:
-        raise QueryRefused(f"{refused}; this one is a {kind.name}")
+        raise QueryRefused(f"{refused}; this one is {article(kind.name)} statement")
 
 
 def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:

@@ -21,13 +21,14 @@ import pyarrow.parquet as pq
 
 from renjana.models import DocumentResult, TableKind
 from renjana.records import (
-    UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, canonical_order, document_table, findings_table, kind_tables,
-    slugify, table_records,  # table_records: re-exported, emit's before records.py held it
+    DOCUMENT_SHA_CHARS, UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, canonical_order, document_id, document_table,
+    findings_table, kind_tables, slugify,
+    table_records,  # table_records: re-exported, emit's before records.py held it
 )
 
 __all__ = [
-    "DATASET_DIR", "atomic_path", "dataset_part_name", "document_dir", "slugify", "table_records",
-    "write_all", "write_dataset", "write_json", "write_parquet",
+    "DATASET_DIR", "atomic_path", "dataset_part_name", "document_dir", "set_document_id", "slugify",
+    "table_records", "write_all", "write_dataset", "write_json", "write_parquet",
 ]
 
 # The pooled dataset: OUT/dataset/<kind>/region=<slug>/year=<year>/<part>.parquet (hive layout).
@@ -38,8 +39,8 @@ DOCUMENTS_PART = "documents"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 # The partition keys live in the folder names only: a file column of the same name would clash.
 PARTITION_KEYS = ("region", "year")
-# Characters of the sha256 in a part's name: tells apart two PDFs of one name.
-PART_SHA_CHARS = 12
+# Characters of the sha256 in a part's name (the document's id): tells apart two PDFs of one name.
+PART_SHA_CHARS = DOCUMENT_SHA_CHARS
 
 
 def document_dir(result: DocumentResult, out_dir: Path) -> Path:
@@ -98,7 +99,7 @@ def write_parquet(result: DocumentResult, out_dir: Path) -> list[Path]:
     """One Parquet file per table kind beside the JSON; files of kinds this result no longer has
     are removed."""
     folder, stem = document_dir(result, out_dir), _stem(result)
-    tables = kind_tables(result)
+    tables = kind_tables(result, document_id(result.source.file, result.source.sha256, stem))
     written = []
     for kind, table in tables.items():
         target = _parquet_path(folder, stem, kind)
@@ -112,10 +113,26 @@ def write_parquet(result: DocumentResult, out_dir: Path) -> list[Path]:
 
 # --------------------------------------------------------------------------- dataset
 def dataset_part_name(source_file: str, sha256: str, stem: str | None = None) -> str:
-    """The file name of one document's part in every dataset folder: ``<stem>-<sha12>.parquet``,
-    ``stem`` the document's JSON file's stem (default: the PDF's; the batch's output store
-    renames both alike when two inputs would clash)."""
-    return f"{stem or Path(source_file).stem}-{sha256[:PART_SHA_CHARS]}.parquet"
+    """The file name of one document's part in every dataset folder: its id
+    (:func:`renjana.records.document_id`, ``<stem>-<sha12>``) and ``.parquet``; ``stem`` the
+    document's JSON file's stem (default: the PDF's; the batch's output store renames both
+    alike when two inputs would clash)."""
+    return f"{document_id(source_file, sha256, stem)}.parquet"
+
+
+def set_document_id(path: Path, doc_id: str) -> None:
+    """Rewrite the ``document_id`` column of the Parquet file at ``path`` (a document's records,
+    findings or document record) to ``doc_id``, in place and atomically: the output store calls
+    it when it gives a clashing input's files another stem."""
+    import pyarrow as pa
+
+    table = pq.read_table(path, partitioning=None)
+    if "document_id" not in table.column_names:
+        return
+    at = table.column_names.index("document_id")
+    table = table.set_column(at, "document_id", pa.array([doc_id] * table.num_rows, pa.string()))
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _partition(result: DocumentResult) -> str:
@@ -132,9 +149,10 @@ def write_dataset(result: DocumentResult, out_dir: Path, stem: str | None = None
     Each part has this document's columns; ``renjana dataset`` widens all parts of a kind to one
     schema (:func:`renjana.dataset.unify_schemas`)."""
     root = Path(out_dir) / DATASET_DIR
-    name = dataset_part_name(result.source.file, result.source.sha256, stem)
-    parts = {**kind_tables(result), FINDINGS_PART: findings_table(result),
-             DOCUMENTS_PART: document_table(result)}
+    doc_id = document_id(result.source.file, result.source.sha256, stem)
+    name = f"{doc_id}.parquet"
+    parts = {**kind_tables(result, doc_id), FINDINGS_PART: findings_table(result, doc_id),
+             DOCUMENTS_PART: document_table(result, doc_id)}
     written = []
     for kind, table in parts.items():
         target = root / kind / _partition(result) / name

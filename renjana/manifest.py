@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renjana.emit import DATASET_DIR, PART_SHA_CHARS
+from renjana.emit import DATASET_DIR, PART_SHA_CHARS, set_document_id
 from renjana.hashing import file_sha256  # noqa: F401 - part of this module's interface
 from renjana.preflight import safe_name
 
@@ -307,12 +307,15 @@ class OutputStore:
         self._append({"pending": key, "outputs": outputs})
         dirs = set()
         # Parquet first, JSON last: a reader that sees the JSON sees the whole document.
+        renamed_id = _renamed_document_id(staged, names, record.get("sha256", ""))
         for rel in sorted(staged, key=lambda r: r.endswith(".json")):
             target = self.out / names[rel]
             for parent in reversed(target.relative_to(self.out).parents[:-1]):
                 if (self.out / parent) not in dirs:
                     (self.out / parent).mkdir(exist_ok=True)
                     dirs.add(self.out / parent)
+            if renamed_id and rel.endswith(".parquet"):
+                set_document_id(staging / rel, renamed_id)  # the records name their document
             os.chmod(staging / rel, 0o666 & ~self.umask)
             os.replace(staging / rel, target)
         for rel in previous:
@@ -339,3 +342,13 @@ class OutputStore:
         if staging is not None:
             with contextlib.suppress(OSError):
                 shutil.rmtree(staging)
+
+
+def _renamed_document_id(staged: list[str], names: dict[str, str], sha256: str) -> str | None:
+    """The document's new id (``<chosen stem>-<sha12>``) when the store renamed its JSON to avoid
+    a clash, else None (the records written by the worker already name it)."""
+    for rel in staged:
+        if rel.endswith(".json") and names[rel] != rel:
+            stem = os.path.basename(names[rel])[: -len(".json")]
+            return f"{stem}-{sha256[:PART_SHA_CHARS]}"
+    return None

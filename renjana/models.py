@@ -232,7 +232,9 @@ class UnreadPage(Strict):
     ``status``: ``needs-ocr`` (no text layer, or an image under an invisible one, and OCR did not
     run), ``ocr`` (read by OCR: its cells carry OCR confidences), ``text-unreadable`` (a text layer
     that fails the health check, e.g. fonts without a Unicode map: nothing emitted as data),
-    ``unreadable`` (the PDF library could not read the page at all). ``reason`` says it in plain
+    ``unreadable`` (the PDF library could not read the page at all, or only part of it: its
+    content stream cut short or not decoding whole, or nothing at all on the page of a damaged
+    file; what was read of it stays in the tables). ``reason`` says it in plain
     words. The batch manifest counts a document with any page other than ``ocr`` here as not fully
     read.
     """
@@ -252,6 +254,9 @@ class ExtractedDocument(Strict):
     text: list[PageText] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # e.g. "page 3: no text layer: needs OCR"
     unread_pages: list[UnreadPage] = Field(default_factory=list)
+    # Pages on which the reader found nothing at all (no glyph, rule, fill or image): blank in a
+    # sound file; in a damaged one their content was probably lost (the pipeline says so).
+    empty_pages: list[int] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- normalize output

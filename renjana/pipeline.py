@@ -18,11 +18,12 @@ import logging
 import tempfile
 from pathlib import Path
 
-from renjana.extract import extract_document, sha256_of
+from renjana.extract import _page_ranges, extract_document, sha256_of
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import normalize_document
 from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
 from renjana.validate import validate_document
+from renjana.wording import count
 
 __all__ = ["process_file", "read_checked", "InputError"]
 
@@ -63,8 +64,9 @@ def _extract(path: Path) -> tuple[ExtractedDocument | None, BaseException | None
     finally:
         logger.removeHandler(watcher)
     if watcher.seen:
-        doc.notes.append(f"damaged: {len(watcher.seen)} compressed stream(s) fail their checksum "
-                         "(pdfminer read them as far as they go)")
+        streams = count(len(watcher.seen), "compressed stream")
+        doc.notes.append(f"damaged: {streams} {'fails its' if len(watcher.seen) == 1 else 'fail their'} checksum "
+                         f"(pdfminer read {'it' if len(watcher.seen) == 1 else 'them'} as far as {'it goes' if len(watcher.seen) == 1 else 'they go'})")
     return doc, None
 
 
@@ -130,7 +132,7 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
             UnreadPage(page=number, status="unreadable",
                        reason=f"the file has {expected} pages (pdfium), only {doc.pages} could be read")
             for number in range(doc.pages + 1, expected + 1))
-        doc.notes.append(f"{lost} of {expected} pages could not be read (pdfium counts {expected}, "
+        doc.notes.append(f"{lost} of {count(expected, 'page')} could not be read (pdfium counts {expected}, "
                          f"pdfminer read {doc.pages}, also after a repair by qpdf)")
     if expected is None and doc.pages:
         doc.notes.append("pdfium cannot open this file; its page count could not be cross-checked")
@@ -148,7 +150,28 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
         doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
     elif any(n.startswith("damaged: ") for n in doc.notes):  # pdfminer's own data-loss warning
         damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
+    if damaged:
+        _empty_pages_lost(doc, damaged)
     return doc, damaged
+
+
+def _empty_pages_lost(doc: ExtractedDocument, damaged: str) -> None:
+    """In a damaged file, a page on which nothing at all was found (``doc.empty_pages``: no
+    glyph, rule, fill or image) is taken as lost, not blank: a truncated file's last pages keep
+    their page objects while the content streams they point to are cut off. Each is listed in
+    ``unread_pages`` (status ``unreadable``) with one note, so the page counts as not read."""
+    listed = {u.page for u in doc.unread_pages}
+    lost = [n for n in doc.empty_pages if n not in listed]
+    if not lost:
+        return
+    doc.unread_pages.extend(
+        UnreadPage(page=n, status="unreadable",
+                   reason=f"nothing could be read on the page in a damaged file ({damaged}): its content was "
+                          "probably lost")
+        for n in lost)
+    doc.unread_pages.sort(key=lambda u: u.page)
+    doc.notes.append(f"{_page_ranges(lost)}: nothing could be read (no text, rules or images) in a damaged "
+                     f"file: {'its' if len(lost) == 1 else 'their'} content was probably lost")
 
 
 def _content_damage(path: Path, offset: int, pdfium_failed: bool) -> str | None:

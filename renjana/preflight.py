@@ -180,6 +180,8 @@ def repair_copy(path: Path, target: Path, offset: int = 0) -> Repair:
 # or parse); the others (a rebuilt cross-reference table, a repaired dictionary) lose no data.
 CONTENT_DAMAGE_WORDS = ("stream", "content")
 _PAGE_OBJECT = re.compile(r"page object (\d+) (\d+)")
+# qpdf names a damaged stream by its object: "(object 11 0, offset 4532): unable to recover …".
+_OBJECT = re.compile(r"\(object (\d+) (\d+)")
 _PAGE_NUMBER = re.compile(r"\bpage (\d+):")
 _HANDLE = re.compile(r"(stream )?<_io\.\w+ name=[^>]*>:?\s*")  # qpdf names the file handle
 
@@ -221,6 +223,7 @@ def content_damage(path: Path, offset: int = 0) -> Damage:
         with handle, pdf:
             messages = pdf.check_pdf_syntax()
             numbers = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+            streams = _content_streams(pdf)
     except Exception:  # noqa: BLE001 - MemoryError or a qpdf failure: no verdict
         return Damage(True)
     plain = [_HANDLE.sub("", m.replace(str(path), "")).replace(" : ", " ") for m in messages]
@@ -231,7 +234,27 @@ def content_damage(path: Path, offset: int = 0) -> Damage:
             pages.add(numbers[(int(found[1]), int(found[2]))])
         elif found := _PAGE_NUMBER.search(message):
             pages.add(int(found[1]))
+        elif (found := _OBJECT.search(message)) and (int(found[1]), int(found[2])) in streams:
+            pages.update(streams[(int(found[1]), int(found[2]))])
     return Damage(True, tuple(sorted(pages)), tuple(m[:MESSAGE_CHARS] for m in content))
+
+
+def _content_streams(pdf) -> dict[tuple[int, int], set[int]]:
+    """Object (number, generation) of each page's content stream(s) → the pages (from 1) that
+    draw it, so a message about a damaged stream object names its page."""
+    import pikepdf
+
+    streams: dict[tuple[int, int], set[int]] = {}
+    for n, page in enumerate(pdf.pages, start=1):
+        try:
+            contents = page.obj.get("/Contents")
+            parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            for part in parts:
+                if part is not None and part.is_indirect:
+                    streams.setdefault(part.objgen, set()).add(n)
+        except Exception:  # noqa: BLE001 - a broken page dictionary names no stream
+            continue
+    return streams
 
 
 def _encodable(path: Path) -> bool:

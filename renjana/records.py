@@ -2,8 +2,10 @@
 
 Pure (no I/O): :mod:`renjana.emit` writes these tables beside each JSON and into the dataset,
 :mod:`renjana.dataset` reads them back. Every record stands on its own: it names its document
-(region, province, dinas, year, source file and sha256), its table (kind, id, caption) and its
-place (page, row index, box), so rows from many documents can be pooled and still be traced.
+(region, province, dinas, year, source file, sha256 and ``document_id``), its table (kind, id,
+caption) and its place (page, row index, box), so rows from many documents can be pooled and still
+be traced. ``document_id`` is the one key of a document in an output folder (``<json stem>-<sha12>``,
+the name of its dataset parts): two copies of one PDF have one sha256 but two ids.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
 import pyarrow as pa
 
@@ -18,7 +21,7 @@ from renjana.models import DocumentResult, Row, Table
 
 __all__ = [
     "DOCUMENT_SCHEMA", "FINDING_SCHEMA", "PROVENANCE", "TREE_LEVELS", "canonical_order",
-    "document_fields",
+    "document_fields", "document_id",
     "document_table", "findings_table", "kind_tables", "slugify", "table_records",
 ]
 
@@ -49,7 +52,7 @@ PROVENANCE = (
     ("region", pa.string()), ("year", pa.int32()), ("region_name", pa.string()),
     ("province", pa.string()), ("dinas", pa.string()), ("kind", pa.string()),
     ("table_id", pa.string()), ("caption", pa.string()), ("source_file", pa.string()),
-    ("sha256", pa.string()), ("page", pa.int32()), ("row_index", pa.int32()),
+    ("sha256", pa.string()), ("document_id", pa.string()), ("page", pa.int32()), ("row_index", pa.int32()),
     ("level", pa.string()), ("level_confidence", pa.float32()), ("kode", pa.string()),
     ("parent", pa.int32()), ("parent_kode", pa.string()), ("is_leaf", pa.bool_()),
     ("row_confidence", pa.float32()), ("x0", pa.float32()), ("top", pa.float32()),
@@ -117,18 +120,32 @@ def _row_box(row: Row) -> tuple[float | None, ...]:
     return (box.x0, box.top, box.x1, box.bottom)
 
 
-def document_fields(result: DocumentResult) -> dict:
+# Characters of the sha256 in a document's id (and in its dataset parts' names).
+DOCUMENT_SHA_CHARS = 12
+
+
+def document_id(source_file: str, sha256: str, stem: str | None = None) -> str:
+    """A document's key in an output folder: ``<stem>-<sha12>``, ``stem`` its JSON file's stem
+    (default: the PDF's; the batch's output store names a clashing input's files
+    ``<stem>-<sha8>`` and its id follows)."""
+    return f"{stem or PurePath(source_file).stem}-{sha256[:DOCUMENT_SHA_CHARS]}"
+
+
+def document_fields(result: DocumentResult, doc_id: str | None = None) -> dict:
     """The fields naming the document on every record: region (folder slug), year, region_name,
-    province, dinas, source_file, sha256."""
+    province, dinas, source_file, sha256, document_id (``doc_id``, default :func:`document_id`
+    of the PDF's own name)."""
     meta = result.document
     return {
         "region": slugify(meta.region, UNKNOWN_REGION), "year": meta.year, "region_name": meta.region,
         "province": meta.province, "dinas": meta.dinas, "source_file": result.source.file,
         "sha256": result.source.sha256,
+        "document_id": doc_id or document_id(result.source.file, result.source.sha256),
     }
 
 
-def table_records(result: DocumentResult, table: Table) -> tuple[list[dict], dict[str, pa.DataType]]:
+def table_records(result: DocumentResult, table: Table,
+                  doc_id: str | None = None) -> tuple[list[dict], dict[str, pa.DataType]]:
     """One flat record per row of ``table`` and the Arrow type of each table column.
 
     Each record holds the :data:`PROVENANCE` fields, then per column ``<key>`` (the repaired
@@ -146,7 +163,7 @@ def table_records(result: DocumentResult, table: Table) -> tuple[list[dict], dic
             types[name + UNIT_SUFFIX] = pa.string()
         types[name + CONFIDENCE_SUFFIX] = pa.float32()
         types[name + REPAIR_SUFFIX] = pa.string()
-    document = document_fields(result)
+    document = document_fields(result, doc_id)
     leaves = _leaves(table)
     records = []
     for index, row in enumerate(table.rows):
@@ -175,12 +192,12 @@ def table_records(result: DocumentResult, table: Table) -> tuple[list[dict], dic
     return records, types
 
 
-def kind_table(result: DocumentResult, tables: list[Table]) -> pa.Table:
+def kind_table(result: DocumentResult, tables: list[Table], doc_id: str | None = None) -> pa.Table:
     """The rows of all ``tables`` (one kind) in one Arrow table; columns are the union, in order."""
     schema: dict[str, pa.DataType] = dict(PROVENANCE)
     records: list[dict] = []
     for table in tables:
-        table_rows, types = table_records(result, table)
+        table_rows, types = table_records(result, table, doc_id)
         for name, dtype in types.items():
             schema.setdefault(name, dtype)
         records.extend(table_rows)
@@ -188,19 +205,20 @@ def kind_table(result: DocumentResult, tables: list[Table]) -> pa.Table:
     return pa.Table.from_pylist(records, schema=arrow_schema)
 
 
-def kind_tables(result: DocumentResult) -> dict[str, pa.Table]:
-    """One Arrow table per table kind of the document (kinds in order of first appearance)."""
+def kind_tables(result: DocumentResult, doc_id: str | None = None) -> dict[str, pa.Table]:
+    """One Arrow table per table kind of the document (kinds in order of first appearance);
+    ``doc_id``: the records' ``document_id`` (see :func:`document_fields`)."""
     by_kind: dict[str, list[Table]] = {}
     for table in result.tables:
         by_kind.setdefault(table.kind, []).append(table)
-    return {kind: kind_table(result, tables) for kind, tables in by_kind.items()}
+    return {kind: kind_table(result, tables, doc_id) for kind, tables in by_kind.items()}
 
 
 # --------------------------------------------------------------------------- findings, documents
 _DOCUMENT_FIELDS = (
     ("region", pa.string()), ("year", pa.int32()), ("region_name", pa.string()),
     ("province", pa.string()), ("dinas", pa.string()), ("source_file", pa.string()),
-    ("sha256", pa.string()),
+    ("sha256", pa.string()), ("document_id", pa.string()),
 )
 FINDING_SCHEMA = pa.schema([
     *_DOCUMENT_FIELDS, ("rule", pa.string()), ("severity", pa.string()), ("table_id", pa.string()),
@@ -217,11 +235,11 @@ DOCUMENT_SCHEMA = pa.schema([
 ])
 
 
-def findings_table(result: DocumentResult) -> pa.Table:
+def findings_table(result: DocumentResult, doc_id: str | None = None) -> pa.Table:
     """One record per finding (:data:`FINDING_SCHEMA`), with the document's fields and the kind,
     kode and level of the row it concerns; box in PDF points, origin top-left."""
     tables = {table.id: table for table in result.tables}
-    document = document_fields(result)
+    document = document_fields(result, doc_id)
     records = []
     for finding in result.findings:
         table = tables.get(finding.table)
@@ -241,13 +259,13 @@ def findings_table(result: DocumentResult) -> pa.Table:
     return pa.Table.from_pylist(records, schema=FINDING_SCHEMA)
 
 
-def document_table(result: DocumentResult) -> pa.Table:
+def document_table(result: DocumentResult, doc_id: str | None = None) -> pa.Table:
     """One record (:data:`DOCUMENT_SCHEMA`) for the document: its fields, counts of pages, pages
     not read, tables, rows, error and warning findings, its table kinds and notes (each joined
     with ``; ``)."""
     severities = [finding.severity for finding in result.findings]
     record = {
-        **document_fields(result), "title": result.document.title, "pages": result.source.pages,
+        **document_fields(result, doc_id), "title": result.document.title, "pages": result.source.pages,
         "unread_pages": len(result.source.unread_pages), "tables": len(result.tables),
         "rows": sum(len(table.rows) for table in result.tables),
         "kinds": ", ".join(dict.fromkeys(table.kind for table in result.tables)),

@@ -53,6 +53,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from renjana.manifest import DONE_STATUSES, FAILED_STATUSES, OutputStore, file_sha256
+from renjana.wording import count, unreadable_input
 from renjana.models import DocumentResult
 from renjana.preflight import InputError, safe_name
 from renjana.progress import set_listener
@@ -218,11 +219,12 @@ def _file_status(result: DocumentResult) -> tuple[str, str, int, int]:
     ocr = [u for u in not_read if u.status == "needs-ocr"]
     damaged = getattr(result.source, "damaged", None)
     if lost or damaged:
-        reasons = ([f"{len(lost)} page(s) unreadable: {lost[0].reason}"] if lost else []) + \
+        reasons = ([f"{count(len(lost), 'page')} unreadable: {lost[0].reason}"] if lost else []) + \
             ([damaged] if damaged else [])
         return "partial", "; ".join(reasons), in_file, in_file - len(not_read)
     if ocr:
-        return "needs-ocr", f"{len(ocr)} page(s) without a text layer need OCR", in_file, in_file - len(ocr)
+        what = f"{count(len(ocr), 'page')} without a text layer {'needs' if len(ocr) == 1 else 'need'} OCR"
+        return "needs-ocr", what, in_file, in_file - len(ocr)
     return "ok", "", in_file, in_file
 
 
@@ -616,7 +618,7 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
                 try:
                     sha = file_sha256(path)
                 except OSError as exc:
-                    unread = Outcome("failed", reason=f"cannot read the file: {exc.strerror or exc}")
+                    unread = Outcome("failed", reason=unreadable_input(exc))
                     finish(index, commit_outcome(store, path, "", unread, None, 0.0))
                     continue
                 skipped = resumed(store, path, sha, force)

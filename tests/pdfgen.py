@@ -568,3 +568,80 @@ def evaluasi_spec(**overrides) -> TableSpec:
                 caption=EVALUASI_CAPTION, align=list(EVALUASI_ALIGN))
     spec.update(overrides)
     return TableSpec(**spec)
+
+
+# --------------------------------------------------------------------------- a font without a Unicode map
+UNMAPPED_CHARS = "0123456789.,"
+
+
+def unmapped_numbers_pdf(path: Path, header: list[str], rows: list[list[str]], widths: list[float],
+                         numeric: set[int], size: float = 9.0, row_height: float = 16.0) -> Path:
+    """One landscape page with a ruled table whose columns ``numeric`` print their numbers in a
+    Type3 font without a Unicode map, as producers that embed digits as drawings do: the codes
+    are letters (``0`` is code ``A``, ``1`` is ``B`` … ``,`` is ``L``), the glyph names
+    (``/g0`` …) mean nothing and there is no /ToUnicode, so a text extractor reads the numbers
+    as letters; each glyph program draws its character in Helvetica. Every other text is
+    Helvetica with WinAnsi (mapped). Written as raw PDF objects (ReportLab makes no Type3 font)."""
+    codes = {ch: chr(ord("A") + i) for i, ch in enumerate(UNMAPPED_CHARS)}
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    def stream(body: bytes) -> int:
+        return add(b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+
+    helvetica = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    procs, advance = [], []
+    for i, ch in enumerate(UNMAPPED_CHARS):
+        width = round(stringWidth(ch, "Helvetica", 1000))
+        number = stream(b"%d 0 d0 BT /H 1000 Tf 0 0 Td (%s) Tj ET" % (width, ch.encode()))
+        procs.append(b"/g%d %d 0 R" % (i, number))
+        advance.append(b"%d" % width)
+    first = ord("A")
+    type3 = add(b"<< /Type /Font /Subtype /Type3 /FontBBox [0 -210 1000 730] /FontMatrix [0.001 0 0 0.001 0 0] "
+                b"/CharProcs << " + b" ".join(procs) + b" >> /Encoding << /Type /Encoding /Differences [%d " % first
+                + b" ".join(b"/g%d" % i for i in range(len(UNMAPPED_CHARS))) + b"] >> "
+                b"/FirstChar %d /LastChar %d /Widths [" % (first, first + len(UNMAPPED_CHARS) - 1)
+                + b" ".join(advance) + b"] /Resources << /Font << /H %d 0 R >> >> >>" % helvetica)
+    page_w, page_h = PAGE
+    x_edges = [MARGIN_LEFT]
+    for w in widths:
+        x_edges.append(x_edges[-1] + w)
+    top = page_h - MARGIN_TOP - 30
+    all_rows = [header, *rows]
+    y_edges = [top - k * row_height for k in range(len(all_rows) + 1)]
+    ops = [b"BT /F1 11 Tf %.2f %.2f Td (Tabel 3.1 Rencana Program dan Kegiatan) Tj ET" % (MARGIN_LEFT, top + 12)]
+    ops += [b"0.8 w %.2f %.2f m %.2f %.2f l S" % (x_edges[0], y, x_edges[-1], y) for y in y_edges]
+    ops += [b"0.8 w %.2f %.2f m %.2f %.2f l S" % (x, y_edges[0], x, y_edges[-1]) for x in x_edges]
+    for r, row in enumerate(all_rows):
+        baseline = y_edges[r] - row_height + 4.5
+        for c, text in enumerate(row):
+            if not text:
+                continue
+            if r and c in numeric:
+                width = stringWidth(text, "Helvetica", size)
+                coded = "".join(codes[ch] for ch in text)
+                ops.append(b"BT /F2 %g Tf %.2f %.2f Td (%s) Tj ET" % (size, x_edges[c + 1] - 3 - width, baseline,
+                                                                      coded.encode()))
+            else:
+                escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                ops.append(b"BT /F1 %g Tf %.2f %.2f Td (%s) Tj ET" % (size, x_edges[c] + 3, baseline,
+                                                                      escaped.encode("cp1252")))
+    content = stream(b"\n".join(ops))
+    page = add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 %d 0 R "
+               b"/F2 %d 0 R >> >> /Contents %d 0 R >>" % (len(objects) + 2, page_w, page_h, helvetica, type3, content))
+    pages = add(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref)
+    path.write_bytes(bytes(out))
+    return path

@@ -75,3 +75,42 @@ def test_ocr_options_are_passed_to_the_workers(tmp_path: Path, monkeypatch):
     assert os.environ[OCR_ENV] == "check"
     runner.invoke(app, ["audit", str(pdf.parent), "-o", str(tmp_path / "audit"), "--no-ocr"])
     assert os.environ[OCR_ENV] == "off"
+
+
+def test_counts_and_articles_read_as_english():
+    from renjana.wording import article, count, unreadable_input
+
+    assert [count(n, "row") for n in (0, 1, 2)] == ["0 rows", "1 row", "2 rows"]
+    assert count(1, "entry", "entries") == "1 entry" and count(3, "entry", "entries") == "3 entries"
+    assert article("INSERT") == "an INSERT" and article("SELECT") == "a SELECT"
+    assert unreadable_input(FileNotFoundError(2, "No such file or directory")) == "not found (no such file or folder)"
+    assert unreadable_input(PermissionError(13, "Permission denied")) == "cannot read the file: Permission denied"
+
+
+def test_a_missing_input_is_reported_once_on_each_stream(tmp_path: Path):
+    """A named input that does not exist: one line as it fails (stderr, with the progress) and
+    one in the summary (stdout), both saying it was not found, in plain words."""
+    pdf = tmp_path / "in" / "doc.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4 not really")
+    missing = tmp_path / "nope.pdf"
+    result = runner.invoke(app, ["run", str(pdf), str(missing), "-o", str(tmp_path / "out")])
+    assert result.exit_code == EXIT_FAILED
+    for stream in (result.stderr, result.stdout):
+        lines = [line for line in stream.splitlines() if "nope.pdf" in line]
+        assert lines == [f"FAILED {missing}: not found (no such file or folder)"], stream
+
+
+def test_query_messages_count_and_name_the_statement(tmp_path: Path):
+    from renjana import emit
+    from renjana.models import DocumentMeta, DocumentResult, Source
+
+    emit.write_json(DocumentResult(source=Source(file="a.pdf", sha256="ab" * 32, pages=1),
+                                   document=DocumentMeta(region="Kota Batu", dinas="Dinas Sosial", year=2024)),
+                    tmp_path)  # a document the dataset does not hold yet
+    built = runner.invoke(app, ["dataset", str(tmp_path)])
+    assert built.exit_code == 0 and "1 document written from JSON, 0 parts removed" in built.stdout
+    one = runner.invoke(app, ["query", str(tmp_path), "SELECT 1 AS x"])
+    assert one.exit_code == 0 and "1 row" in one.stdout and "1 rows" not in one.stdout
+    refused = runner.invoke(app, ["query", str(tmp_path), "WITH a AS (SELECT 1) INSERT INTO t SELECT * FROM a"])
+    assert refused.exit_code != 0 and "this one is an INSERT statement" in refused.stderr

@@ -301,3 +301,55 @@ def test_query_on_a_dataset_without_documents_says_so(tmp_path: Path):
     assert result.exit_code != 0
     assert f"no documents in {tmp_path}: run renjana run then renjana dataset" in " ".join(result.stderr.split())
     assert "Catalog" not in result.stderr
+
+
+def one_plan(path: Path) -> DocumentResult:
+    """Every input as the same plan, with the input's own sha256 (a batch worker's process)."""
+    import hashlib
+
+    result = document(path.name)
+    result.source.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+def test_one_pdf_in_two_folders_is_two_documents_and_one_primary(tmp_path: Path):
+    """The same PDF under one name in two input folders: two documents (each its own
+    document_id, on every record), one sha256, exactly one primary; joined on document_id
+    each record meets its own document once."""
+    from renjana.runner import RunSettings, run_files
+
+    inputs = []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "renja.pdf")
+        inputs[-1].write_bytes(b"%PDF-1.4 the same bytes")
+    out = tmp_path / "out"
+    run_files(inputs, out, RunSettings(process=one_plan))
+    refresh(out)
+    _, docs = query(out, "SELECT document_id, sha256, copies, is_primary FROM documents ORDER BY 1")
+    assert len(docs) == 2 and docs[0][0] != docs[1][0] and docs[0][1] == docs[1][1]
+    assert [d[2] for d in docs] == [2, 2] and sorted(d[3] for d in docs) == [False, True]
+    _, [(records, joined, primary)] = query(out, (
+        "SELECT (SELECT count(*) FROM rencana_program), count(*), count(*) FILTER (WHERE d.is_primary) "
+        "FROM rencana_program p JOIN documents d USING (document_id)"))
+    assert records == joined == 12 and primary == 6  # six rows a plan, each counted once
+    _, [(findings,)] = query(out, "SELECT count(*) FROM findings f JOIN documents d USING (document_id) "
+                                  "WHERE d.is_primary")
+    assert findings == 1
+    # The id is the name of the document's files: its dataset parts and, beside its JSON (the
+    # second input's renamed on the clash), the Parquet records.
+    for doc_id, *_ in docs:
+        [part] = out.glob(f"dataset/rencana_program/*/*/{doc_id}.parquet")
+        assert set(pq.read_table(part, partitioning=None).column("document_id").to_pylist()) == {doc_id}
+        stem = doc_id[: -len("-" + docs[0][1][:12])]
+        [beside] = out.glob(f"*/*/*/{stem}.rencana_program.parquet")
+        assert set(pq.read_table(beside).column("document_id").to_pylist()) == {doc_id}
+
+
+def test_parts_written_before_document_ids_are_rewritten(tmp_path: Path):
+    emit.write_all(document("a.pdf"), tmp_path)
+    for part in (tmp_path / "dataset").glob("*/*/*/*.parquet"):  # as an older version wrote them
+        pq.write_table(pq.read_table(part, partitioning=None).drop_columns(["document_id"]), part)
+    refresh(tmp_path)
+    _, rows = query(tmp_path, "SELECT document_id, is_primary FROM documents")
+    assert rows == [(emit.dataset_part_name("a.pdf", document("a.pdf").source.sha256)[: -len(".parquet")], True)]

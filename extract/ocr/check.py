@@ -103,6 +103,18 @@ def read_lines(gray: np.ndarray, lines: list[TextLine], settings: OcrSettings) -
     return out
 
 
+def recognise(images: list[np.ndarray]) -> list[str]:
+    """The second reader's text of each grayscale image of one text line (an empty string
+    where it reads nothing), read in one batch."""
+    import cv2
+
+    if not images:
+        return []
+    crops = [cv2.cvtColor(np.pad(image, LINE_PAD_PX, constant_values=255), cv2.COLOR_GRAY2BGR) for image in images]
+    results, _ = _engine().text_rec(crops)
+    return [str(text).strip() for text, _score in results]
+
+
 def check_cells(gray: np.ndarray, cells: list[list[TextLine]], settings: OcrSettings) -> int:
     """Reread every line of ``cells`` (number cells, each a list of lines) with the second
     reader; where a cell's two readings differ (lines joined, compared by :func:`canonical`), its

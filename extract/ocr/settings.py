@@ -67,6 +67,42 @@ class OcrSettings:
     # the scanner left are smaller (cells are wiped of marks under ``min_speck_px`` anyway).
     min_unread_mark_px: int = 20
 
+    # Glyph maps (:mod:`.glyphmap`): a font without a Unicode map, read from its glyphs' shapes.
+    # The page is rendered so that the smallest such glyph's em is this tall (px): both engines
+    # read text lines 30-50 px high best (RapidOCR scales every line to 48 px).
+    glyph_em_px: float = 40.0
+    # ... at no more than this many pixels in all (a page drawn 200 inches wide stays bounded).
+    glyph_max_pixels: int = 40_000_000
+    # A glyph's ink may reach this far (em) out of its box (italics, kerned pairs, a glyph
+    # program drawing past its advance): its pieces of ink are looked for that far around.
+    glyph_overhang: float = 0.25
+    # A glyph's box holds ink when its darkest pixel is darker than this (0 black … 255 white).
+    glyph_ink_level: int = 128
+    # Ruling lines are whitened this far (pt) around their centre line before a run is cut, so a
+    # rule crossing a glyph's box is never read as a stroke (rules are 0.5-1.5 pt thick).
+    glyph_rule_halo: float = 1.0
+    # The glyphs of one font read as one line: on one baseline (tops within this share of the
+    # size), each starting at most this far (em) right of the previous one's end (a word space
+    # is 0.25-0.35 em; a wider gap is another cell), at most this many glyphs.
+    glyph_same_line: float = 0.2
+    glyph_run_gap: float = 0.6
+    glyph_run_max: int = 60
+    # An engine's reading of a code counts when at least this share of the runs it read
+    # (aligned: as many characters as inked glyphs) give the code that character.
+    glyph_min_share: float = 0.8
+    # A code with this many aligned readings from Tesseract is settled: runs whose codes are
+    # all settled are not read again (a long document costs a few pages of reading); the
+    # second engine, which checks Tesseract's readings, reads until it has this many per code.
+    glyph_enough_votes: int = 12
+    glyph_check_votes: int = 4
+    # Two glyph shapes are one when their pictures, scaled to this height (px), have at most
+    # this share of their ink pixels more than a pixel away from the other's ink.
+    glyph_shape_px: int = 32
+    glyph_same_shape: float = 0.05
+    # A page where more than this share of the font's glyphs show no ink in their box cannot be
+    # mapped (the glyph boxes miss the drawing: a broken font matrix): it is read as a scan.
+    glyph_max_blank: float = 0.5
+
     def px(self, points: float) -> int:
         """``points`` (pt) as a whole number of pixels at :attr:`dpi` (at least 1)."""
         return max(1, round(points * self.dpi / 72.0))
