@@ -17,5 +17,5 @@ if [ ${#need[@]} -gt 0 ]; then
         echo "system packages missing (sudo apt-get install ${need[*]}): the audit browser test and the OCR tests will be skipped"
     fi
 fi
-PY=$(bash scripts/setup.sh test,ocr | tail -n 1)
+PY=$(bash scripts/setup.sh test,ocr,ocr-check | tail -n 1)
 "$PY" -m pytest "$@"
