@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from renjana.hashing import file_sha256
@@ -21,6 +22,7 @@ from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
 from .glyphs import dedupe_overprint
 from .graphics import Fill, Segment
 from .grid import build_cells, cluster_positions
+from .handover import FROM_OCR, FROM_PAGE, FROM_RULES_ONLY, TableHandover
 from .header_groups import group_label_cuts
 from .orientation import PageView, clamp_box, page_views, turned_size, unturn_box
 from .reader import ReaderError, open_reader
@@ -70,7 +72,8 @@ def sha256_of(path: Path) -> str:
 
 def extract_document(path: str | Path, settings: ExtractSettings | None = None,
                      reader: str | None = None, ocr: bool | None = None,
-                     ocr_check: bool | None = None) -> ExtractedDocument:
+                     ocr_check: bool | None = None,
+                     on_table: Callable[[PageTable], None] | None = None) -> ExtractedDocument:
     """Every table and the text around it, page by page, of the PDF at ``path``.
 
     ``settings`` holds every tolerance of the stage (None: :data:`DEFAULT_SETTINGS`), e.g.
@@ -80,8 +83,11 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     health check of :mod:`.textlayer`) by OCR (``extract/ocr``); off, or without Tesseract, they
     are noted as not read; ``ocr_check``: reread the number cells of OCR'd tables with a second
     reader (``extract/ocr/check.py``). None for either: from ``$RENJANA_OCR`` (``off``, ``on``,
-    ``check``; default ``on``). Raises :class:`ExtractError` when the file is not a readable PDF,
-    ValueError for an unknown reader or OCR mode.
+    ``check``; default ``on``). ``on_table``: each table is handed to it, in document order (page,
+    then top), as soon as it is final (see :mod:`.handover`), instead of being kept in
+    ``doc.tables``, which then stays empty: a long document's tables are not all held here.
+    Raises :class:`ExtractError` when the file is not a readable PDF, ValueError for an unknown
+    reader or OCR mode.
     """
     settings = DEFAULT_SETTINGS if settings is None else settings
     mode = ocr_mode()
@@ -98,8 +104,9 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     pending: list[tuple[int, Region, list[dict], bool, int]] = []  # rules-only regions, columns pooled later
     need_ocr: dict[int, str] = {}  # page → why its text layer is not read (no text, unreadable, …)
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
-    rules_tables: list[PageTable] = []
     glyph_maps = None  # made when a page holds fonts without a Unicode map
+    handover = TableHandover(finish=lambda table: _finish_table(table, doc, settings),
+                             deliver=doc.tables.append if on_table is None else on_table)
     with pdf:
         doc.pages = pdf.page_count
         for page in _reported(pdf.pages(), doc.pages):
@@ -107,7 +114,10 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             # Rules-only tables that cannot go on to this page are built now: their glyphs
             # are released, so memory stays flat over a long document.
             finished, pending = _finished_pieces(pending, number, settings)
-            rules_tables.extend(_rules_only_tables(finished, settings))
+            handover.add(_rules_only_tables(finished, settings), FROM_RULES_ONLY)
+            # Every page before this one is read: its tables are final unless a pending rules-only
+            # table or a page left for OCR may still put one before them.
+            handover.release(before=min([number, *need_ocr, *(item[0] for item in pending)]))
             doc.page_sizes.append((width, height))
             if not (page.glyphs or graphics.segments or graphics.fills or page.has_images):
                 doc.empty_pages.append(number)
@@ -146,21 +156,22 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
                 what = "table" if tables or rules_only else "text"
                 how = "upside down" if main.turn == 180 else "sideways"
                 doc.notes.append(f"page {number}: {what} drawn {how} ({main.turn}°), read turned upright")
+            turned: list[PageTable] = []
             for view in views[1:]:
-                unread += _other_direction(number, view, tables, (width, height), doc, settings)
-            doc.tables.extend(tables)
+                unread += _other_direction(number, view, tables, (width, height), turned, doc.notes, settings)
+            handover.add(turned + tables, FROM_PAGE)
             pending.extend((*item, main.turn) for item in rules_only)
             doc.text.append(PageText(page=number, turn=main.turn, lines=group_lines(outside, settings)))
             if unread:
                 doc.notes.append(f"page {number}: {count(unread, 'glyph')} running in another direction "
                                  f"{'was' if unread == 1 else 'were'} not read")
+    handed = len(doc.tables)  # ocr_pages adds the tables it reads to doc.tables: taken from there
     ocr_pages(doc, need_ocr, enabled=ocr, check=ocr_check)
-    doc.tables.extend(rules_tables)
-    doc.tables.extend(_rules_only_tables(pending, settings))
-    doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
-    for table in doc.tables:
-        table.caption = _caption_above(table, doc.text, settings)
-    _clamp_to_pages(doc)
+    handover.add(doc.tables[handed:], FROM_OCR)
+    del doc.tables[handed:]
+    handover.add(_rules_only_tables(pending, settings), FROM_RULES_ONLY)
+    handover.release()
+    _clamp_text_to_pages(doc)
     return doc
 
 
@@ -183,6 +194,13 @@ def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> bool:
     return True
 
 
+def _finish_table(table: PageTable, doc: ExtractedDocument, settings: ExtractSettings) -> None:
+    """The table's caption (from ``doc.text``, which holds its page by now), then its boxes cut
+    to its (virtual) page."""
+    table.caption = _caption_above(table, doc.text, settings)
+    _clamp_table(table, doc.page_sizes)
+
+
 def _reported(pages, total: int):
     """The reader's pages, each reported done (:mod:`renjana.progress`) once the loop has
     finished with it (whichever way its body ended)."""
@@ -191,9 +209,10 @@ def _reported(pages, total: int):
         page_done(page.number, total)
 
 
-def _other_direction(number: int, view: PageView, main_tables: list[PageTable],
-                     size: tuple[float, float], doc: ExtractedDocument, settings: ExtractSettings) -> int:
-    """Read the lattice tables of a page's second text direction into ``doc``.
+def _other_direction(number: int, view: PageView, main_tables: list[PageTable], size: tuple[float, float],
+                     found: list[PageTable], notes: list[str], settings: ExtractSettings) -> int:
+    """Read the lattice tables of a page's second text direction into ``found`` (and say so in
+    ``notes``).
 
     Both readings see every grid of the page: where a table of ``view`` and one of the page's
     own frame (``main_tables``, edited in place) are the same grid, the reading whose glyphs fill
@@ -214,9 +233,9 @@ def _other_direction(number: int, view: PageView, main_tables: list[PageTable],
         for t in same:
             main_tables.remove(t)
         table.turn = view.turn
-        doc.tables.append(table)
-        doc.notes.append(f"page {number}: a table drawn turned ({view.turn}°) beside the page's text, "
-                         "read turned upright")
+        found.append(table)
+        notes.append(f"page {number}: a table drawn turned ({view.turn}°) beside the page's text, "
+                     "read turned upright")
         read += glyphs
     return max(0, view.glyphs - read)
 
@@ -229,25 +248,30 @@ def _overlaps(a: BBox, b: BBox) -> bool:
     return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.bottom, b.bottom) > max(a.top, b.top)
 
 
-def _clamp_to_pages(doc: ExtractedDocument) -> None:
-    """Every table, cell and line box cut to its (virtual) page. Boxes already inside are left
-    as they are (no assignment: the models validate every assignment)."""
-    def clamp(item, width: float, height: float) -> None:
-        box = clamp_box(item.bbox, width, height)
-        if box is not item.bbox:
-            item.bbox = box
+def _clamp(item, width: float, height: float) -> None:
+    """The item's box cut to its (virtual) page. A box already inside is left as it is (no
+    assignment: the models validate every assignment)."""
+    box = clamp_box(item.bbox, width, height)
+    if box is not item.bbox:
+        item.bbox = box
 
-    for table in doc.tables:
-        width, height = turned_size(table.turn, *doc.page_sizes[table.page - 1])
-        clamp(table, width, height)
-        for cell in table.cells:
-            clamp(cell, width, height)
-            for line in cell.lines:
-                clamp(line, width, height)
+
+def _clamp_table(table: PageTable, page_sizes: list[tuple[float, float]]) -> None:
+    """The table's, its cells' and their lines' boxes cut to its (virtual) page."""
+    width, height = turned_size(table.turn, *page_sizes[table.page - 1])
+    _clamp(table, width, height)
+    for cell in table.cells:
+        _clamp(cell, width, height)
+        for line in cell.lines:
+            _clamp(line, width, height)
+
+
+def _clamp_text_to_pages(doc: ExtractedDocument) -> None:
+    """Every line of the running text cut to its (virtual) page."""
     for text in doc.text:
         width, height = turned_size(text.turn, *doc.page_sizes[text.page - 1])
         for line in text.lines:
-            clamp(line, width, height)
+            _clamp(line, width, height)
 
 
 def _page_ranges(pages: list[int]) -> str:

@@ -3,45 +3,51 @@ parsed numbers, row levels and the kode tree, plus the document's metadata."""
 
 from __future__ import annotations
 
-from collections import Counter
+from itertools import chain, islice
 
-from renjana import nomenclature
 from renjana.models import (
     BBox, CellSource, ExtractedDocument, NormalizedDocument, RawCell, Row, Source, Table, TextLine,
 )
 
-from .cell_text import JoinContext, Lexicon, builtin_words, join_lines
+from .cell_text import JoinContext, join_lines
 from .context import context_blocks
 from .columns import assign_columns
+from .first_pass import FirstPass
 from .header import header_tail, leaf_labels, printed_header
 from .kinds import table_kind
 from .relations import numbers_from_labels, relations, split_fused
 from .hierarchy import assign_levels
 from .metadata import extract_metadata
 from .numbers import parse_value
-from .ocr_words import MIN_SEEN, document_words, repair_words
-from .stitch import DraftCell, LogicalTable, build_logical, group_pieces, squeeze
+from .ocr_words import repair_words
+from .stitch import DraftCell, LogicalTable, build_logical
 
-__all__ = ["normalize_document"]
+__all__ = ["normalize_document", "FirstPass"]
 
-# Cell padding assumed when a document gives no evidence of its own (points).
-DEFAULT_PADDING = 2.0
-# A producer "keeps the trailing space" when at least this share of its line breaks end in a
-# space glyph (LibreOffice: most; ReportLab: almost none, a stray one from the source text).
-KEEPS_SPACE_SHARE = 0.3
 # A cell whose words were repaired from the lexicon (normalize/ocr_words.py) is this sure at most.
 OCR_WORD_CONFIDENCE = 0.8
 # Body rows sampled per column to tell values from units.
 SAMPLE_ROWS = 12
+# The first body rows read for the end of the header (a K/Rp row, wrapped formulas).
+HEADER_TAIL_ROWS = 4
 
 
-def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
-    ctx = _join_context(doc)
-    known_cells = Counter(squeeze(" ".join(line.text for line in cell.lines))
-                          for table in doc.tables for cell in table.cells if cell.lines)
+def normalize_document(doc: ExtractedDocument, first_pass: FirstPass | None = None) -> NormalizedDocument:
+    """The logical tables, metadata and context of ``doc``.
+
+    ``first_pass``: the document's page tables, already read by a :class:`FirstPass` as extract
+    handed them over (``extract_document(path, on_table=first_pass.add)``, which leaves
+    ``doc.tables`` empty); each logical table is then read back and normalized one at a time.
+    None: the page tables are ``doc.tables``.
+    """
+    if first_pass is None:
+        first_pass = FirstPass(compact=False)
+        for table in doc.tables:
+            first_pass.add(table)
+    ctx = first_pass.join_context(doc.text)
     tables: list[Table] = []
-    for pieces in group_pieces(doc.tables):
-        logical = build_logical(pieces, known_cells)
+    for pieces in first_pass.logical_tables():
+        logical = build_logical(pieces, first_pass.known_cells)
         table = _table(logical, f"t{len(tables) + 1}", ctx)
         if table.rows:
             tables.append(table)
@@ -55,66 +61,36 @@ def normalize_document(doc: ExtractedDocument) -> NormalizedDocument:
     )
 
 
-def _join_context(doc: ExtractedDocument) -> JoinContext:
-    """What the cell-text joiner may know of this document: its words, its producer's habits."""
-    lexicon = Lexicon(set(nomenclature.words()) | builtin_words())
-    breaks = breaks_with_space = 0
-    paddings: list[float] = []
-    for table in doc.tables:
-        for cell in table.cells:
-            for line in cell.lines[:-1]:
-                breaks += 1
-                breaks_with_space += line.trailing_space
-            for line in cell.lines:
-                words = line.text.split()
-                lexicon.add_text(" ".join(words[1:-1]))  # words inside a line were never cut
-                lexicon.add_line(line.text)
-            if len(cell.lines) >= 2 and table.ruled:
-                paddings.append(min(min(line.bbox.x0 for line in cell.lines) - cell.bbox.x0,
-                                    min(cell.bbox.x1 - line.bbox.x1 for line in cell.lines)))
-    for page in doc.text:
-        for line in page.lines:
-            lexicon.add_text(line.text)
-    # Full lines come closest to the rule: the low end of the gaps is the padding.
-    paddings = sorted(p for p in paddings if p >= 0)
-    padding = paddings[len(paddings) // 10] if paddings else DEFAULT_PADDING
-    keeps_space = breaks > 0 and breaks_with_space >= KEEPS_SPACE_SHARE * breaks
-    ctx = JoinContext(lexicon=lexicon, keeps_trailing_space=keeps_space, padding=min(padding, 6.0))
-    if any(line.source == "ocr" for table in doc.tables for cell in table.cells for line in cell.lines):
-        seen = document_words(line.text for table in doc.tables for cell in table.cells for line in cell.lines)
-        ctx.ocr_trusted = (set(nomenclature.words()) | builtin_words()
-                           | {w for w, n in seen.items() if n >= MIN_SEEN})
-    return ctx
-
-
 def _cell_text(cell: RawCell, ctx: JoinContext) -> str:
     return join_lines(cell.lines, cell.bbox, ctx).text
 
 
 def _table(logical: LogicalTable, table_id: str, ctx: JoinContext) -> Table:
-    first = logical.pieces[0]
+    """The logical table normalized. Its body rows are read (and their pieces read back) as they
+    are finished: only the first rows wait, until the columns are known."""
+    first = logical.first
     depth = logical.depth
     text_of = lambda cell: _cell_text(cell, ctx)  # noqa: E731
     stacks, numbers = leaf_labels(first, depth, text_of)
     header = printed_header(first, depth, text_of)
-    drafts = list(logical.rows)
-    tail = header_tail([[" ".join(l.text for l in c.lines) for c in d.cells] for d in drafts[:4]],
-                       stacks, numbers)
+    head = list(islice(logical.rows, HEADER_TAIL_ROWS))
+    tail = header_tail([[" ".join(l.text for l in c.lines) for c in d.cells] for d in head], stacks, numbers)
+    drafts = chain(head[tail:], logical.rows)
     if tail:
-        repeated = [d.texts() for d in drafts[:tail]]
-        drafts = [d for d in drafts[tail:] if d.texts() not in repeated]
+        repeated = [d.texts() for d in head[:tail]]
+        drafts = (d for d in drafts if d.texts() not in repeated)
     if not any(n.strip() for n in numbers) and (found := numbers_from_labels(stacks)):
         stacks, numbers = found
     numbers = split_fused(numbers)
-    samples = [[" ".join(l.text for l in row.cells[i].lines) for row in drafts[:SAMPLE_ROWS]]
-               for i in range(first.n_cols)]
+    sampled = list(islice(drafts, SAMPLE_ROWS))
+    samples = [[" ".join(l.text for l in row.cells[i].lines) for row in sampled] for i in range(first.n_cols)]
     columns, collisions, _roles = assign_columns(stacks, samples, numbers)
     header_text = " ".join(text for stack in stacks for text in stack)
     kind = table_kind(first.caption, header_text, [c.key for c in columns])
     notes = [f"columns {', '.join(collisions)}: their header paths give the same roles; "
              "rules do not read them"] if collisions else []
     rows: list[Row] = []
-    for draft in drafts:
+    for draft in chain(sampled, drafts):
         texts, sources = [], []
         for cell in draft.cells:
             text, source = _finish_cell(cell, ctx)
@@ -125,7 +101,7 @@ def _table(logical: LogicalTable, table_id: str, ctx: JoinContext) -> Table:
         rows.append(Row(cells=texts, page=draft.page, values=values, sources=sources))
     assign_levels(rows, [c.key for c in columns], kind)
     return Table(id=table_id, kind=kind, caption=" ".join(first.caption.split()),
-                 pages=sorted({p.page for p in logical.pieces}), header=header,
+                 pages=sorted(set(logical.pages)), header=header,
                  column_numbers=numbers, columns=columns, rows=rows,
                  relations=relations(numbers, [c.key for c in columns]),
                  key_collisions=collisions, notes=notes)

@@ -1,10 +1,14 @@
 """One logical table from its page pieces: repeated headers and column-number rows dropped,
-a row cut by a page break joined back into one row."""
+a row cut by a page break joined back into one row.
+
+The pieces are read one after another (:func:`continues` decides, piece by piece, where a logical
+table ends; :func:`build_logical` reads its pieces as an iterator), so a table printed over
+hundreds of pages never has all its pieces in memory at once."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 
@@ -49,27 +53,23 @@ class DraftRow:
 
 @dataclass
 class LogicalTable:
-    pieces: list[PageTable]
+    """A logical table being read: its first piece (which holds the header), the header's depth,
+    and its body rows, an iterator that reads the following pieces as it goes."""
+
+    first: PageTable
     depth: int  # header rows of the first piece
-    rows: list[DraftRow] = field(default_factory=list)
-    cut_rows_joined: int = 0
+    pages: list[int]  # the pages of the pieces read so far: all of them once ``rows`` is exhausted
+    rows: Iterator[DraftRow] = field(default_factory=lambda: iter(()))
 
 
-def group_pieces(tables: list[PageTable]) -> list[list[PageTable]]:
-    """Page tables → logical tables. A piece continues the table before it when it is on the
-    next page, has the same number of columns, no caption of its own, and does not open with a
-    header of its own that differs from the table's (a caption left at the foot of a page)."""
-    groups: list[list[PageTable]] = []
-    for table in tables:
-        last = groups[-1][-1] if groups else None
-        continues = (last is not None and table.page - last.page == 1 and table.n_cols == last.n_cols
-                     and not CAPTION_START.match(table.caption or "")
-                     and not _other_header(table, groups[-1][0]))
-        if continues:
-            groups[-1].append(table)
-        else:
-            groups.append([table])
-    return groups
+def continues(table: PageTable, first: PageTable, last: PageTable) -> bool:
+    """Does ``table`` continue the logical table whose first piece is ``first`` and whose last
+    piece so far is ``last``? Yes when it is on the next page, has the same number of columns, no
+    caption of its own, and does not open with a header of its own that differs from the
+    table's (a caption left at the foot of a page)."""
+    return (table.page - last.page == 1 and table.n_cols == last.n_cols
+            and not CAPTION_START.match(table.caption or "")
+            and not _other_header(table, first))
 
 
 def _other_header(piece: PageTable, first: PageTable) -> bool:
@@ -99,21 +99,40 @@ def squeeze(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def build_logical(pieces: list[PageTable], known_cells: Mapping[str, int] | None = None) -> LogicalTable:
-    """``known_cells``: how often the document prints each cell text (squeezed), to recognise a
+def build_logical(pieces: Iterable[PageTable], known_cells: Mapping[str, int] | None = None) -> LogicalTable:
+    """The logical table of ``pieces`` (in page order). Its ``rows`` are read from the pieces as
+    they are iterated: each row is handed over once it is final, that is once the next piece's
+    first row has been tried as its tail (a row cut by the page break).
+
+    ``known_cells``: how often the document prints each cell text (squeezed), to recognise a
     name that a page break cut in two because the document prints it whole elsewhere."""
-    first = pieces[0]
-    depth = header_depth(first, _plain_text)
-    first_header = [row_texts(first, r, _plain_text) for r in range(depth)]
-    logical = LogicalTable(pieces=pieces, depth=depth)
-    for index, piece in enumerate(pieces):
-        start = depth if index == 0 else _repeated_header_depth(piece, first_header)
-        drafts = _draft_rows(piece, start, first_header)
-        if index > 0 and drafts and logical.rows and is_cut_row_tail(logical.rows[-1], drafts[0], known_cells):
-            _join_tail(logical.rows[-1], drafts.pop(0))
-            logical.cut_rows_joined += 1
-        logical.rows.extend(drafts)
+    pieces = iter(pieces)
+    first = next(pieces)
+    logical = LogicalTable(first=first, depth=header_depth(first, _plain_text), pages=[first.page])
+    logical.rows = _body_rows(logical, pieces, known_cells)
     return logical
+
+
+def _body_rows(logical: LogicalTable, rest: Iterator[PageTable],
+               known_cells: Mapping[str, int] | None) -> Iterator[DraftRow]:
+    first, depth = logical.first, logical.depth
+    first_header = [row_texts(first, r, _plain_text) for r in range(depth)]
+    drafts = _draft_rows(first, depth, first_header)
+    # The last row so far is held back: the next piece's first row may be its tail.
+    held = drafts.pop() if drafts else None
+    yield from drafts
+    for piece in rest:
+        logical.pages.append(piece.page)
+        drafts = _draft_rows(piece, _repeated_header_depth(piece, first_header), first_header)
+        if drafts and held is not None and is_cut_row_tail(held, drafts[0], known_cells):
+            _join_tail(held, drafts.pop(0))
+        if drafts:
+            if held is not None:
+                yield held
+            held = drafts.pop()
+            yield from drafts
+    if held is not None:
+        yield held
 
 
 def _repeated_header_depth(piece: PageTable, first_header: list[list[str]]) -> int:

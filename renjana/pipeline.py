@@ -20,7 +20,7 @@ from pathlib import Path
 
 from renjana.extract import _page_ranges, extract_document, sha256_of
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
-from renjana.normalize import normalize_document
+from renjana.normalize import FirstPass, normalize_document
 from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
 from renjana.validate import validate_document
 from renjana.wording import count
@@ -51,23 +51,26 @@ class _DataLoss(logging.Handler):
             self.seen.append(message)
 
 
-def _extract(path: Path) -> tuple[ExtractedDocument | None, BaseException | None]:
+def _extract(path: Path) -> tuple[ExtractedDocument | None, FirstPass | None, BaseException | None]:
+    """The extracted document, its tables handed one by one to normalize's first pass (so the
+    document's tables are never all held at once; ``doc.tables`` stays empty), or the error."""
     watcher = _DataLoss()
     logger = logging.getLogger(PDFMINER_LOGGER)
     logger.addHandler(watcher)
+    first_pass = FirstPass()
     try:
-        doc = extract_document(path)
+        doc = extract_document(path, on_table=first_pass.add)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a damaged file
-        return None, exc
+        return None, None, exc
     finally:
         logger.removeHandler(watcher)
     if watcher.seen:
         streams = count(len(watcher.seen), "compressed stream")
         doc.notes.append(f"damaged: {streams} {'fails its' if len(watcher.seen) == 1 else 'fail their'} checksum "
                          f"(pdfminer read {'it' if len(watcher.seen) == 1 else 'them'} as far as {'it goes' if len(watcher.seen) == 1 else 'they go'})")
-    return doc, None
+    return doc, first_pass, None
 
 
 def _damaged_reason(exc: BaseException | None, truncated: bool) -> str:
@@ -78,19 +81,20 @@ def _damaged_reason(exc: BaseException | None, truncated: bool) -> str:
     return "the file is damaged beyond repair: neither pdfminer, pdfium nor qpdf can read it"
 
 
-def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
+def read_checked(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str | None]:
     """Extract ``path`` with the page count cross-checked and a repair tried when pages are lost.
 
     Returns the extracted document named after ``path`` (its file name made printable, see
     :func:`~renjana.preflight.safe_name`), with ``unread_pages`` listing pages no engine could read
-    and a note for each repair; and why the file is damaged (truncated) when it is, else None.
+    and a note for each repair; its tables, read by normalize's :class:`FirstPass` as they were
+    found (``doc.tables`` is empty); and why the file is damaged (truncated) when it is, else None.
     Raises :class:`InputError` (plain words) when nothing can be read.
     """
     path = Path(path)
     sniffed = sniff(path)
     expected = count_pages(path) if sniffed.offset == 0 else None
     pdfium_failed = sniffed.offset == 0 and expected is None
-    doc, error = (None, None) if sniffed.offset else _extract(path)
+    doc, first_pass, error = (None, None, None) if sniffed.offset else _extract(path)
     notes: list[str] = []
     repaired_used = page_tree_loop = False
     with tempfile.TemporaryDirectory(prefix="renjana-repair-") as tmp:
@@ -101,9 +105,9 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
             if repair.pages is not None:
                 expected = max(expected or 0, repair.pages)
                 if doc is None or doc.pages < repair.pages:
-                    fixed, fixed_error = _extract(repaired)
+                    fixed, fixed_pass, fixed_error = _extract(repaired)
                     if fixed is not None and (doc is None or fixed.pages > doc.pages):
-                        doc, error, repaired_used = fixed, fixed_error, True
+                        doc, first_pass, error, repaired_used = fixed, fixed_pass, fixed_error, True
                         what = ("HTTP headers before the PDF were dropped" if sniffed.offset
                                 else "its cross-reference table or structure was damaged")
                         notes.append(f"read from a copy repaired by qpdf: {what}")
@@ -152,7 +156,7 @@ def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
         damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
     if damaged:
         _empty_pages_lost(doc, damaged)
-    return doc, damaged
+    return doc, first_pass, damaged
 
 
 def _empty_pages_lost(doc: ExtractedDocument, damaged: str) -> None:
@@ -192,12 +196,13 @@ def process_file(path: str | Path) -> DocumentResult:
     Raises :class:`InputError` with a plain-language reason when the file cannot be read.
     """
     path = Path(path)
-    extracted, damaged = read_checked(path)
-    # The extracted document (every cell's text lines and glyph edges: about half a MiB a page)
-    # is needed by normalize only: dropped as soon as normalize returns, so validate and the
-    # writer that follows never hold it beside the result.
-    normalized = normalize_document(extracted)
-    del extracted
+    extracted, first_pass, damaged = read_checked(path)
+    # The page tables (every cell's text lines and glyph edges: about half a MiB a page as
+    # objects) went to normalize's first pass as extract found them, kept compact there; the
+    # second pass reads them back one logical table at a time. Both are dropped as soon as
+    # normalize returns, so validate and the writer never hold them beside the result.
+    normalized = normalize_document(extracted, first_pass)
+    del extracted, first_pass
     normalized.source.damaged = damaged
     findings = validate_document(normalized)
     return DocumentResult(**dict(normalized), findings=findings)
