@@ -20,6 +20,7 @@ no text mapping) and the same path operators. This module rebuilds exactly what 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import playa
@@ -56,10 +57,13 @@ class PlayaReader:
 
     def pages(self) -> Iterator[PageContent]:
         for index in range(self.page_count):
+            cached = _cached_objects(self._pdf)
+            before = len(cached)
             page = self._pdf.pages[index]
             with decode_errors() as errors:
                 content = _read_page(index + 1, page, self._settings)
             content.damaged = damage_of(errors, _stream_sizes(page))
+            _forget_streams(cached, len(cached) - before)
             yield content
 
     def close(self) -> None:
@@ -70,6 +74,26 @@ class PlayaReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _cached_objects(pdf) -> dict:
+    """playa's cache of the objects it has parsed (object number → object), kept until the
+    document is closed; an empty dict if a playa version keeps none there."""
+    cached = getattr(pdf, "_cached_objs", None)
+    return cached if isinstance(cached, dict) else {}
+
+
+def _forget_streams(cached: dict, added: int) -> None:
+    """Drop the streams among the last ``added`` objects of playa's cache (those a page just
+    parsed): a page's content streams and images (an image under every page of a long scan is a
+    hundred MiB or more) would otherwise stay until the document closes. Object streams stay:
+    they hold other objects, which playa reads from them again and again. A stream dropped is
+    parsed again if another page draws it."""
+    from playa.pdftypes import ContentStream
+
+    for number, obj in list(islice(reversed(cached.items()), max(0, added))):
+        if isinstance(obj, ContentStream) and getattr(obj.get("Type"), "name", None) != "ObjStm":
+            del cached[number]
 
 
 def _stream_sizes(page) -> list[tuple[int, int, object]]:

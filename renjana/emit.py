@@ -19,6 +19,7 @@ from typing import get_args
 
 import pyarrow.parquet as pq
 
+from renjana.json_stream import write_model
 from renjana.models import DocumentResult, TableKind
 from renjana.records import (
     DOCUMENT_SHA_CHARS, UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, canonical_order, document_id, document_table,
@@ -78,11 +79,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 def write_json(result: DocumentResult, out_dir: Path) -> Path:
     target = document_dir(result, out_dir) / f"{_stem(result)}.json"
-    data = result.model_dump(mode="json")
     with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
-        # Streamed piece by piece (the same bytes as json.dumps): an indented dumps builds a list
-        # of millions of small strings and then the whole text, about 5 times the file's size.
-        json.dump(data, fh, ensure_ascii=False, indent=1)
+        # Table by table and row by row (the same bytes as json.dump of the whole model_dump):
+        # no dict of the whole document is built beside it.
+        write_model(fh, result)
         fh.write("\n")
     return target
 

@@ -19,13 +19,14 @@ import tempfile
 from pathlib import Path
 
 from renjana.extract import _page_ranges, extract_document, sha256_of
+from renjana.memory import release_free_memory
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import FirstPass, normalize_document
 from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
 from renjana.validate import validate_document
 from renjana.wording import count
 
-__all__ = ["process_file", "read_checked", "InputError"]
+__all__ = ["process_file", "read_checked", "read_streamed", "InputError"]
 
 REPAIRED_NAME = "repaired.pdf"
 # A library's message quoted in a reason is cut here (pdfminer quotes whole damaged objects).
@@ -66,6 +67,7 @@ def _extract(path: Path) -> tuple[ExtractedDocument | None, FirstPass | None, Ba
         return None, None, exc
     finally:
         logger.removeHandler(watcher)
+    release_free_memory()  # the reader's document, closed: its mapping of the file, its streams
     if watcher.seen:
         streams = count(len(watcher.seen), "compressed stream")
         doc.notes.append(f"damaged: {streams} {'fails its' if len(watcher.seen) == 1 else 'fail their'} checksum "
@@ -81,15 +83,23 @@ def _damaged_reason(exc: BaseException | None, truncated: bool) -> str:
     return "the file is damaged beyond repair: neither pdfminer, pdfium nor qpdf can read it"
 
 
-def read_checked(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str | None]:
+def read_checked(path: str | Path) -> tuple[ExtractedDocument, str | None]:
     """Extract ``path`` with the page count cross-checked and a repair tried when pages are lost.
 
     Returns the extracted document named after ``path`` (its file name made printable, see
     :func:`~renjana.preflight.safe_name`), with ``unread_pages`` listing pages no engine could read
-    and a note for each repair; its tables, read by normalize's :class:`FirstPass` as they were
-    found (``doc.tables`` is empty); and why the file is damaged (truncated) when it is, else None.
+    and a note for each repair; and why the file is damaged (truncated) when it is, else None.
     Raises :class:`InputError` (plain words) when nothing can be read.
     """
+    doc, first_pass, damaged = read_streamed(path)
+    doc.tables = list(first_pass.tables())
+    return doc, damaged
+
+
+def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str | None]:
+    """As :func:`read_checked`, the tables handed to normalize's :class:`FirstPass` as extract
+    finds them instead (``doc.tables`` is empty): returns the document, that first pass and why
+    the file is damaged."""
     path = Path(path)
     sniffed = sniff(path)
     expected = count_pages(path) if sniffed.offset == 0 else None
@@ -196,13 +206,14 @@ def process_file(path: str | Path) -> DocumentResult:
     Raises :class:`InputError` with a plain-language reason when the file cannot be read.
     """
     path = Path(path)
-    extracted, first_pass, damaged = read_checked(path)
+    extracted, first_pass, damaged = read_streamed(path)
     # The page tables (every cell's text lines and glyph edges: about half a MiB a page as
     # objects) went to normalize's first pass as extract found them, kept compact there; the
     # second pass reads them back one logical table at a time. Both are dropped as soon as
     # normalize returns, so validate and the writer never hold them beside the result.
     normalized = normalize_document(extracted, first_pass)
     del extracted, first_pass
+    release_free_memory()  # the pieces read back, the first pass's bytes
     normalized.source.damaged = damaged
     findings = validate_document(normalized)
     return DocumentResult(**dict(normalized), findings=findings)

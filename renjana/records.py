@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from itertools import chain, islice
 from pathlib import PurePath
 
 import pyarrow as pa
@@ -41,6 +43,11 @@ VALUE_SUFFIX = "__value"
 UNIT_SUFFIX = "__unit"
 CONFIDENCE_SUFFIX = "__confidence"
 REPAIR_SUFFIX = "__repair"
+# Records turned into Arrow at a time (each a dict of some fifty fields: a few KiB).
+RECORD_BATCH = 1000
+# The records' Arrow buffers come from the C library's heap: Arrow's default pool (mimalloc)
+# keeps what it took for later use, some 30 MiB after a long document's tables.
+_POOL = pa.system_memory_pool()
 # A table column whose key equals a record field is written as ``<key>__printed``.
 CLASH_SUFFIX = "__printed"
 # Levels of the kode tree: a row at one of them with no child at one of them is a leaf, and a sum
@@ -144,15 +151,8 @@ def document_fields(result: DocumentResult, doc_id: str | None = None) -> dict:
     }
 
 
-def table_records(result: DocumentResult, table: Table,
-                  doc_id: str | None = None) -> tuple[list[dict], dict[str, pa.DataType]]:
-    """One flat record per row of ``table`` and the Arrow type of each table column.
-
-    Each record holds the :data:`PROVENANCE` fields, then per column ``<key>`` (the repaired
-    printed text), ``<key>__value`` (decimal, numeric columns), ``<key>__unit`` (qty columns),
-    ``<key>__confidence`` (0–1, how sure the text repair is) and ``<key>__repair`` (what the
-    repair did, else null).
-    """
+def _column_types(table: Table) -> tuple[list[tuple[int, str, str]], dict[str, pa.DataType]]:
+    """The columns' (position, key, output name) and the Arrow type of each record field they give."""
     types: dict[str, pa.DataType] = {}
     names = _column_names(table)
     for i, _key, name in names:
@@ -163,9 +163,14 @@ def table_records(result: DocumentResult, table: Table,
             types[name + UNIT_SUFFIX] = pa.string()
         types[name + CONFIDENCE_SUFFIX] = pa.float32()
         types[name + REPAIR_SUFFIX] = pa.string()
+    return names, types
+
+
+def _records(result: DocumentResult, table: Table, doc_id: str | None = None) -> Iterator[dict]:
+    """The records of :func:`table_records`, one at a time."""
+    names, types = _column_types(table)
     document = document_fields(result, doc_id)
     leaves = _leaves(table)
-    records = []
     for index, row in enumerate(table.rows):
         parent = table.rows[row.parent] if row.parent is not None and 0 <= row.parent < len(table.rows) else None
         confidences = [s.confidence for s in row.sources]
@@ -188,21 +193,46 @@ def table_records(result: DocumentResult, table: Table,
             source = row.sources[i] if i < len(row.sources) else None
             record[name + CONFIDENCE_SUFFIX] = source.confidence if source else None
             record[name + REPAIR_SUFFIX] = source.repair if source else None
-        records.append(record)
-    return records, types
+        yield record
+
+
+def table_records(result: DocumentResult, table: Table,
+                  doc_id: str | None = None) -> tuple[list[dict], dict[str, pa.DataType]]:
+    """One flat record per row of ``table`` and the Arrow type of each table column.
+
+    Each record holds the :data:`PROVENANCE` fields, then per column ``<key>`` (the repaired
+    printed text), ``<key>__value`` (decimal, numeric columns), ``<key>__unit`` (qty columns),
+    ``<key>__confidence`` (0–1, how sure the text repair is) and ``<key>__repair`` (what the
+    repair did, else null).
+    """
+    return list(_records(result, table, doc_id)), _column_types(table)[1]
 
 
 def kind_table(result: DocumentResult, tables: list[Table], doc_id: str | None = None) -> pa.Table:
     """The rows of all ``tables`` (one kind) in one Arrow table; columns are the union, in order."""
     schema: dict[str, pa.DataType] = dict(PROVENANCE)
-    records: list[dict] = []
     for table in tables:
-        table_rows, types = table_records(result, table, doc_id)
-        for name, dtype in types.items():
+        for name, dtype in _column_types(table)[1].items():
             schema.setdefault(name, dtype)
-        records.extend(table_rows)
-    arrow_schema = pa.schema(list(schema.items()))
-    return pa.Table.from_pylist(records, schema=arrow_schema)
+    records = chain.from_iterable(_records(result, table, doc_id) for table in tables)
+    return _arrow_table(records, pa.schema(list(schema.items())))
+
+
+def _arrow_table(records: Iterable[dict], schema: pa.Schema) -> pa.Table:
+    """``pa.Table.from_pylist(list(records), schema=schema)``, converted :data:`RECORD_BATCH`
+    records at a time: a long document's records are never all held at once."""
+    records = iter(records)
+    batches = [_arrow(batch, schema) for batch in iter(lambda: list(islice(records, RECORD_BATCH)), [])]
+    if not batches:
+        return _arrow([], schema)
+    # One chunk per column, as a single from_pylist gives: the Parquet files are the same bytes.
+    return pa.concat_tables(batches, memory_pool=_POOL).combine_chunks(memory_pool=_POOL)
+
+
+def _arrow(records: list[dict], schema: pa.Schema) -> pa.Table:
+    """``pa.Table.from_pylist(records, schema=schema)``, its buffers from :data:`_POOL`."""
+    return pa.Table.from_arrays([pa.array([record.get(field.name) for record in records], type=field.type,
+                                          memory_pool=_POOL) for field in schema], schema=schema)
 
 
 def kind_tables(result: DocumentResult, doc_id: str | None = None) -> dict[str, pa.Table]:
@@ -238,15 +268,18 @@ DOCUMENT_SCHEMA = pa.schema([
 def findings_table(result: DocumentResult, doc_id: str | None = None) -> pa.Table:
     """One record per finding (:data:`FINDING_SCHEMA`), with the document's fields and the kind,
     kode and level of the row it concerns; box in PDF points, origin top-left."""
+    return _arrow_table(_finding_records(result, doc_id), FINDING_SCHEMA)
+
+
+def _finding_records(result: DocumentResult, doc_id: str | None) -> Iterator[dict]:
     tables = {table.id: table for table in result.tables}
     document = document_fields(result, doc_id)
-    records = []
     for finding in result.findings:
         table = tables.get(finding.table)
         row = (table.rows[finding.row] if table is not None and finding.row is not None
                and 0 <= finding.row < len(table.rows) else None)
         box = finding.bbox
-        records.append({
+        yield {
             **document, "rule": finding.rule, "severity": finding.severity,
             "table_id": finding.table, "kind": table.kind if table else None,
             "row_index": finding.row, "kode": row.kode if row else None,
@@ -255,8 +288,7 @@ def findings_table(result: DocumentResult, doc_id: str | None = None) -> pa.Tabl
             "x0": box.x0 if box else None, "top": box.top if box else None,
             "x1": box.x1 if box else None, "bottom": box.bottom if box else None,
             "message": finding.message,
-        })
-    return pa.Table.from_pylist(records, schema=FINDING_SCHEMA)
+        }
 
 
 def document_table(result: DocumentResult, doc_id: str | None = None) -> pa.Table:
