@@ -19,6 +19,7 @@ no text mapping) and the same path operators. This module rebuilds exactly what 
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -68,6 +69,15 @@ class PlayaReader:
 
     def close(self) -> None:
         self._pdf.close()
+        # playa's document sits in reference cycles, so it and what it holds (the objects it
+        # parsed, the file mapped in memory) would wait for Python's cycle collector: let go now.
+        _cached_objects(self._pdf).clear()
+        buffer = getattr(self._pdf, "buffer", None)
+        if isinstance(buffer, mmap.mmap):
+            try:
+                buffer.close()
+            except BufferError:  # a view of it still exists: it goes with the document
+                pass
 
     def __enter__(self) -> "PlayaReader":
         return self

@@ -41,7 +41,7 @@ def normalize_document(doc: ExtractedDocument, first_pass: FirstPass | None = No
     None: the page tables are ``doc.tables``.
     """
     if first_pass is None:
-        first_pass = FirstPass(compact=False)
+        first_pass = FirstPass(live_pages=None)
         for table in doc.tables:
             first_pass.add(table)
     ctx = first_pass.join_context(doc.text)

@@ -6,12 +6,13 @@ What it keeps is small next to the tables themselves:
 * what the whole document tells the cell-text joiner (its words, its producer's habits, how often
   it prints each cell text): :meth:`FirstPass.join_context`, :attr:`FirstPass.known_cells`;
 * where each logical table begins and ends (:func:`.stitch.continues`);
-* each page table as compressed bytes (``compact``, the default) until the second pass reads back
-  one logical table at a time (:meth:`FirstPass.logical_tables`).
+* each page table, past the document's first pages, as compressed bytes until the second pass
+  reads back one logical table at a time (:meth:`FirstPass.logical_tables`).
 
 The extracted cells of a long document (their text lines, glyph edges and boxes: about half a MiB
 a page as Python objects) are so never all in memory at once: a compact page table is about a
-twentieth of its objects.
+twentieth of its objects. A short document keeps its tables as they are: compressing costs about
+4 ms a page (pickle and zlib, and back).
 """
 
 from __future__ import annotations
@@ -39,19 +40,23 @@ MAX_PADDING = 6.0
 KEEPS_SPACE_SHARE = 0.3
 # zlib level of a compact page table: the fastest; a page table's pickle shrinks about 4 times.
 COMPRESS_LEVEL = 1
+# Page tables of the pages up to this one are kept as objects (at most about 20 MiB); those of
+# later pages compact.
+LIVE_PAGES = 40
 
 
 class FirstPass:
-    """Fed with :meth:`add`, one page table at a time in document order.
+    """Fed with :meth:`add`, one page table at a time in document order; read back once, by
+    :meth:`logical_tables` (which lets each logical table go once read).
 
-    ``compact``: keep each page table as zlib-compressed pickle bytes (True) or as the object it
-    is (False: for a document whose tables are in memory anyway, see
-    :func:`renjana.normalize.normalize_document`). Either way the second pass reads back equal
-    tables.
+    ``live_pages``: the page tables of pages up to this one are kept as the objects they are,
+    those of later pages as zlib-compressed pickle bytes; None: every one as an object (for a
+    document whose tables are in memory anyway, see :func:`renjana.normalize.normalize_document`).
+    Either way the second pass reads back equal tables.
     """
 
-    def __init__(self, compact: bool = True) -> None:
-        self.compact = compact
+    def __init__(self, live_pages: int | None = LIVE_PAGES) -> None:
+        self.live_pages = live_pages
         self.lexicon = Lexicon(set(nomenclature.words()) | builtin_words())
         self.known_cells: Counter[str] = Counter()  # squeezed cell text → times printed
         self.any_ocr = False  # a line read by OCR was seen
@@ -72,7 +77,7 @@ class FirstPass:
         self._last = table
 
     def _keep(self, table: PageTable) -> PageTable | bytes:
-        if not self.compact:
+        if self.live_pages is None or table.page <= self.live_pages:
             return table
         return zlib.compress(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL), COMPRESS_LEVEL)
 
@@ -120,11 +125,17 @@ class FirstPass:
         return ctx
 
     def logical_tables(self) -> Iterator[Iterator[PageTable]]:
-        """Each logical table's pieces in page order, read back one piece at a time."""
-        for group in self._groups:
-            yield (self._restore(kept) for kept in group)
+        """Each logical table's pieces in page order, read back one piece at a time. Each is let
+        go once read: the pass is read back once."""
+        self._first = self._last = None
+        self._groups.reverse()  # popped from the end: the first logical table first
+        while self._groups:
+            group = self._groups.pop()
+            group.reverse()
+            yield (self._restore(group.pop()) for _ in range(len(group)))
 
     def tables(self) -> Iterator[PageTable]:
-        """Every page table in document order, read back one at a time."""
-        for pieces in self.logical_tables():
-            yield from pieces
+        """Every page table in document order, read back one at a time (the pass stays whole)."""
+        for group in self._groups:
+            for kept in group:
+                yield self._restore(kept)

@@ -1,9 +1,5 @@
 """Free memory handed back to the operating system between the stages of one file.
 
-A PDF reader's document lives in reference cycles (its pages point back to it): when it is
-closed, it and what it holds (the file mapped in memory, the objects it parsed) wait for Python's
-cycle collector, which runs when it sees fit.
-
 Python frees a large object (a PDF's image or content stream, a page table's pickled bytes, a
 list of many items) to the C library's heap. glibc's ``malloc`` keeps such freed space for later
 use and returns only the free space at the very top of its heap: the rest still counts in the
@@ -16,7 +12,6 @@ free page of the heap.
 from __future__ import annotations
 
 import ctypes
-import gc
 from functools import lru_cache
 
 __all__ = ["release_free_memory"]
@@ -35,11 +30,8 @@ def _malloc_trim():
 
 
 def release_free_memory() -> None:
-    """Collect the garbage held in reference cycles (a closed PDF reader's document, with the
-    file's mapping and every object it parsed, waits in one until the collector runs), then
-    return the C heap's free pages to the operating system (nothing where the C library cannot).
-    About a tenth of a second."""
-    gc.collect()
+    """Return the C heap's free pages to the operating system (a millisecond or less; nothing
+    where the C library cannot)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

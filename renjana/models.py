@@ -56,8 +56,8 @@ class SharedFieldsSet(Strict):
 
 class CompactModel(SharedFieldsSet):
     """A :class:`SharedFieldsSet` model that a finished document holds one of per cell, row or
-    finding until it is written (cell sources, parsed values, rows, findings), its values kept
-    in a key-sharing dict.
+    finding until it is written (boxes, cell sources, parsed values, rows, findings), its values
+    kept in a key-sharing dict.
 
     pydantic stores an instance's values in a dict of its own, keys and all (184 bytes for four
     fields, 272 for seven). CPython can share one table of keys among the instances of a class
@@ -68,13 +68,21 @@ class CompactModel(SharedFieldsSet):
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
+        self._share_keys()
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:  # unpickled (normalize's first pass)
+        super().__setstate__(state)
+        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(type(self), self.model_fields_set))
+        self._share_keys()
+
+    def _share_keys(self) -> None:
         twin = type(self).__new__(type(self))  # no dict yet: the first attribute set makes a shared-key one
         for name, value in self.__dict__.items():
             object.__setattr__(twin, name, value)
         object.__setattr__(self, "__dict__", twin.__dict__)
 
 
-class BBox(SharedFieldsSet):
+class BBox(CompactModel):
     """A box on a page: x0 < x1 left to right, top < bottom top to bottom."""
 
     x0: float
