@@ -158,16 +158,18 @@ def main() -> None:
     for path in files:
         ours, theirs = read_playa(path), read_pdfium(path)
         count = sum(len(g) for g, _ in ours), sum(len(g) for g, _ in theirs)
-        edits, deviation = 0, 0.0
+        edits, same, deviation = 0, 0, 0.0
         for (a, _), (b, _) in zip(ours, theirs):
             first, second = "".join(g["text"] for g in a), "".join(g["text"] for g in b)
             if first != second:
                 matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
                 edits += sum(op != "equal" for op, *_ in matcher.get_opcodes())
             else:
+                same += 1
                 deviation = max([deviation] + [abs(g[k] - h[k]) for g, h in zip(a, b) for k in BOX_KEYS])
+        boxes = f"largest box difference there {deviation:.3f} pt" if same else "no box compared"
         print(f"{path.name}: glyphs playa {count[0]}, pdfium {count[1]}; text edits {edits}; "
-              f"largest box difference on pages of the same text {deviation:.3f} pt")
+              f"{same} of {len(ours)} pages with the same text, {boxes}")
 
 
 if __name__ == "__main__":
