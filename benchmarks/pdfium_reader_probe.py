@@ -13,9 +13,10 @@ for (boxes approximated in pdfminer's convention from the origin, the matrix, th
 and the loose box's width) and times it against the playa reader in the same process, paired
 rounds, fastest of ``--repeat``. It then compares its glyphs with playa's: count, text and box.
 
-Measured 2026-11-30 (see benchmarks/README.md): PDFium 2.76 CPU s against playa's 2.50, 278
-glyphs fewer (spaces PDFium leaves out), line-end hyphens read as U+FFFE, boxes off by up to
-5 pt (float32 matrices, PDFium's own font metrics). Not faster, not the same: playa stays.
+Measured 2026-11-30 (see benchmarks/README.md): PDFium 2.87 CPU s against playa's 2.76 (2.98
+and 2.90 in another run), 278 glyphs fewer (spaces PDFium leaves out), line-end hyphens read as
+U+FFFE, boxes off by up to 5 pt (float32 matrices, PDFium's own font metrics). Not faster, not
+the same: playa stays.
 """
 
 from __future__ import annotations
