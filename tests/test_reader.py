@@ -203,6 +203,8 @@ def test_playa_fast_glyphs_are_its_glyph_objects_to_the_bit(tmp_path):
             offset, obj._next_glyph_offset = obj._next_glyph_offset, None
             slow: list[dict] = []
             assert rp._glyphs_generic(obj, info, frame, device, slow) == bad
+            for glyph in slow:  # the generic path also names the glyph codes of unmapped fonts
+                glyph.pop("font_key", None), glyph.pop("code", None)
             assert repr(fast) == repr(slow) and fast  # repr: -0.0 and 0.0 differ too
             assert repr(obj._next_glyph_offset) == repr(offset)
             horizontal += 1
