@@ -26,6 +26,7 @@ fonts that may lack a Unicode map go through playa's glyph objects.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,6 +134,10 @@ def _descent(font) -> float:
         return 0.0
 
 
+# The fast glyph loop reads two private fields of playa's TextObject (where its first glyph starts,
+# where the next object starts); a playa without them gets every glyph through its glyph objects.
+_FAST_GLYPHS = {"_glyph_offset", "_next_glyph_offset"} <= {f.name for f in dataclasses.fields(TextObject)}
+
 # Short strings (numbers, codes, labels, a word of a justified line) come back again and again in
 # a table document; longer ones (running text) seldom do. Strings shorter than this many bytes
 # are decoded once per document and font; longer ones each time they are drawn.
@@ -214,7 +219,7 @@ def _read_page(number: int, page, settings: ExtractSettings, fonts: _Fonts | Non
             if font is None:  # playa reads no glyph without a font
                 continue
             info = fonts.get(font)
-            if font.vertical or info.key is not None:
+            if font.vertical or info.key is not None or not _FAST_GLYPHS:
                 unmapped_fonts = unmapped_fonts or info.key is not None
                 unmapped_glyphs += _glyphs_generic(obj, info, frame, device, glyphs)
             else:

@@ -187,6 +187,7 @@ def test_playa_fast_glyphs_are_its_glyph_objects_to_the_bit(tmp_path):
 
     from renjana.extract import read_playa as rp
 
+    assert rp._FAST_GLYPHS, "playa's TextObject lost the fields the fast glyph loop reads"
     path = tmp_path / "states.pdf"
     _raw_pdf(path, TEXT_STATES, TEXT_FONTS, TYPE3_GLYPH)
     with playa.open(path, space="default") as pdf:
@@ -247,3 +248,19 @@ def test_playa_reads_the_hand_made_page_as_pdfplumber_does(tmp_path):
 def _one(path, name):
     with open_reader(path, name) as reader:
         return list(reader.pages())
+
+
+def test_playa_pages_without_the_fast_loop_are_the_same(tmp_path, monkeypatch):
+    """Without the fast glyph loop (a playa whose TextObject lacks its fields), every page is
+    read through playa's glyph objects, with the very same result."""
+    from renjana.extract import read_playa as rp
+
+    marks, states = tmp_path / "marks.pdf", tmp_path / "states.pdf"
+    _draw(marks, 90)
+    _raw_pdf(states, TEXT_STATES, TEXT_FONTS, TYPE3_GLYPH)
+    for path in (marks, states):
+        fast = _one(path, "playa")
+        monkeypatch.setattr(rp, "_FAST_GLYPHS", False)
+        slow = _one(path, "playa")
+        monkeypatch.setattr(rp, "_FAST_GLYPHS", True)
+        assert repr([vars(p) for p in fast]) == repr([vars(p) for p in slow])
