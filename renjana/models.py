@@ -28,7 +28,9 @@ Severity = Literal["error", "warning", "info"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # ser_json_inf_nan: a float that is not finite is written NaN / Infinity, as Python's json
+    # module writes it (the JSON output was written by it before pydantic's serializer).
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
 
 
 # One set of all its field names per class of SharedFieldsSet (see there).
