@@ -137,8 +137,10 @@ def _draft_rows(piece: PageTable, start: int, header: list[list[str]] = ()) -> l
     for cell in piece.cells:
         if cell.row < start:
             continue
-        row = rows.setdefault(cell.row, DraftRow(cells=[DraftCell(page=piece.page) for _ in range(piece.n_cols)],
-                                                 page=piece.page))
+        row = rows.get(cell.row)
+        if row is None:  # built once per row (a setdefault would build the blank row for every cell)
+            row = rows[cell.row] = DraftRow(cells=[DraftCell(page=piece.page) for _ in range(piece.n_cols)],
+                                            page=piece.page)
         row.cells[cell.col] = DraftCell(lines=list(cell.lines), bbox=cell.bbox, page=piece.page)
     drafts = []
     for r in sorted(rows):

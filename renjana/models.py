@@ -10,6 +10,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import chain
 from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
@@ -85,7 +86,7 @@ class GlyphEdges(Sequence[tuple[float, float]]):
     __slots__ = ("_xs",)
 
     def __init__(self, pairs: Iterable[tuple[float, float]] = ()) -> None:
-        self._xs = array("d", [x for pair in pairs for x in pair])
+        self._xs = array("d", list(chain.from_iterable(pairs)))
 
     @classmethod
     def packed(cls, xs: array) -> "GlyphEdges":
