@@ -12,6 +12,8 @@ import bisect
 import re
 from pathlib import Path
 
+import numpy as np
+
 from renjana.hashing import file_sha256
 from renjana.progress import page_done
 from renjana.wording import count
@@ -302,30 +304,37 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
                 region.text_bottom = bottom
     tables: list[PageTable] = []
     rules_only: list[tuple[int, Region, list[dict], bool]] = []
-    inside_any: set[int] = set()
-    # Chars by their centre's y, so each region takes its slice instead of testing every char.
-    by_y = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
-    centres = [(c["top"] + c["bottom"]) / 2 for c in by_y]
+    # Each char's centre, on arrays (every char of the page is tested against every region); a
+    # region's chars are taken in the order of their centre's y (a stable sort), as _inside tests.
+    cx = (_column(chars, "x0") + _column(chars, "x1")) / 2
+    cy = (_column(chars, "top") + _column(chars, "bottom")) / 2
+    by_y = np.argsort(cy, kind="stable")
+    inside_any = np.zeros(len(chars), dtype=bool)
     for region in regions:
         region.horizontal = [h for h in horizontal if region.top - 1 <= h.pos <= region.bottom + 1
                              and h.end > region.x0 + 1 and h.start < region.x1 - 1]
-        band = by_y[bisect.bisect_left(centres, region.top):bisect.bisect_right(centres, region.bottom)]
-        left, right, top, bottom = region.x0 - 1, region.x1 + 1, region.top, region.bottom
-        mine = [c for c in band if left <= (c["x0"] + c["x1"]) / 2 <= right  # _inside, inlined
-                and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        inside_any.update(id(c) for c in mine)
+        inside = ((region.x0 - 1 <= cx) & (cx <= region.x1 + 1)
+                  & (region.top <= cy) & (cy <= region.bottom))
+        taken = by_y[inside[by_y]]
+        inside_any[taken] = True
+        mine = [chars[i] for i in taken.tolist()]
         if region.ruled:
             tables.append(_lattice_table(number, region, mine, settings))
         else:
             captioned = caption_between(region.top - settings.caption_max_gap, region.top)
             rules_only.append((number, region, mine, captioned))
-    outside = [c for c in chars if id(c) not in inside_any]
+    outside = [chars[i] for i in np.flatnonzero(~inside_any).tolist()]
     last = rules_only[-1][1] if rules_only else None
     # The page's last rules-only table may go on on the next page: open when its body ran past
     # its last rule; closed (only its next row's missing top rule can continue it) otherwise.
     still_open = ((last.x0, last.x1, not last.open_bottom) if last is not None and last is regions[-1]
                   else None)
     return tables, rules_only, outside, still_open
+
+
+def _column(chars: list[dict], key: str) -> np.ndarray:
+    """One key of every char (``x0``, ``top``, …) as an array of floats."""
+    return np.array([c[key] for c in chars], dtype=float)
 
 
 def _ends_with_header(region: Region, chars: list[dict], settings: ExtractSettings) -> bool:
@@ -460,10 +469,18 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
 
 
-def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings) -> list[Band]:
+def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings,
+           known: dict[tuple[float, float], Band] | None = None) -> list[Band]:
+    """The band between each two consecutive ``row_edges``. ``known``: bands built before, by
+    their (top, bottom) edges: a band between the same two edges holds the same chars, so it is
+    taken as it is."""
+    known = known or {}
     by_band = _chars_by_band(row_edges, chars)
     bands = []
-    for band_chars in by_band:
+    for edges, band_chars in zip(zip(row_edges, row_edges[1:]), by_band):
+        if edges in known:
+            bands.append(known[edges])
+            continue
         lines = group_lines(band_chars, settings)
         # Printed space glyphs count as ink: a phrase is continuous inside its cell, and the gap
         # between two cells (where no space glyph is printed) stays empty.
@@ -664,8 +681,9 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
         partial.setdefault(cut.y, set()).update(range(cut.c0, cut.c1 + 1))
     n_header += len(set(partial) - set(row_edges))
     if text_cuts or partial:
+        built = dict(zip(zip(row_edges, row_edges[1:]), bands))  # bands no cut divides are kept
         row_edges = sorted(set(row_edges) | text_cuts | set(partial))
-        bands = _bands(row_edges, chars, settings)
+        bands = _bands(row_edges, chars, settings, built)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
     header_join, word_join = settings.header_join_ratio, settings.word_join_ratio
