@@ -237,15 +237,17 @@ def _letter_gaps(chars: list[dict], settings: ExtractSettings) -> dict[int, floa
     return out
 
 
-def _may_be_letter_spaced(chars: list[dict], spaced_min: float) -> bool:
-    """Some two neighbouring ink glyphs stand apart by a letter spacing (at least
-    ``spaced_min`` em; a fast test: most lines set their letters edge to edge)."""
+def _may_be_letter_spaced(chars: list[dict], spaced_min: float, space_max: float) -> bool:
+    """Some two neighbouring ink glyphs stand apart by a letter spacing: at least
+    ``spaced_min`` em, and at most ``space_max`` em (a wider gap parts two runs, see
+    :func:`_letter_gaps`). A fast test: most lines set their letters edge to edge, and
+    without such a gap no run of :func:`_letter_gaps` is letter-spaced."""
     prev = None
     for ch in chars:
         if ch["text"].isspace():
             prev = None
             continue
-        if prev is not None and ch["x0"] - prev["x1"] >= spaced_min * ch["size"]:
+        if prev is not None and spaced_min * ch["size"] <= ch["x0"] - prev["x1"] <= space_max * ch["size"]:
             return True
         prev = ch
     return False
@@ -281,8 +283,8 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
     ink = [c for c in chars if not c["text"].isspace()]
     if not ink:
         return None
-    letter_gap = (_letter_gaps(chars, settings) if _may_be_letter_spaced(chars, settings.letter_spaced_min)
-                  else None)
+    letter_gap = (_letter_gaps(chars, settings)
+                  if _may_be_letter_spaced(chars, settings.letter_spaced_min, settings.letter_space_max) else None)
     sizes = [c["size"] for c in ink]
     raised = _raised(ink, settings, sizes)
     text: list[str] = []
