@@ -20,7 +20,7 @@ from renjana.wording import count
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
-from .glyphs import dedupe_overprint
+from .glyphs import dedupe_overprint, glyph_column
 from .graphics import Fill, Segment
 from .grid import build_cells, cluster_positions
 from .header_groups import group_label_cuts
@@ -306,8 +306,8 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
     rules_only: list[tuple[int, Region, list[dict], bool]] = []
     # Each char's centre, on arrays (every char of the page is tested against every region); a
     # region's chars are taken in the order of their centre's y (a stable sort), as _inside tests.
-    cx = (_column(chars, "x0") + _column(chars, "x1")) / 2
-    cy = (_column(chars, "top") + _column(chars, "bottom")) / 2
+    cx = (glyph_column(chars, "x0") + glyph_column(chars, "x1")) / 2
+    cy = (glyph_column(chars, "top") + glyph_column(chars, "bottom")) / 2
     by_y = np.argsort(cy, kind="stable")
     inside_any = np.zeros(len(chars), dtype=bool)
     for region in regions:
@@ -330,11 +330,6 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
     still_open = ((last.x0, last.x1, not last.open_bottom) if last is not None and last is regions[-1]
                   else None)
     return tables, rules_only, outside, still_open
-
-
-def _column(chars: list[dict], key: str) -> np.ndarray:
-    """One key of every char (``x0``, ``top``, …) as an array of floats."""
-    return np.array([c[key] for c in chars], dtype=float)
 
 
 def _ends_with_header(region: Region, chars: list[dict], settings: ExtractSettings) -> bool:

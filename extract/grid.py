@@ -14,6 +14,7 @@ import numpy as np
 
 from renjana.models import BBox, RawCell, TextLine
 
+from .glyphs import glyph_column
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
 
@@ -75,7 +76,7 @@ def _chars_by_cell(col_edges: list[float], row_edges: list[float], groups: dict[
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
     if not chars or n_rows < 1 or n_cols < 1:
         return {}
-    x0, x1, top, bottom = (np.array([c[key] for c in chars], dtype=float) for key in ("x0", "x1", "top", "bottom"))
+    x0, x1, top, bottom = (glyph_column(chars, key) for key in ("x0", "x1", "top", "bottom"))
     space = np.array([c["text"].isspace() for c in chars], dtype=bool)
     # Reading order; lexsort is stable, as Python's sort is (np.rint rounds half to even, as round()).
     order = np.lexsort((x0, np.rint(top)))
