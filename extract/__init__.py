@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from renjana.collection import fewer_collections
 from renjana.hashing import file_sha256
 from renjana.progress import page_done
 from renjana.wording import count
@@ -70,6 +71,7 @@ def sha256_of(path: Path) -> str:
     return file_sha256(path)
 
 
+@fewer_collections  # a document's glyphs and cells live until it is done: see renjana/collection.py
 def extract_document(path: str | Path, settings: ExtractSettings | None = None,
                      reader: str | None = None, ocr: bool | None = None,
                      ocr_check: bool | None = None) -> ExtractedDocument:
