@@ -431,8 +431,9 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: Extrac
 def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]]:
     """The chars of each band between consecutive row edges, by the centre of each char."""
     bands: list[list[dict]] = [[] for _ in range(len(row_edges) - 1)]
-    for ch in chars:
-        i = bisect.bisect_right(row_edges, (ch["top"] + ch["bottom"]) / 2) - 1
+    centres = (glyph_column(chars, "top") + glyph_column(chars, "bottom")) / 2
+    # Band i holds the centres from row_edges[i] up to (not including) row_edges[i + 1].
+    for ch, i in zip(chars, (np.searchsorted(row_edges, centres, side="right") - 1).tolist()):
         if 0 <= i < len(bands):
             bands[i].append(ch)
     return bands
