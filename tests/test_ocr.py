@@ -238,18 +238,7 @@ def _garbled_pdf(tmp_path):
         + glyphs + b" /FirstChar 65 /LastChar 66 /Widths [600 600] >>",
         b"<< /Length 40 >>\nstream\n600 0 0 0 500 700 d1 50 0 400 700 re f\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path = tmp_path / "garbled.pdf"
-    path.write_bytes(bytes(out))
-    return path
+    return g.write_raw_pdf(tmp_path / "garbled.pdf", objects)
 
 
 def test_unmapped_font_page_is_unreadable_without_ocr(tmp_path):
