@@ -21,7 +21,7 @@ from renjana.wording import count
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
-from .glyphs import dedupe_overprint, glyph_column
+from .glyphs import BOX_KEYS, dedupe_overprint, glyph_column
 from .graphics import Fill, Segment
 from .grid import build_cells, cluster_positions
 from .header_groups import group_label_cuts
@@ -308,8 +308,8 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
     rules_only: list[tuple[int, Region, list[dict], bool]] = []
     # Each char's centre, on arrays (every char of the page is tested against every region); a
     # region's chars are taken in the order of their centre's y (a stable sort), as _inside tests.
-    cx = (glyph_column(chars, "x0") + glyph_column(chars, "x1")) / 2
-    cy = (glyph_column(chars, "top") + glyph_column(chars, "bottom")) / 2
+    boxes = [glyph_column(chars, key) for key in BOX_KEYS]  # x0, x1, top, bottom
+    cx, cy = (boxes[0] + boxes[1]) / 2, (boxes[2] + boxes[3]) / 2
     by_y = np.argsort(cy, kind="stable")
     inside_any = np.zeros(len(chars), dtype=bool)
     for region in regions:
@@ -321,7 +321,7 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
         inside_any[taken] = True
         mine = [chars[i] for i in taken.tolist()]
         if region.ruled:
-            tables.append(_lattice_table(number, region, mine, settings))
+            tables.append(_lattice_table(number, region, mine, settings, [column[taken] for column in boxes]))
         else:
             captioned = caption_between(region.top - settings.caption_max_gap, region.top)
             rules_only.append((number, region, mine, captioned))
@@ -439,7 +439,10 @@ def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]
     return bands
 
 
-def _lattice_table(number: int, region: Region, chars: list[dict], settings: ExtractSettings) -> PageTable:
+def _lattice_table(number: int, region: Region, chars: list[dict], settings: ExtractSettings,
+                   boxes: list[np.ndarray] | None = None) -> PageTable:
+    """The lattice table of ``region`` from its ``chars`` (``boxes``: their :data:`BOX_KEYS` as
+    arrays, when the caller has them)."""
     verticals = [v.pos for v in region.vertical]
     # The rules' ends stand for a side only where no vertical is drawn there (a producer may stop
     # its horizontal segments short of the outer verticals).
@@ -462,6 +465,7 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
                                                 settings)),
         chars=chars,
         settings=settings,
+        boxes=boxes,
     )
     return PageTable(page=number, ruled=True, col_edges=col_edges, row_edges=row_edges, cells=cells,
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))

@@ -22,6 +22,10 @@ __getattr__ = legacy_constants(__name__, {
 })
 
 
+# A glyph's box, the keys in this order (see glyph_column).
+BOX_KEYS = ("x0", "x1", "top", "bottom")
+
+
 def glyph_column(chars: list[dict], key: str) -> np.ndarray:
     """One key of every char (``x0``, ``top``, ``size``, …) as an array of floats, read without a
     Python step per char (this runs over every char of every page)."""
