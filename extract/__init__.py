@@ -13,13 +13,16 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
+from renjana.collection import fewer_collections
 from renjana.hashing import file_sha256
 from renjana.progress import page_done
 from renjana.wording import count
 from renjana.models import BBox, ExtractedDocument, PageTable, PageText, TextLine, UnreadPage
 
 from .columns import NUMBER_ROW_TOKEN, Band, infer_column_edges, is_number_row
-from .glyphs import dedupe_overprint
+from .glyphs import BOX_KEYS, dedupe_overprint, glyph_column
 from .graphics import Fill, Segment
 from .grid import build_cells, cluster_positions
 from .handover import FROM_OCR, FROM_PAGE, FROM_RULES_ONLY, TableHandover
@@ -70,6 +73,7 @@ def sha256_of(path: Path) -> str:
     return file_sha256(path)
 
 
+@fewer_collections  # a document's glyphs and cells live until it is done: see renjana/collection.py
 def extract_document(path: str | Path, settings: ExtractSettings | None = None,
                      reader: str | None = None, ocr: bool | None = None,
                      ocr_check: bool | None = None,
@@ -326,24 +330,26 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
                 region.text_bottom = bottom
     tables: list[PageTable] = []
     rules_only: list[tuple[int, Region, list[dict], bool]] = []
-    inside_any: set[int] = set()
-    # Chars by their centre's y, so each region takes its slice instead of testing every char.
-    by_y = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
-    centres = [(c["top"] + c["bottom"]) / 2 for c in by_y]
+    # Each char's centre, on arrays (every char of the page is tested against every region); a
+    # region's chars are taken in the order of their centre's y (a stable sort), as _inside tests.
+    boxes = [glyph_column(chars, key) for key in BOX_KEYS]  # x0, x1, top, bottom
+    cx, cy = (boxes[0] + boxes[1]) / 2, (boxes[2] + boxes[3]) / 2
+    by_y = np.argsort(cy, kind="stable")
+    inside_any = np.zeros(len(chars), dtype=bool)
     for region in regions:
         region.horizontal = [h for h in horizontal if region.top - 1 <= h.pos <= region.bottom + 1
                              and h.end > region.x0 + 1 and h.start < region.x1 - 1]
-        band = by_y[bisect.bisect_left(centres, region.top):bisect.bisect_right(centres, region.bottom)]
-        left, right, top, bottom = region.x0 - 1, region.x1 + 1, region.top, region.bottom
-        mine = [c for c in band if left <= (c["x0"] + c["x1"]) / 2 <= right  # _inside, inlined
-                and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        inside_any.update(id(c) for c in mine)
+        inside = ((region.x0 - 1 <= cx) & (cx <= region.x1 + 1)
+                  & (region.top <= cy) & (cy <= region.bottom))
+        taken = by_y[inside[by_y]]
+        inside_any[taken] = True
+        mine = [chars[i] for i in taken.tolist()]
         if region.ruled:
-            tables.append(_lattice_table(number, region, mine, settings))
+            tables.append(_lattice_table(number, region, mine, settings, [column[taken] for column in boxes]))
         else:
             captioned = caption_between(region.top - settings.caption_max_gap, region.top)
             rules_only.append((number, region, mine, captioned))
-    outside = [c for c in chars if id(c) not in inside_any]
+    outside = [chars[i] for i in np.flatnonzero(~inside_any).tolist()]
     last = rules_only[-1][1] if rules_only else None
     # The page's last rules-only table may go on on the next page: open when its body ran past
     # its last rule; closed (only its next row's missing top rule can continue it) otherwise.
@@ -449,14 +455,18 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: Extrac
 def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]]:
     """The chars of each band between consecutive row edges, by the centre of each char."""
     bands: list[list[dict]] = [[] for _ in range(len(row_edges) - 1)]
-    for ch in chars:
-        i = bisect.bisect_right(row_edges, (ch["top"] + ch["bottom"]) / 2) - 1
+    centres = (glyph_column(chars, "top") + glyph_column(chars, "bottom")) / 2
+    # Band i holds the centres from row_edges[i] up to (not including) row_edges[i + 1].
+    for ch, i in zip(chars, (np.searchsorted(row_edges, centres, side="right") - 1).tolist()):
         if 0 <= i < len(bands):
             bands[i].append(ch)
     return bands
 
 
-def _lattice_table(number: int, region: Region, chars: list[dict], settings: ExtractSettings) -> PageTable:
+def _lattice_table(number: int, region: Region, chars: list[dict], settings: ExtractSettings,
+                   boxes: list[np.ndarray] | None = None) -> PageTable:
+    """The lattice table of ``region`` from its ``chars`` (``boxes``: their :data:`BOX_KEYS` as
+    arrays, when the caller has them)."""
     verticals = [v.pos for v in region.vertical]
     # The rules' ends stand for a side only where no vertical is drawn there (a producer may stop
     # its horizontal segments short of the outer verticals).
@@ -479,15 +489,24 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
                                                 settings)),
         chars=chars,
         settings=settings,
+        boxes=boxes,
     )
     return PageTable(page=number, ruled=True, col_edges=col_edges, row_edges=row_edges, cells=cells,
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
 
 
-def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings) -> list[Band]:
+def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings,
+           known: dict[tuple[float, float], Band] | None = None) -> list[Band]:
+    """The band between each two consecutive ``row_edges``. ``known``: bands built before, by
+    their (top, bottom) edges: a band between the same two edges holds the same chars, so it is
+    taken as it is."""
+    known = known or {}
     by_band = _chars_by_band(row_edges, chars)
     bands = []
-    for band_chars in by_band:
+    for edges, band_chars in zip(zip(row_edges, row_edges[1:]), by_band):
+        if edges in known:
+            bands.append(known[edges])
+            continue
         lines = group_lines(band_chars, settings)
         # Printed space glyphs count as ink: a phrase is continuous inside its cell, and the gap
         # between two cells (where no space glyph is printed) stays empty.
@@ -688,8 +707,9 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
         partial.setdefault(cut.y, set()).update(range(cut.c0, cut.c1 + 1))
     n_header += len(set(partial) - set(row_edges))
     if text_cuts or partial:
+        built = dict(zip(zip(row_edges, row_edges[1:]), bands))  # bands no cut divides are kept
         row_edges = sorted(set(row_edges) | text_cuts | set(partial))
-        bands = _bands(row_edges, chars, settings)
+        bands = _bands(row_edges, chars, settings, built)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
     header_join, word_join = settings.header_join_ratio, settings.word_join_ratio

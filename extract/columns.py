@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 
 __getattr__ = legacy_constants(__name__, {
@@ -87,15 +89,15 @@ def header_blocks(header: list[Band], settings: ExtractSettings = DEFAULT_SETTIN
 def _occupancy(x0: float, n: int, bands: list[Band], settings: ExtractSettings) -> list[int]:
     """Per grid step from ``x0`` (``n`` steps): how many bands have ink there."""
     step, join = settings.column_step, settings.word_join_ratio
-    counts = [0] * n
+    counts = np.zeros(n, dtype=np.int64)
     for band in bands:
-        seen = [False] * n
+        seen = np.zeros(n, dtype=bool)
         for a, b in band.ink_runs(join):
-            for i in range(max(0, int((a - x0) / step)), min(n - 1, int((b - x0) / step)) + 1):
-                seen[i] = True
-        for i, hit in enumerate(seen):
-            counts[i] += hit
-    return counts
+            first, last = max(0, int((a - x0) / step)), min(n - 1, int((b - x0) / step))
+            if first <= last:
+                seen[first:last + 1] = True
+        counts += seen
+    return counts.tolist()
 
 
 def infer_column_edges(x0: float, x1: float, body: list[Band], header: list[Band],

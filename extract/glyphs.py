@@ -8,6 +8,7 @@ would read ``Jjaawwaa``. :func:`dedupe_overprint` keeps one copy of each such gl
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 
 import numpy as np
 
@@ -19,6 +20,16 @@ __getattr__ = legacy_constants(__name__, {
     "OVERPRINT_MAX_OFFSET": "overprint_max_offset", "OVERPRINT_WIDTH_SHARE": "overprint_width_share",
     "SAME_SIZE": "overprint_same_size",
 })
+
+
+# A glyph's box, the keys in this order (see glyph_column).
+BOX_KEYS = ("x0", "x1", "top", "bottom")
+
+
+def glyph_column(chars: list[dict], key: str) -> np.ndarray:
+    """One key of every char (``x0``, ``top``, ``size``, …) as an array of floats, read without a
+    Python step per char (this runs over every char of every page)."""
+    return np.fromiter(map(itemgetter(key), chars), dtype=float, count=len(chars))
 
 
 def _is_copy(a: dict, b: dict, settings: ExtractSettings) -> bool:
@@ -49,12 +60,11 @@ def dedupe_overprint(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_
     ink = [i for i, c in enumerate(chars) if c["text"] != " "]
     if len(ink) < 2:
         return chars
+    glyphs = [chars[i] for i in ink]
     ids: dict[str, int] = {}
-    code = np.fromiter((ids.setdefault(chars[i]["text"], len(ids)) for i in ink), dtype=np.int64, count=len(ink))
-    x = np.fromiter((chars[i]["x0"] for i in ink), dtype=float, count=len(ink))
-    y = np.fromiter((chars[i]["top"] for i in ink), dtype=float, count=len(ink))
-    width = np.fromiter((chars[i]["x1"] - chars[i]["x0"] for i in ink), dtype=float, count=len(ink))
-    size = np.fromiter((chars[i]["size"] for i in ink), dtype=float, count=len(ink))
+    code = np.fromiter((ids.setdefault(c["text"], len(ids)) for c in glyphs), dtype=np.int64, count=len(ink))
+    x, y, size = glyph_column(glyphs, "x0"), glyph_column(glyphs, "top"), glyph_column(glyphs, "size")
+    width = glyph_column(glyphs, "x1") - x
     offset = settings.overprint_max_offset
     band = 2.0 * max(offset, 1e-3)
     drop = np.zeros(len(ink), dtype=bool)

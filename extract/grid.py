@@ -8,12 +8,13 @@ cross them. Atomic cells with no boundary between them are one merged cell. The 
 
 from __future__ import annotations
 
-import bisect
-
 from collections.abc import Callable
+
+import numpy as np
 
 from renjana.models import BBox, RawCell, TextLine
 
+from .glyphs import BOX_KEYS, glyph_column
 from .settings import DEFAULT_SETTINGS, ExtractSettings, legacy_constants
 from .text_lines import group_lines
 
@@ -61,45 +62,62 @@ def merge_atomic_cells(n_rows: int, n_cols: int, has_vertical: Callable[[int, in
     return groups
 
 
+def _chars_by_cell(col_edges: list[float], row_edges: list[float], groups: dict[int, list[tuple[int, int]]],
+                   chars: list[dict], space_attach: float,
+                   boxes: list[np.ndarray] | None = None) -> dict[int, list[dict]]:
+    """The chars of each merged cell (``groups``: :func:`merge_atomic_cells`), in reading order
+    (rounded top, then x0).
+
+    A char goes to the atomic cell holding its centre (the last interval includes its right
+    end); a space glyph goes with the char it follows in reading order when it stands on the
+    same line (tops within 1 pt) and within ``space_attach`` points of it (in a narrow column
+    the space after a word can stick out past the cell's edge). Chars whose centre is outside
+    the grid go nowhere. Done on arrays: this runs on every char of every table. ``boxes``: the
+    chars' :data:`.glyphs.BOX_KEYS` as arrays, when the caller has them.
+    """
+    n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
+    if not chars or n_rows < 1 or n_cols < 1:
+        return {}
+    x0, x1, top, bottom = boxes if boxes is not None else [glyph_column(chars, key) for key in BOX_KEYS]
+    space = np.array([c["text"].isspace() for c in chars], dtype=bool)
+    # Reading order; lexsort is stable, as Python's sort is (np.rint rounds half to even, as round()).
+    order = np.lexsort((x0, np.rint(top)))
+    x0, x1, top, bottom, space = x0[order], x1[order], top[order], bottom[order], space[order]
+    x, y = (x0 + x1) / 2, (top + bottom) / 2
+    col = np.minimum(np.searchsorted(col_edges, x, side="right") - 1, n_cols - 1)
+    row = np.minimum(np.searchsorted(row_edges, y, side="right") - 1, n_rows - 1)
+    owner = np.empty((n_rows, n_cols), dtype=np.int64)
+    for root, members in groups.items():
+        for r, c in members:
+            owner[r, c] = root
+    inside = (col_edges[0] <= x) & (x <= col_edges[-1]) & (row_edges[0] <= y) & (y <= row_edges[-1])
+    cell = np.where(inside, owner[row.clip(0), col.clip(0)], -1)
+    follows = np.zeros(len(chars), dtype=bool)
+    follows[1:] = space[1:] & (np.abs(top[1:] - top[:-1]) < 1) & (np.abs(x0[1:] - x1[:-1]) < space_attach)
+    for k in np.flatnonzero(follows):  # in order: a space after an attached space gets its cell too
+        cell[k] = cell[k - 1]
+    by_cell: dict[int, list[dict]] = {}
+    for i, c in zip(order.tolist(), cell.tolist()):
+        if c >= 0:
+            by_cell.setdefault(c, []).append(chars[i])
+    return by_cell
+
+
 def build_cells(col_edges: list[float], row_edges: list[float],
                 has_vertical: Callable[[int, int], bool],
                 has_horizontal: Callable[[int, int], bool],
-                chars: list[dict], settings: ExtractSettings = DEFAULT_SETTINGS) -> list[RawCell]:
+                chars: list[dict], settings: ExtractSettings = DEFAULT_SETTINGS,
+                boxes: list[np.ndarray] | None = None) -> list[RawCell]:
     """Merge atomic cells and fill them with text lines.
 
     ``has_vertical(row, k)`` says the boundary at ``col_edges[k]`` is drawn in atomic row
     ``row``; ``has_horizontal(k, col)`` says the boundary at ``row_edges[k]`` is drawn in
     atomic column ``col``. ``settings``: ``space_attach`` and the text-line tolerances.
+    ``boxes``: the chars' boxes as arrays (:data:`.glyphs.BOX_KEYS`), when the caller has them.
     """
-    space_attach = settings.space_attach
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
     groups = merge_atomic_cells(n_rows, n_cols, has_vertical, has_horizontal)
-    owner = {member: root for root, members in groups.items() for member in members}
-
-    # Chars go to the atomic cell holding their centre; a space glyph goes with the character it
-    # follows (in a narrow column the space after a word can stick out past the cell's edge).
-    by_cell: dict[int, list[dict]] = {}
-    prev: dict | None = None
-    prev_cell: int | None = None
-    x_lo, x_hi, y_lo, y_hi = col_edges[0], col_edges[-1], row_edges[0], row_edges[-1]
-    last_col, last_row = len(col_edges) - 2, len(row_edges) - 2
-    for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        cell = None
-        if (ch["text"].isspace() and prev is not None and abs(ch["top"] - prev["top"]) < 1
-                and abs(ch["x0"] - prev["x1"]) < space_attach):
-            cell = prev_cell
-        else:
-            # The atomic cell holding the centre (the last interval includes its right end).
-            x = (ch["x0"] + ch["x1"]) / 2
-            y = (ch["top"] + ch["bottom"]) / 2
-            if x_lo <= x <= x_hi and y_lo <= y <= y_hi:
-                c = min(bisect.bisect_right(col_edges, x) - 1, last_col)
-                r = min(bisect.bisect_right(row_edges, y) - 1, last_row)
-                cell = owner[(r, c)]
-        if cell is not None:
-            by_cell.setdefault(cell, []).append(ch)
-        prev, prev_cell = ch, cell
-
+    by_cell = _chars_by_cell(col_edges, row_edges, groups, chars, settings.space_attach, boxes)
     cells: list[RawCell] = []
     for root, members in groups.items():
         rows = [m[0] for m in members]

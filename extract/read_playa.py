@@ -15,21 +15,32 @@ no text mapping) and the same path operators. This module rebuilds exactly what 
   its points the end points of its segments), then read by :func:`.graphics.page_graphics` like
   pdfplumber's ``page.lines``, ``page.rects``, ``page.curves``. Colours are the colour space's
   own values (gray, RGB, CMYK), as pdfminer gives them; a pattern colour is None.
+
+Speed: a horizontal text object's glyphs are computed here, not through playa's glyph objects
+(``TextObject.__iter__`` inlined: what depends on the object's matrix alone is computed once per
+object, each value with playa's operations in its order, so the floats are the same to the bit);
+a font's short strings are decoded once per document; the unmapped glyphs of a page are counted
+as its strings are decoded (:attr:`.reader.PageContent.unmapped_glyphs`). Vertical text and the
+fonts that may lack a Unicode map go through playa's glyph objects.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import mmap
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
 import playa
+from playa.content import ImageObject, PathObject, TextObject
 from playa.font import Type3Font
+from playa.utils import mult_matrix
 
 from .graphics import page_graphics
 from .reader import PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
+from .textlayer import unmapped_text
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -57,12 +68,13 @@ class PlayaReader:
         self._settings = settings
 
     def pages(self) -> Iterator[PageContent]:
+        fonts = _Fonts()
         for index in range(self.page_count):
             cached = _cached_objects(self._pdf)
             before = len(cached)
             page = self._pdf.pages[index]
             with decode_errors() as errors:
-                content = _read_page(index + 1, page, self._settings)
+                content = _read_page(index + 1, page, self._settings, fonts)
             content.damaged = damage_of(errors, _stream_sizes(page))
             _forget_streams(cached, len(cached) - before)
             yield content
@@ -156,10 +168,77 @@ def _descent(font) -> float:
         return 0.0
 
 
-def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
+# The fast glyph loop reads two private fields of playa's TextObject (where its first glyph starts,
+# where the next object starts); a playa without them gets every glyph through its glyph objects.
+_FAST_GLYPHS = {"_glyph_offset", "_next_glyph_offset"} <= {f.name for f in dataclasses.fields(TextObject)}
+
+# Short strings (numbers, codes, labels, a word of a justified line) come back again and again in
+# a table document; longer ones (running text) seldom do. Strings shorter than this many bytes
+# are decoded once per document and font; longer ones each time they are drawn.
+CACHED_STRING_BYTES = 16
+# The decoded strings kept, in glyphs (about 100 bytes each): past this the cache is emptied, so
+# a long document's memory stays bounded (a few MB).
+CACHED_GLYPHS_MAX = 50_000
+
+
+class _Font:
+    """What the reader needs of one playa font, computed once per document: pdfminer's descent
+    (ems), the PostScript name, for a font that may lack a Unicode map its key (see
+    :func:`_font_key`, else None), and its strings decoded into glyphs ``(cid, text, advance in
+    ems)`` with ``(cid:N)`` for an unmapped glyph, each string with how many of its glyphs read
+    as no Unicode text (short strings kept, see :data:`CACHED_STRING_BYTES`)."""
+
+    __slots__ = ("font", "descent", "fontname", "key", "decoded", "_fonts")
+
+    def __init__(self, font, fonts: "_Fonts") -> None:
+        self.font = font  # kept so that the id keying the cache stays this font's
+        self.descent = _descent(font)
+        self.fontname = font.fontname
+        self.key = _font_key(font) if _may_be_unmapped(font) else None
+        self.decoded: dict[bytes, tuple[tuple[tuple[int, str, float], ...], int]] = {}
+        self._fonts = fonts
+
+    def glyphs(self, data: bytes) -> tuple[tuple[tuple[int, str, float], ...], int]:
+        """The glyphs of the string ``data`` and how many of them are unmapped."""
+        found = self.decoded.get(data)
+        if found is None:
+            font = self.font
+            glyphs = tuple((cid, f"(cid:{cid})" if text is None else text, font.hdisp(cid))
+                           for cid, text in font.decode(data))
+            found = (glyphs, sum(unmapped_text(g[1]) for g in glyphs))
+            if len(data) < CACHED_STRING_BYTES:
+                self.decoded[data] = found
+                self._fonts.kept(len(glyphs))
+        return found
+
+
+class _Fonts:
+    """The document's :class:`_Font` by playa font (playa shares a font object across pages)
+    and the count of glyphs their caches keep."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[int, _Font] = {}
+        self._glyphs = 0
+
+    def get(self, font) -> _Font:
+        info = self._fonts.get(id(font))
+        if info is None or info.font is not font:
+            info = self._fonts[id(font)] = _Font(font, self)
+        return info
+
+    def kept(self, glyphs: int) -> None:
+        """``glyphs`` more glyphs kept by a font's cache; every cache is emptied past
+        :data:`CACHED_GLYPHS_MAX`."""
+        self._glyphs += glyphs
+        if self._glyphs > CACHED_GLYPHS_MAX:
+            for each in self._fonts.values():
+                each.decoded.clear()
+            self._glyphs = 0
+
+
+def _read_page(number: int, page, settings: ExtractSettings, fonts: _Fonts | None = None) -> PageContent:
     device, frame, width, height = _frames(page)
-    fa, fb, fc, fd, fe, ff = frame
-    da, db, dc, dd, de, df = device
+    fonts = _Fonts() if fonts is None else fonts
     glyphs: list[dict] = []
     lines: list[dict] = []
     rects: list[dict] = []
@@ -167,66 +246,159 @@ def _read_page(number: int, page, settings: ExtractSettings) -> PageContent:
     has_images = False
     image_share = 0.0
     unmapped_fonts = False
-    # Per font (by id, the font kept so the id stays its own): descent, name, advance per cid,
-    # and for a font that may lack a Unicode map its key (see :func:`_font_key`), else None.
-    fonts: dict[int, tuple] = {}
+    unmapped_glyphs = 0
     for obj in page.flatten():
-        kind = obj.object_type
-        if kind == "text":
-            for glyph in obj:
-                font = glyph.font
-                info = fonts.get(id(font))
-                if info is None or info[0] is not font:
-                    key = _font_key(font) if _may_be_unmapped(font) else None
-                    info = fonts[id(font)] = (font, _descent(font), font.fontname, {}, key)
-                    unmapped_fonts = unmapped_fonts or key is not None
-                _, lo, fontname, advances, font_key = info
-                cid = glyph.cid
-                adv = advances.get(cid)
-                if adv is None:
-                    adv = advances[cid] = font.hdisp(cid)
-                text = glyph.text
-                if text is None:
-                    text = f"(cid:{cid})"
-                a, b, c, d, e, f = glyph.matrix  # text space (1 em) → user space, rise included
-                hi = lo + 1.0
-                # the box's two corners (0, lo) and (adv, hi), pdfminer's LTChar, in the frame
-                ux0, uy0 = c * lo + e, d * lo + f
-                ux1, uy1 = a * adv + c * hi + e, b * adv + d * hi + f
-                x0 = fa * ux0 + fc * uy0 + fe
-                x1 = fa * ux1 + fc * uy1 + fe
-                t0 = fb * ux0 + fd * uy0 + ff
-                t1 = fb * ux1 + fd * uy1 + ff
-                if x1 < x0:
-                    x0, x1 = x1, x0
-                if t1 < t0:
-                    t0, t1 = t1, t0
-                # pdfminer's char matrix (Tm x CTM: without the font size, horizontal scaling
-                # and rise) in its device space (y up)
-                state = glyph.gstate
-                sx = state.fontsize * state.scaling * 0.01 or 1.0
-                sy = state.fontsize or 1.0
-                ta, tb, tc, td = a / sx, b / sx, c / sy, d / sy
-                te, tf = e - state.rise * tc, f - state.rise * td
-                ma, mb = ta * da + tb * dc, ta * db + tb * dd
-                mc, md = tc * da + td * dc, tc * db + td * dd
-                item = {"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1,
-                        "size": t1 - t0,
-                        "fontname": fontname, "upright": 0 < ma * md and mb * mc <= 0,
-                        "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)}
-                if font_key is not None:
-                    item["font_key"], item["code"] = font_key, cid
-                glyphs.append(item)
-        elif kind == "path":
+        if isinstance(obj, TextObject):
+            font = obj.gstate.font
+            if font is None:  # playa reads no glyph without a font
+                continue
+            info = fonts.get(font)
+            if font.vertical or info.key is not None or not _FAST_GLYPHS:
+                unmapped_fonts = unmapped_fonts or info.key is not None
+                unmapped_glyphs += _glyphs_generic(obj, info, frame, device, glyphs)
+            else:
+                unmapped_glyphs += _glyphs(obj, info, frame, device, glyphs)
+        elif isinstance(obj, PathObject):
             _paths(obj, frame, lines, rects, curves)
-        elif kind == "image":
+        elif isinstance(obj, ImageObject):
             has_images = True
             x0, y0, x1, y1 = obj.bbox
             if width * height > 0:
                 image_share = max(image_share, abs(x1 - x0) * abs(y1 - y0) / (width * height))
     graphics = page_graphics(lines, rects, curves, width, height, settings)
     return PageContent(number=number, width=width, height=height, glyphs=glyphs, graphics=graphics,
-                       has_images=has_images, image_share=image_share, unmapped_fonts=unmapped_fonts)
+                       has_images=has_images, image_share=image_share, unmapped_fonts=unmapped_fonts,
+                       unmapped_glyphs=unmapped_glyphs)
+
+
+def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) -> int:
+    """The glyphs of one horizontal text object (a ``Tj``/``TJ``) of a font with a Unicode map
+    → ``out`` (glyph dicts); returns how many of them read as no Unicode text.
+
+    playa's own glyph iteration (``TextObject.__iter__``) inlined: every glyph of the object
+    shares the rendering matrix but for its translation, so what depends on the matrix alone is
+    computed once per object. Each value is computed with playa's and pdfminer's operations in
+    their order, so the glyphs are the same to the last bit as those of the generic path.
+    """
+    gstate = obj.gstate
+    fa, fb, fc, fd, fe, ff = frame
+    da, db, dc, dd, de, df = device
+    # playa: tlm_ctm, the text-space → user-space matrix of the object's line
+    a, b, c, d, e, f = mult_matrix(obj.line_matrix, obj.ctm)
+    fontsize = gstate.fontsize
+    horizontal_scaling = gstate.scaling * 0.01
+    if fontsize == 0.0:
+        scaled_charspace = scaled_wordspace = 0.0
+    else:
+        scaled_charspace = gstate.charspace / fontsize
+        scaled_wordspace = gstate.wordspace / fontsize
+    if info.font.multibyte:
+        scaled_wordspace = 0
+    rise = gstate.rise
+    # The glyph's rendering matrix is mult_matrix(scaling, translate_matrix(tlm_ctm, (pos, y))):
+    # (ga, gb, gc, gd) and the parts of (ge, gf) fixed for the object first.
+    sx = fontsize * horizontal_scaling
+    ga, gb = a * sx + c * 0, b * sx + d * 0
+    gc, gd = a * 0 + c * fontsize, b * 0 + d * fontsize
+    ke, kf = a * 0 + c * rise, b * 0 + d * rise
+    x, y = obj._glyph_offset
+    yc, yd = y * c, y * d
+    # pdfminer's box (see _glyph_dict): the corners (0, lo) and (adv, hi) in text space.
+    lo = info.descent
+    hi = lo + 1.0
+    clo, dlo, chi, dhi = gc * lo, gd * lo, gc * hi, gd * hi
+    # pdfminer's char matrix, without font size, scaling and rise, in its device space.
+    msx = gstate.fontsize * gstate.scaling * 0.01 or 1.0
+    msy = gstate.fontsize or 1.0
+    ta, tb, tc, td = ga / msx, gb / msx, gc / msy, gd / msy
+    ma, mb = ta * da + tb * dc, ta * db + tb * dd
+    mc, md = tc * da + td * dc, tc * db + td * dd
+    upright = 0 < ma * md and mb * mc <= 0
+    rtc, rtd = gstate.rise * tc, gstate.rise * td
+    fontname = info.fontname
+    append = out.append
+    pos = x
+    unmapped = 0
+    for arg in obj.args:
+        if isinstance(arg, (int, float)):
+            pos -= arg * 0.001 * fontsize * horizontal_scaling
+            continue
+        decoded, bad = info.glyphs(arg)
+        unmapped += bad
+        for cid, text, adv in decoded:
+            ge = ke + (pos * a + yc + e)
+            gf = kf + (pos * b + yd + f)
+            ux0, uy0 = clo + ge, dlo + gf
+            ux1, uy1 = ga * adv + chi + ge, gb * adv + dhi + gf
+            x0 = fa * ux0 + fc * uy0 + fe
+            x1 = fa * ux1 + fc * uy1 + fe
+            t0 = fb * ux0 + fd * uy0 + ff
+            t1 = fb * ux1 + fd * uy1 + ff
+            if x1 < x0:
+                x0, x1 = x1, x0
+            if t1 < t0:
+                t0, t1 = t1, t0
+            te, tf = ge - rtc, gf - rtd
+            append({"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1, "size": t1 - t0,
+                    "fontname": fontname, "upright": upright,
+                    "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)})
+            disp = adv + scaled_charspace
+            if cid == 32:
+                disp += scaled_wordspace
+            pos += disp * fontsize * horizontal_scaling
+    # What playa's iteration leaves for its interpreter: where the next text object starts
+    # (without it the interpreter decodes the object's strings once more).
+    if obj._next_glyph_offset is None:
+        obj._next_glyph_offset = (pos, y)
+    return unmapped
+
+
+def _glyphs_generic(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) -> int:
+    """The glyphs of any text object (vertical writing, a font that may lack a Unicode map: its
+    glyphs carry ``font_key`` and ``code``) through playa's glyph objects; returns how many of
+    them read as no Unicode text."""
+    unmapped = 0
+    for glyph in obj:
+        item = _glyph_dict(glyph, glyph.text, info.font.hdisp(glyph.cid), info, frame, device)
+        if info.key is not None:
+            item["font_key"], item["code"] = info.key, glyph.cid
+        out.append(item)
+        unmapped += unmapped_text(item["text"])
+    return unmapped
+
+
+def _glyph_dict(glyph, text: str | None, adv: float, info: _Font, frame: Matrix, device: Matrix) -> dict:
+    """pdfminer's LTChar of a playa glyph as a glyph dict (see the module's docstring)."""
+    fa, fb, fc, fd, fe, ff = frame
+    da, db, dc, dd, de, df = device
+    if text is None:
+        text = f"(cid:{glyph.cid})"
+    a, b, c, d, e, f = glyph.matrix  # text space (1 em) → user space, rise included
+    lo = info.descent
+    hi = lo + 1.0
+    # the box's two corners (0, lo) and (adv, hi), pdfminer's LTChar, in the frame
+    ux0, uy0 = c * lo + e, d * lo + f
+    ux1, uy1 = a * adv + c * hi + e, b * adv + d * hi + f
+    x0 = fa * ux0 + fc * uy0 + fe
+    x1 = fa * ux1 + fc * uy1 + fe
+    t0 = fb * ux0 + fd * uy0 + ff
+    t1 = fb * ux1 + fd * uy1 + ff
+    if x1 < x0:
+        x0, x1 = x1, x0
+    if t1 < t0:
+        t0, t1 = t1, t0
+    # pdfminer's char matrix (Tm x CTM: without the font size, horizontal scaling and rise)
+    # in its device space (y up)
+    state = glyph.gstate
+    sx = state.fontsize * state.scaling * 0.01 or 1.0
+    sy = state.fontsize or 1.0
+    ta, tb, tc, td = a / sx, b / sx, c / sy, d / sy
+    te, tf = e - state.rise * tc, f - state.rise * td
+    ma, mb = ta * da + tb * dc, ta * db + tb * dd
+    mc, md = tc * da + td * dc, tc * db + td * dd
+    return {"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1, "size": t1 - t0,
+            "fontname": info.fontname, "upright": 0 < ma * md and mb * mc <= 0,
+            "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)}
 
 
 def _color(color) -> tuple | None:

@@ -13,7 +13,9 @@ The structure code (regions, rows, columns, cells) never touches a PDF library's
   as it goes), else None;
 - ``unmapped_fonts``: a font of the page may lack a Unicode map (a Type3 or composite font
   without /ToUnicode): with ``image_share``, what sends a page to :mod:`.textlayer`'s full check;
-  such a font's glyphs carry ``font_key`` and ``code`` (see :class:`Glyph`).
+  such a font's glyphs carry ``font_key`` and ``code`` (see :class:`Glyph`);
+- ``unmapped_glyphs``: how many glyphs read as no Unicode text (:func:`.textlayer.unmapped_text`),
+  when the reader counts them as it reads (None: :mod:`.textlayer` counts them itself).
 
 Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``playa``
 (playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, read about three
@@ -78,6 +80,7 @@ class PageContent:
     has_images: bool = False
     image_share: float = 0.0
     unmapped_fonts: bool = False
+    unmapped_glyphs: int | None = None
     # What the PDF library said when the page's content did not decode whole (a truncated or
     # corrupted compressed stream): the page was read only as far as its data goes. None: whole.
     damaged: str | None = None

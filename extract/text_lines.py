@@ -11,10 +11,11 @@ Three things make a printed line more than "chars with the same top":
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import statistics
+from array import array
 from collections.abc import Iterable
+from functools import lru_cache
+from operator import itemgetter
 
 from renjana.models import BBox, GlyphEdges, TextLine
 
@@ -39,6 +40,11 @@ __getattr__ = legacy_constants(__name__, {
 })
 
 
+# Sort keys of glyph dicts (itemgetter: no Python call per glyph).
+_TOP_X0 = itemgetter("top", "x0")
+_X0 = itemgetter("x0")
+
+
 @lru_cache(maxsize=256)
 def _is_bold(fontname: str) -> bool:
     name = fontname.lower()
@@ -55,19 +61,21 @@ def group_lines(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_SETTI
     fields).
     """
     same_line = settings.same_line_tolerance
-    rows: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+    # Per row: its first glyph's top, how near (points) another glyph's top must be to join it,
+    # and its glyphs. A glyph joins the newest of the last three rows it is near.
+    rows: list[tuple[float, float, list[dict]]] = []
+    for ch in sorted(chars, key=_TOP_X0):
         if not ch.get("upright", True):
             continue
-        for row in reversed(rows[-3:]):
-            ref = row[0]
-            if abs(ch["top"] - ref["top"]) < same_line * max(ref["size"], 1.0):
-                row.append(ch)
+        top = ch["top"]
+        for ref_top, reach, members in reversed(rows[-3:]):
+            if abs(top - ref_top) < reach:
+                members.append(ch)
                 break
         else:
-            rows.append([ch])
-    rows = attach_scripts(rows, settings)
-    return [line for line in (_make_line(row, settings) for row in rows) if line is not None]
+            rows.append((top, same_line * max(ch["size"], 1.0), [ch]))
+    grouped = attach_scripts([members for _, _, members in rows], settings)
+    return [line for line in (_make_line(row, settings) for row in grouped) if line is not None]
 
 
 # --------------------------------------------------------------------------- scripts
@@ -229,27 +237,31 @@ def _letter_gaps(chars: list[dict], settings: ExtractSettings) -> dict[int, floa
     return out
 
 
-def _may_be_letter_spaced(chars: list[dict], spaced_min: float) -> bool:
-    """Some two neighbouring ink glyphs stand apart by a letter spacing (at least
-    ``spaced_min`` em; a fast test: most lines set their letters edge to edge)."""
+def _may_be_letter_spaced(chars: list[dict], spaced_min: float, space_max: float) -> bool:
+    """Some two neighbouring ink glyphs stand apart by a letter spacing: at least
+    ``spaced_min`` em, and at most ``space_max`` em (a wider gap parts two runs, see
+    :func:`_letter_gaps`). A fast test: most lines set their letters edge to edge, and
+    without such a gap no run of :func:`_letter_gaps` is letter-spaced."""
     prev = None
     for ch in chars:
         if ch["text"].isspace():
             prev = None
             continue
-        if prev is not None and ch["x0"] - prev["x1"] >= spaced_min * ch["size"]:
+        if prev is not None and spaced_min * ch["size"] <= ch["x0"] - prev["x1"] <= space_max * ch["size"]:
             return True
         prev = ch
     return False
 
 
-def _raised(ink: list[dict], settings: ExtractSettings) -> set[int]:
-    """Ids of the line's superscript glyphs (``ink``: its non-space glyphs): smaller than the
-    line's body size and set higher."""
-    if not ink or min(c["size"] for c in ink) == max(c["size"] for c in ink):
+def _raised(ink: list[dict], settings: ExtractSettings, sizes: list[float] | None = None) -> set[int]:
+    """Ids of the line's superscript glyphs (``ink``: its non-space glyphs; ``sizes``: their
+    sizes when the caller has them): smaller than the line's body size and set higher."""
+    if sizes is None:
+        sizes = [c["size"] for c in ink]
+    if not ink or min(sizes) == max(sizes):
         return set()  # one type size: nothing is raised (most lines, fast)
     script_size = settings.script_size_ratio
-    body = statistics.median(c["size"] for c in ink)
+    body = statistics.median(sizes)
     big = [c for c in ink if c["size"] > script_size * body]
     if not big or len(big) == len(ink):
         return set()
@@ -267,15 +279,16 @@ def _touching_number(prev: dict | None, nxt: dict | None, touch_gap: float) -> b
 
 def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
     word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
-    chars.sort(key=lambda c: c["x0"])
+    chars.sort(key=_X0)
     ink = [c for c in chars if not c["text"].isspace()]
     if not ink:
         return None
-    letter_gap = (_letter_gaps(chars, settings) if _may_be_letter_spaced(chars, settings.letter_spaced_min)
-                  else None)
-    raised = _raised(ink, settings)
+    letter_gap = (_letter_gaps(chars, settings)
+                  if _may_be_letter_spaced(chars, settings.letter_spaced_min, settings.letter_space_max) else None)
+    sizes = [c["size"] for c in ink]
+    raised = _raised(ink, settings, sizes)
     text: list[str] = []
-    glyphs: list[tuple[float, float]] = []
+    edges: list[float] = []  # left and right edge of each character of text, one after the other
     prev: dict | None = None  # the last glyph, space or ink
     last_ink: dict | None = None
     for i, ch in enumerate(chars):
@@ -287,7 +300,7 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
                     continue
             if text and text[-1] != " ":
                 text.append(" ")
-                glyphs.append((ch["x0"], ch["x1"]))
+                edges += (ch["x0"], ch["x1"])
             prev = ch
             continue
         if prev is not None and text and text[-1] != " ":
@@ -295,24 +308,24 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
             spacing = letter_gap.get(id(ch), 0.0) if letter_gap else 0.0
             if gap > spacing + word_gap * ch["size"]:
                 text.append(" ")
-                glyphs.append((prev["x1"], prev["x1"]))  # no glyph here: zero width
+                edges += (prev["x1"], prev["x1"])  # no glyph here: zero width
         if (raised and id(ch) in raised and t in SUPERSCRIPT_POWERS and text and text[-1].isalpha()
                 and last_ink is not None and id(last_ink) not in raised):
             t = SUPERSCRIPT_POWERS[t]
         text.append(t)
-        glyphs.append((ch["x0"], ch["x1"]))
+        edges += (ch["x0"], ch["x1"])
         prev = ch
         last_ink = ch
     trailing = bool(text) and text[-1] == " "
     while text and text[-1] == " ":
         text.pop()
-        glyphs.pop()
+        del edges[-2:]
     while text and text[0] == " ":
         text.pop(0)
-        glyphs.pop(0)
+        del edges[:2]
     if not text:
         return None
-    bold = sum(_is_bold(c.get("fontname", "")) for c in ink) * 2 > len(ink)
+    bold = sum([_is_bold(c.get("fontname", "")) for c in ink]) * 2 > len(ink)
     # Glyphs read from their shapes (a font without a Unicode map, extract/ocr/glyphmap.py):
     # the line is as sure as its least sure glyph, and says how it was read.
     mapped = [c for c in ink if "confidence" in c]
@@ -322,11 +335,12 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
                 "repair": "; ".join(dict.fromkeys(c["repair"] for c in mapped if c.get("repair"))) or None}
     return TextLine(
         text="".join(text),
-        bbox=BBox(x0=min(c["x0"] for c in ink), top=min(c["top"] for c in ink),
-                  x1=max(c["x1"] for c in ink), bottom=max(c["bottom"] for c in ink)),
-        font_size=max(c["size"] for c in ink),
+        # ink is sorted by x0: its first glyph is the leftmost.
+        bbox=BBox(x0=ink[0]["x0"], top=min([c["top"] for c in ink]),
+                  x1=max([c["x1"] for c in ink]), bottom=max([c["bottom"] for c in ink])),
+        font_size=max(sizes),
         bold=bold,
         trailing_space=trailing,
-        glyph_x=GlyphEdges(glyphs),  # packed: kept until normalize is done, a million of them in a long PDF
+        glyph_x=GlyphEdges.packed(array("d", edges)),  # packed: kept until normalize is done, a million of them in a long PDF
         **read,
     )

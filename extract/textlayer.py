@@ -41,13 +41,14 @@ class TextLayerSettings:
 DEFAULT_TEXTLAYER_SETTINGS = TextLayerSettings()
 
 
+def unmapped_text(text: str) -> bool:
+    """A glyph's text that is no Unicode reading: pdfminer's ``(cid:N)``, a private-use
+    character or U+FFFD."""
+    return text.startswith("(cid:") or any(0xE000 <= ord(c) <= 0xF8FF or c == "\ufffd" for c in text)
+
+
 def _unmapped_pdfplumber(chars: list[dict]) -> int:
-    bad = 0
-    for ch in chars:
-        text = ch.get("text", "")
-        if text.startswith("(cid:") or any(0xE000 <= ord(c) <= 0xF8FF or c == "\ufffd" for c in text):
-            bad += 1
-    return bad
+    return sum(1 for ch in chars if unmapped_text(ch.get("text", "")))
 
 
 def suspect(page, settings: TextLayerSettings = DEFAULT_TEXTLAYER_SETTINGS) -> bool:
@@ -57,6 +58,8 @@ def suspect(page, settings: TextLayerSettings = DEFAULT_TEXTLAYER_SETTINGS) -> b
     pages get :func:`page_problem`'s full check."""
     if page.image_share >= settings.page_image_share or page.unmapped_fonts:
         return True
+    if page.unmapped_glyphs is not None:  # counted by the reader as it read the glyphs
+        return page.unmapped_glyphs > 0
     return _unmapped_pdfplumber(page.glyphs) > 0
 
 

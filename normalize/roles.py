@@ -58,6 +58,7 @@ def _clean(label: str) -> str:
     return " ".join(label.split())
 
 
+@lru_cache(maxsize=4096)  # a document repeats its header labels on every page
 def label_measure(label: str) -> str | None:
     """The measure a label names: the vocabulary term starting first (ties: the longest)."""
     text = _clean(label)

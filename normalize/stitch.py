@@ -152,13 +152,15 @@ def _draft_rows(piece: PageTable, start: int, header: list[list[str]] = ()) -> l
     that repeat a row of the table's ``header`` (a header printed again inside a page, where
     a producer split a tall row) are not body rows."""
     repeated = {squeeze(" ".join(texts)) for texts in header if any(t.strip() for t in texts)}
-    rows: dict[int, DraftRow] = {}
+    filled: dict[int, dict[int, DraftCell]] = {}  # row → column → its cell
     for cell in piece.cells:
-        if cell.row < start:
-            continue
-        row = rows.setdefault(cell.row, DraftRow(cells=[DraftCell(page=piece.page) for _ in range(piece.n_cols)],
-                                                 page=piece.page))
-        row.cells[cell.col] = DraftCell(lines=list(cell.lines), bbox=cell.bbox, page=piece.page)
+        if cell.row >= start:
+            filled.setdefault(cell.row, {})[cell.col] = DraftCell(lines=list(cell.lines), bbox=cell.bbox,
+                                                                  page=piece.page)
+    # A column no cell starts in (spanned, or blank) gets an empty cell.
+    rows = {r: DraftRow(cells=[cells[c] if c in cells else DraftCell(page=piece.page) for c in range(piece.n_cols)],
+                        page=piece.page)
+            for r, cells in filled.items()}
     drafts = []
     for r in sorted(rows):
         texts = rows[r].texts()

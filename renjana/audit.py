@@ -23,7 +23,7 @@ from renjana.emit import atomic_path, document_dir
 from renjana.manifest import FAILED_STATUSES, MANIFEST_NAME
 from renjana.models import BBox, DocumentResult, Finding, Row, Table
 
-__all__ = ["CSV_FIELDS", "Entry", "PageLayout", "audit_file", "find_header", "relation_columns", "rule_docs", "audit_paths", "audit_process", "entries", "manifest_records", "write_index",
+__all__ = ["CSV_FIELDS", "Entry", "PageLayout", "audit_file", "find_header", "grid_header", "relation_columns", "rule_docs", "audit_paths", "audit_process", "entries", "manifest_records", "write_index",
            "record", "render_crops", "write_audit", "write_csv", "write_xlsx"]
 
 DEFAULT_DPI = 144
@@ -46,6 +46,12 @@ HEADER_WORD_SHARE = 0.6
 HEADER_MIN_WORDS = 3
 HEADER_MAX_GAP = 40.0
 HEADER_MAX_HEIGHT = 220.0
+# A page without a text layer (a scan read by OCR) has no words to find the header by: there the
+# header is the part of the table's ruled grid above its first body row, at least this many
+# points tall (one printed line). The grids are found on the page image at GRID_DPI, enough for
+# a 0.5 pt rule.
+HEADER_MIN_HEIGHT = 6.0
+GRID_DPI = 150
 # Words whose tops differ by at most this many points stand on one printed line.
 LINE_TOLERANCE = 2.0
 # Points kept above the header's first line (its rule) and below its last.
@@ -224,6 +230,20 @@ def find_header(words: list[dict], table: Table, below: float, x0: float, x1: fl
     return BBox(x0=x0, top=top, x1=x1, bottom=below)
 
 
+def grid_header(grids: list[BBox], below: float, x0: float, x1: float) -> BBox | None:
+    """On a page without a text layer: the table's column header above ``below`` (the top of
+    its first body row on the page) is the part of the ruled grid holding that row above it,
+    when at least :data:`HEADER_MIN_HEIGHT` and at most :data:`HEADER_MAX_HEIGHT` points tall
+    (a page that does not repeat the header starts its grid with the row). ``grids``: the
+    boxes of the page's ruled tables (points). Returns the header's box, or None."""
+    for grid in grids:
+        if grid.x1 > x0 and grid.x0 < x1 and grid.top - LINE_TOLERANCE <= below <= grid.bottom:
+            if HEADER_MIN_HEIGHT <= below - grid.top <= HEADER_MAX_HEIGHT:
+                return BBox(x0=x0, top=grid.top, x1=x1, bottom=below)
+            return None
+    return None
+
+
 # --------------------------------------------------------------------------- crops
 def _band_rect(entry: Entry) -> tuple[float, float, float, float]:
     """The part of the page around the finding, in points: the row with a margin around it."""
@@ -321,8 +341,12 @@ def _locate_headers(layouts: dict[int, "PageLayout"], todo: list[Entry]) -> None
             key = (entry.table.id, page)
             if key not in found:
                 below = _first_row_top(entry.table, page)
-                found[key] = None if layout is None or layout.turn or below is None else \
-                    find_header(layout.words, entry.table, below, x0, x1)
+                if layout is None or layout.turn or below is None:
+                    found[key] = None
+                elif layout.words:
+                    found[key] = find_header(layout.words, entry.table, below, x0, x1)
+                else:
+                    found[key] = grid_header(layout.grids, below, x0, x1)
             if found[key] is not None:
                 entry.header_page, entry.header_box = page, found[key]
                 break
@@ -331,10 +355,12 @@ def _locate_headers(layouts: dict[int, "PageLayout"], todo: list[Entry]) -> None
 @dataclass
 class PageLayout:
     """What the crops need of a page: the turn its text was read in, and its words (pdfplumber
-    dicts, points, origin top-left; only for a page read upright)."""
+    dicts, points, origin top-left; only for a page read upright); for a page without a text
+    layer, the boxes of its ruled tables instead (points, see :func:`_ruled_grids`)."""
 
     turn: int = 0
     words: list[dict] = field(default_factory=list)
+    grids: list[BBox] = field(default_factory=list)
 
 
 def render_crops(pdf_path: str | Path, todo: list[Entry], dpi: int = DEFAULT_DPI,
@@ -465,6 +491,10 @@ def _page_layouts(pdf_path: str | Path, numbers: list[int]) -> dict[int, PageLay
             for number in numbers:
                 if 1 <= number <= len(pdf.pages):
                     page = pdf.pages[number - 1]
+                    if not page.chars:  # a scan: its header is found from its ruled grid
+                        layouts[number] = PageLayout(grids=_ruled_grids(pdf_path, number - 1))
+                        page.close()
+                        continue
                     views, _ = page_views(page.chars, [], float(page.width), float(page.height))
                     turn = views[0].turn
                     words = page.extract_words() if turn == 0 else []
@@ -473,6 +503,26 @@ def _page_layouts(pdf_path: str | Path, numbers: list[int]) -> dict[int, PageLay
     except Exception:  # the crops fall back to the page as printed, without a header
         pass
     return layouts
+
+
+def _ruled_grids(pdf_path: str | Path, index: int) -> list[BBox]:
+    """The boxes (points) of the ruled tables on page ``index`` (0-based), found on its image
+    at :data:`GRID_DPI` the way OCR finds them (:func:`renjana.extract.ocr.grid.find_grids`,
+    deskewed like the OCR's boxes); empty when OpenCV is not installed or the page fails."""
+    from dataclasses import replace
+
+    try:
+        from renjana.extract.ocr.grid import find_grids
+        from renjana.extract.ocr.image import line_masks, prepare, render_page
+        from renjana.extract.ocr.settings import DEFAULT_OCR_SETTINGS
+
+        settings = replace(DEFAULT_OCR_SETTINGS, dpi=GRID_DPI)
+        image = prepare(render_page(str(pdf_path), index, settings), settings)
+        grids = find_grids(*line_masks(image.ink, settings.px(settings.min_rule_length)), settings)
+    except Exception:  # no OpenCV, or an unrenderable page: no header, the crop is still cut
+        return []
+    pt = settings.pt
+    return [BBox(x0=pt(g.x0), top=pt(g.top), x1=pt(g.x1), bottom=pt(g.bottom)) for g in grids]
 
 
 # --------------------------------------------------------------------------- tables of findings

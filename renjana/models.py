@@ -10,6 +10,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import chain
 from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
@@ -28,7 +29,9 @@ Severity = Literal["error", "warning", "info"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # ser_json_inf_nan: a float that is not finite is written NaN / Infinity, as Python's json
+    # module writes it (the JSON output was written by it before pydantic's serializer).
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="constants")
 
 
 # One set of all its field names per class of SharedFieldsSet (see there).
@@ -111,7 +114,7 @@ class GlyphEdges(Sequence[tuple[float, float]]):
     __slots__ = ("_xs",)
 
     def __init__(self, pairs: Iterable[tuple[float, float]] = ()) -> None:
-        self._xs = array("d", [x for pair in pairs for x in pair])
+        self._xs = array("d", list(chain.from_iterable(pairs)))
 
     @classmethod
     def packed(cls, xs: array) -> "GlyphEdges":

@@ -18,6 +18,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from renjana.collection import fewer_collections
 from renjana.extract import _page_ranges, extract_document, sha256_of
 from renjana.memory import release_free_memory
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
@@ -200,6 +201,7 @@ def _content_damage(path: Path, offset: int, pdfium_failed: bool) -> str | None:
     return f"{where}: damaged content ({damage.messages[0].removeprefix('WARNING: ').strip()})"
 
 
+@fewer_collections  # a file's objects live until it is done: see renjana/collection.py
 def process_file(path: str | Path) -> DocumentResult:
     """Read one PDF (checked, see :func:`read_checked`), normalize and validate it.
 

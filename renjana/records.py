@@ -121,10 +121,8 @@ def _row_box(row: Row) -> tuple[float | None, ...]:
              and s.bbox.x1 > s.bbox.x0]
     if not boxes:
         return (None, None, None, None)
-    box = boxes[0]
-    for other in boxes[1:]:
-        box = box.union(other)
-    return (box.x0, box.top, box.x1, box.bottom)
+    return (min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes),
+            max(b.bottom for b in boxes))
 
 
 # Characters of the sha256 in a document's id (and in its dataset parts' names).

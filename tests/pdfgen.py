@@ -634,6 +634,12 @@ def unmapped_numbers_pdf(path: Path, header: list[str], rows: list[list[str]], w
                b"/F2 %d 0 R >> >> /Contents %d 0 R >>" % (len(objects) + 2, page_w, page_h, helvetica, type3, content))
     pages = add(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+    return write_raw_pdf(path, objects, root=catalog)
+
+
+def write_raw_pdf(path: Path, objects: list[bytes], root: int = 1) -> Path:
+    """Write ``objects`` (object bodies, numbered from 1) as a PDF 1.4 file with a classic xref
+    table and ``root`` as its catalog's number: for tests that need PDF objects no producer writes."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, start=1):
@@ -642,6 +648,6 @@ def unmapped_numbers_pdf(path: Path, header: list[str], rows: list[list[str]], w
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
     path.write_bytes(bytes(out))
     return path

@@ -192,6 +192,43 @@ def assert_outlined(image: Image.Image, col: int) -> None:
         "the column's header is not in the crop"
 
 
+def scan_of(pdf: Path, out: Path, dpi: int = 200) -> Path:
+    """``pdf`` as a scanner gives it back: each page an image (``dpi``), no text layer."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+
+    source = pdfium.PdfDocument(str(pdf))
+    c = canvas.Canvas(str(out))
+    for page in source:
+        width, height = page.get_size()
+        buffer = io.BytesIO()
+        page.render(scale=dpi / 72).to_pil().convert("L").save(buffer, format="PNG")
+        buffer.seek(0)
+        c.setPageSize((width, height))
+        c.drawImage(ImageReader(buffer), 0, 0, width=width, height=height)
+        c.showPage()
+    source.close()
+    c.save()
+    return out
+
+
+def test_scanned_page_crop_shows_the_header(tmp_path):
+    """A page without a text layer (read by OCR) has no words to find the header by: its crops
+    still show the header, the part of the ruled grid above the first body row."""
+    pytest.importorskip("cv2")
+    pdf = scan_of(make_pdf(tmp_path / "grid.pdf"), tmp_path / "scan.pdf")
+    text = A.write_audit(make_result(), pdf, tmp_path / "out")["html"].read_text(encoding="utf-8")
+    shares = [float(s) for s in re.findall(r"data-header-share='([0-9.]+)'", text)]
+    images = crops(text)
+    assert len(shares) == len(images) == 2
+    scale = A.DEFAULT_DPI / A.POINTS_PER_INCH
+    for image, share in zip(images, shares):
+        header_pt = share * image.height / scale - A.HEADER_MARGIN_Y  # the header's top margin
+        assert abs(header_pt - (ROW_TOPS[1] - ROW_TOPS[0])) <= A.HEADER_MARGIN_Y, (share, header_pt)
+    assert_outlined(images[0], 4)
+    assert "column header was not found" not in text
+
+
 def expected_order(result: DocumentResult) -> list[Finding]:
     by = {f.severity: f for f in result.findings}
     return [by["error"], by["warning"], by["info"]]

@@ -12,7 +12,7 @@ import pytest
 
 from renjana import emit
 from renjana.models import (
-    Column, DocumentMeta, DocumentResult, Finding, ParsedValue, Row, Source, Table,
+    BBox, CellSource, Column, DocumentMeta, DocumentResult, Finding, ParsedValue, Row, Source, Table,
 )
 
 COLUMNS = [
@@ -73,6 +73,33 @@ def test_json_has_contract_shape_and_path(tmp_path: Path):
     assert table["rows"][0]["values"]["target_rp"]["number"] == "44889784840"  # Decimal → string
     assert doc["findings"][0]["severity"] == "error" and doc["findings"][0]["row"] == 0
     assert DocumentResult.model_validate(doc) == make_result()  # round trip
+
+
+def test_json_is_python_json_layout_byte_for_byte(tmp_path: Path):
+    """The JSON written piece by piece (tables, rows) is json.dump's indented text of the whole
+    dump, byte for byte: for no table, one, several (one without rows); non-ASCII text, quotes,
+    newlines and a key's own text inside a string."""
+    odd = evaluasi_table("t2")
+    odd.caption = 'Tabel "3.1"\n "rows": [] — Rencana Kegiatan'
+    empty = Table(id="t3", kind="other", pages=[7], columns=COLUMNS[:1], rows=[])
+    for tables in ([], [evaluasi_table()], [evaluasi_table(), odd, empty]):
+        result = make_result(tables=tables)
+        path = emit.write_json(result, tmp_path)
+        expected = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+        assert path.read_bytes() == expected.encode("utf-8")
+
+
+def test_json_floats_keep_their_values(tmp_path: Path):
+    """Floats are written by pydantic's serializer: the same values as Python's json (a tiny one
+    may read 3e-7 where Python writes 3e-07), NaN and Infinity as Python writes them, the same
+    lines and indentation."""
+    table = evaluasi_table()
+    table.rows[0].sources = [CellSource(page=5, bbox=BBox(x0=1.5, top=float("nan"), x1=3e-7, bottom=float("inf")))]
+    result = make_result(tables=[table])
+    text = emit.write_json(result, tmp_path).read_text(encoding="utf-8")
+    expected = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    assert json.dumps(json.loads(text)) == json.dumps(json.loads(expected))
+    assert [line.split(":")[0] for line in text.splitlines()] == [line.split(":")[0] for line in expected.splitlines()]
 
 
 def test_missing_metadata_goes_to_unknown_folders(tmp_path: Path):

@@ -33,22 +33,30 @@ def _spec() -> g.TableSpec:
                        rows=[list(r) for r in ROWS], caption="Tabel 3.1 Rencana Program")
 
 
-def _scan(tmp_path, invisible: str | None = None, dpi: int = 200):
+def _scan(tmp_path, invisible: str | None = None, dpi: int = 200, title: list[str] = (),
+          title_size: float = 20.0, skew: float = 0.0):
     """Draw the table, render its page at ``dpi`` and wrap the bitmap in a new PDF (one page of
-    the drawn size); ``invisible``: a wrong text layer drawn invisibly over the image."""
+    the drawn size); ``invisible``: a wrong text layer drawn invisibly over the image;
+    ``title``: lines centred above the table in ``title_size`` pt bold; ``skew``: the bitmap
+    turned by this many degrees (a page fed askew)."""
     import pypdfium2 as pdfium
+    from PIL import Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     drawn = tmp_path / "drawn.pdf"
     b = g.PdfBuilder(drawn, footer=None)
-    b.table(_spec())
+    if title:
+        _draw_title(b, title, title_size)
+    b.table(_spec(), new_page=not title)
     b.save()
     pdf = pdfium.PdfDocument(str(drawn))
     page = pdf[0]
     width, height = page.get_size()
     image = page.render(scale=dpi / 72).to_pil().convert("L")
     pdf.close()
+    if skew:
+        image = image.rotate(skew, resample=Image.BICUBIC, fillcolor=255)
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     buf.seek(0)
@@ -65,6 +73,17 @@ def _scan(tmp_path, invisible: str | None = None, dpi: int = 200):
     c.showPage()
     c.save()
     return out
+
+
+def _draw_title(b: g.PdfBuilder, lines: list[str], size: float) -> None:
+    """``lines`` centred in bold at the top of ``b``'s page, the cursor left below them."""
+    b.new_page()
+    for text in lines:
+        b.canvas.setFont("Helvetica-Bold", size)
+        b.canvas.drawCentredString(b.width / 2, b._y(b.cursor + size), text)
+        b.cursor += size * 1.3
+    b.cursor += size
+    b.dirty = True
 
 
 # --------------------------------------------------------------------------- number grammar
@@ -122,6 +141,62 @@ def test_scanned_numbers_parse_downstream(tmp_path):
     assert all(src.source == "ocr" for row in table.rows for src in row.sources if src.lines)
 
 
+TITLE = ["RENCANA KERJA (RENJA)", "DINAS KESEHATAN KABUPATEN BANYUWANGI", "TAHUN 2024"]
+
+
+@needs_ocr
+@pytest.mark.parametrize("size, lines, skew", [
+    (20.0, TITLE, 0.0),
+    (28.0, ["RENCANA KERJA (RENJA)", "DINAS KESEHATAN", "KABUPATEN BANYUWANGI", "TAHUN 2024"], 0.7),
+    (14.0, [" ".join(TITLE)], 0.0),
+])
+def test_large_bold_title_of_a_scan_gives_the_metadata(tmp_path, size, lines, skew):
+    """The stems of large capitals are straight runs as long as a table's rules, and their
+    words lie further apart than body text's: the title is read whole all the same, and the
+    document's region, year and dinas come from it."""
+    from renjana.normalize import normalize_document
+
+    doc = extract_document(_scan(tmp_path, title=lines, title_size=size, skew=skew))
+    assert [line.text for line in doc.text[0].lines][:len(lines)] == lines
+    meta = normalize_document(doc).document
+    assert (meta.region, meta.year, meta.dinas) == ("Kabupaten Banyuwangi", 2024, "Dinas Kesehatan")
+    # The table under the title is read as before.
+    assert [[c.text for c in doc.tables[0].cells if c.row == r] for r in (1, 2, 3)] == ROWS
+
+
+def test_text_lines_are_found_from_the_ink_at_any_size(tmp_path):
+    """A 36 pt title is one line (its word gaps are wider than a small line's); tightly set
+    10 pt lines stay apart, each keeping its own i and j dots; a page number beside a heading
+    is a line of its own."""
+    pytest.importorskip("cv2")
+    from reportlab.pdfgen import canvas
+
+    from renjana.extract.ocr.image import binarise, render_page
+    from renjana.extract.ocr.layout import find_lines
+    from renjana.extract.ocr.settings import DEFAULT_OCR_SETTINGS as settings
+
+    path = tmp_path / "lines.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    drawn = [(36.0, 80.0, "KAB. BANYUWANGI")]  # (size, baseline from the top, text)
+    for k in range(4):  # set solid: the dots of one line reach the descenders of the line above
+        drawn.append((10.0, 130.0 + 10.5 * k, "kebijakan pejabat menjadi bijak di tiji jiji fiji"))
+    c.setFont("Helvetica-Bold", 36)
+    c.drawCentredString(297, 842 - 80, drawn[0][2])
+    c.setFont("Helvetica", 10)
+    for size, base, text in drawn[1:]:
+        c.drawString(60, 842 - base, text)
+    c.drawRightString(535, 842 - drawn[-1][1], "12")
+    c.showPage()
+    c.save()
+    _, lines = find_lines(binarise(render_page(str(path), 0, settings)), settings)
+    assert len(lines) == len(drawn) + 1
+    for line, (size, base, _) in zip(lines, drawn):
+        top, bottom = settings.pt(line.top), settings.pt(line.bottom)
+        assert base - size <= top and bottom <= base + 0.3 * size
+    number = lines[-1]
+    assert settings.pt(number.x0) > 500 and settings.pt(number.top) > drawn[-1][1] - 10
+
+
 @needs_ocr
 def test_invisible_wrong_text_layer_over_a_scan_is_ocrd(tmp_path):
     doc = extract_document(_scan(tmp_path, invisible="CKDIEKHF AKAAA lorem ipsum"))
@@ -163,18 +238,7 @@ def _garbled_pdf(tmp_path):
         + glyphs + b" /FirstChar 65 /LastChar 66 /Widths [600 600] >>",
         b"<< /Length 40 >>\nstream\n600 0 0 0 500 700 d1 50 0 400 700 re f\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path = tmp_path / "garbled.pdf"
-    path.write_bytes(bytes(out))
-    return path
+    return g.write_raw_pdf(tmp_path / "garbled.pdf", objects)
 
 
 def test_unmapped_font_page_is_unreadable_without_ocr(tmp_path):

@@ -126,3 +126,132 @@ def test_a_file_that_is_no_pdf_is_named(tmp_path, name):
     path.write_bytes(b"this is not a PDF at all")
     with pytest.raises(ExtractError, match="broken.pdf: not a readable PDF"):
         extract_document(path, reader=name)
+
+
+# --------------------------------------------------------------------------- playa's fast glyph path
+def _raw_pdf(path, content: bytes, fonts: dict[bytes, bytes], extra: list[bytes] = ()) -> None:
+    """A one-page PDF written by hand: ``content`` as the page's stream, ``fonts`` the font
+    dictionaries by resource name, ``extra`` more objects (numbered after the fonts)."""
+    names = list(fonts)
+    first_font = 5
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << "
+        + b" ".join(b"/%s %d 0 R" % (n, first_font + i) for i, n in enumerate(names)) + b" >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *(fonts[n] for n in names), *extra,
+    ]
+    g.write_raw_pdf(path, objects)
+
+
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+# Code 65 drawn as a glyph named for a private-use character: text no reader can map.
+PRIVATE_USE = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /uniE001] >> >>"
+TYPE3 = (b"<< /Type /Font /Subtype /Type3 /FontBBox [0 -100 600 700] /FontMatrix [0.001 0 0 0.001 0 0] "
+         b"/CharProcs << /g1 10 0 R >> /Encoding << /Type /Encoding /Differences [65 /g1 /g1] >> "
+         b"/FirstChar 65 /LastChar 66 /Widths [600 500] >>")
+VERTICAL = (b"<< /Type /Font /Subtype /Type0 /BaseFont /ArialMT /Encoding /Identity-V "
+            b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ArialMT "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 "
+            b"/FontDescriptor << /Type /FontDescriptor /FontName /ArialMT /Flags 32 /FontBBox [0 -200 1000 900] "
+            b"/ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >> >>] >>")
+TEXT_STATES = b"""
+BT /F1 10 Tf 50 700 Td 2 Tc 3 Tw 120 Tz 2 Ts (Hello World 12) Tj ET
+BT /F1 9 Tf 1 0 0 1 50 650 Tm [(Ta) -250 (ble) 120 ( 2.1) -1000.5 (x)] TJ T* (next) Tj ET
+BT /F1 8 Tf 0 1 -1 0 300 300 Tm (Turned text) Tj ET
+q 0.5 0 0 0.5 10 10 cm BT /F1 8 Tf -1 0 0 -1 400 400 Tm 1 0.2 0.3 1 0 0 cm (Upside skewed) Tj ET Q
+BT /F1 0 Tf 50 600 Td (zero size) Tj ET
+BT /F2 12 Tf 50 500 Td -1 Ts (ABBA AB) Tj ET
+BT /F3 10 Tf 50 450 Td (ABAB) Tj ET
+BT /F4 10 Tf 300 450 Td <00410042> Tj ET
+"""
+TEXT_FONTS = {b"F1": HELVETICA, b"F2": TYPE3, b"F3": PRIVATE_USE, b"F4": VERTICAL}
+TYPE3_GLYPH = [b"<< /Length 40 >>\nstream\n600 0 0 0 500 700 d1 50 0 400 700 re f\nendstream"]
+
+
+def test_playa_fast_glyphs_are_its_glyph_objects_to_the_bit(tmp_path):
+    """The reader's inlined glyph loop gives, for every text object (text state, TJ shifts,
+    turned and skewed matrices, zero size, a Type3 font), exactly the glyphs playa's own glyph
+    objects give: the same floats to the last bit, and the same start for the next object."""
+    import playa
+
+    from renjana.extract import read_playa as rp
+
+    assert rp._FAST_GLYPHS, "playa's TextObject lost the fields the fast glyph loop reads"
+    path = tmp_path / "states.pdf"
+    _raw_pdf(path, TEXT_STATES, TEXT_FONTS, TYPE3_GLYPH)
+    with playa.open(path, space="default") as pdf:
+        page = pdf.pages[0]
+        device, frame, _, _ = rp._frames(page)
+        fonts = rp._Fonts()
+        horizontal = 0
+        for obj in page.flatten():
+            if not isinstance(obj, rp.TextObject) or obj.gstate.font.vertical:
+                continue
+            info = fonts.get(obj.gstate.font)
+            fast: list[dict] = []
+            bad = rp._glyphs(obj, info, frame, device, fast)
+            offset, obj._next_glyph_offset = obj._next_glyph_offset, None
+            slow: list[dict] = []
+            assert rp._glyphs_generic(obj, info, frame, device, slow) == bad
+            for glyph in slow:  # the generic path also names the glyph codes of unmapped fonts
+                glyph.pop("font_key", None), glyph.pop("code", None)
+            assert repr(fast) == repr(slow) and fast  # repr: -0.0 and 0.0 differ too
+            assert repr(obj._next_glyph_offset) == repr(offset)
+            horizontal += 1
+    assert horizontal == 8
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_unmapped_glyphs_are_counted_and_vertical_text_read(tmp_path, name):
+    """Private-use glyphs make a page suspect for the text-layer check with either reader; the
+    playa reader counts them as it reads (pdfplumber's pages leave the count to the check).
+    A vertical (Identity-V) font is read too."""
+    from renjana.extract.textlayer import _unmapped_pdfplumber, suspect
+
+    path = tmp_path / "states.pdf"
+    _raw_pdf(path, TEXT_STATES, TEXT_FONTS, TYPE3_GLYPH)
+    with open_reader(path, name) as reader:
+        (page,) = list(reader.pages())
+    assert _unmapped_pdfplumber(page.glyphs) >= 2
+    assert page.unmapped_glyphs == (None if name == "pdfplumber" else _unmapped_pdfplumber(page.glyphs))
+    assert suspect(page)
+    assert "Hello World 12" in "".join(g["text"] for g in page.glyphs)
+    assert any(g["fontname"] == "ArialMT" for g in page.glyphs)
+
+
+def test_playa_reads_the_hand_made_page_as_pdfplumber_does(tmp_path):
+    """On the hand-made page's Helvetica lines (text state, TJ shifts, turned and skewed
+    text), the playa reader gives pdfplumber's glyphs. (Text at size 0 and a Type3 font's
+    space are read differently by the two libraries: left out.)"""
+    path = tmp_path / "states.pdf"
+    helvetica = b"\n".join(line for line in TEXT_STATES.split(b"\n") if b"/F1" in line and b" 0 Tf" not in line)
+    _raw_pdf(path, helvetica, {b"F1": HELVETICA})
+    (ref,), (got,) = _one(path, "pdfplumber"), _one(path, "playa")
+    assert [g["text"] for g in got.glyphs] == [g["text"] for g in ref.glyphs]
+    for a, b in zip(ref.glyphs, got.glyphs):
+        assert [b[k] for k in GLYPH_KEYS] == pytest.approx([a[k] for k in GLYPH_KEYS], abs=1e-6)
+        assert (b["upright"], b["fontname"]) == (bool(a["upright"]), a["fontname"])
+        assert b["matrix"] == pytest.approx(a["matrix"], abs=1e-6)
+
+
+def _one(path, name):
+    with open_reader(path, name) as reader:
+        return list(reader.pages())
+
+
+def test_playa_pages_without_the_fast_loop_are_the_same(tmp_path, monkeypatch):
+    """Without the fast glyph loop (a playa whose TextObject lacks its fields), every page is
+    read through playa's glyph objects, with the very same result."""
+    from renjana.extract import read_playa as rp
+
+    marks, states = tmp_path / "marks.pdf", tmp_path / "states.pdf"
+    _draw(marks, 90)
+    _raw_pdf(states, TEXT_STATES, TEXT_FONTS, TYPE3_GLYPH)
+    for path in (marks, states):
+        fast = _one(path, "playa")
+        monkeypatch.setattr(rp, "_FAST_GLYPHS", False)
+        slow = _one(path, "playa")
+        monkeypatch.setattr(rp, "_FAST_GLYPHS", True)
+        assert repr([vars(p) for p in fast]) == repr([vars(p) for p in slow])

@@ -18,6 +18,7 @@ from renjana.models import BBox, PageTable, RawCell, TextLine
 
 from .grid import ImageGrid, find_grids
 from .image import line_masks, prepare, render_page
+from .layout import find_lines
 from .numbers import (decimals_of, is_number_reading, is_valid, leading_number, looks_numeric, repair, repair_leading_count,
                       repair_nil, NIL_LOOKALIKE)
 from .read import NUMBER_WHITELIST, read_region
@@ -55,7 +56,7 @@ def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DE
     # Rules erased: the page with its ruling lines (slightly widened) painted white.
     import cv2
 
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    rules = cv2.dilate(_rules_to_erase(horizontal, vertical, grids, settings), np.ones((3, 3), np.uint8))
     clean = image.gray.copy()
     clean[rules > 0] = 255
     ink = image.ink.copy()
@@ -63,6 +64,32 @@ def read_page(pdf_path: str, index: int, number: int, settings: OcrSettings = DE
     tables = [_read_table(grid, clean, ink, number, settings, check) for grid in grids]
     lines = _read_outside(clean, ink, grids, settings)
     return OcrPage(tables=tables, lines=lines, skew=image.skew)
+
+
+def _rules_to_erase(horizontal: np.ndarray, vertical: np.ndarray, grids: list[ImageGrid],
+                    settings: OcrSettings) -> np.ndarray:
+    """The rule mask (255 where a rule's ink is) of the rules to erase before reading: every
+    rule inside a table's box, and outside the tables only the runs at least
+    ``settings.free_rule_length`` long (underlines, separators). The short straight runs found
+    outside the tables are the stems and bars of large letters (a title's 'I' at 18 pt is a
+    13 pt vertical run): erased, they would leave the title unreadable."""
+    import cv2
+
+    both = cv2.bitwise_or(horizontal, vertical)
+    keep = np.zeros_like(both)
+    grow = settings.px(settings.edge_cluster)
+    for g in grids:
+        t, b = max(0, g.top - grow), g.bottom + grow + 1
+        x0, x1 = max(0, g.x0 - grow), g.x1 + grow + 1
+        keep[t:b, x0:x1] = both[t:b, x0:x1]
+    outside = both.copy()
+    outside[keep > 0] = 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(outside, connectivity=8)
+    long_run = np.zeros(count, bool)
+    long_run[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= \
+        settings.px(settings.free_rule_length)
+    keep[long_run[labels]] = 255
+    return keep
 
 
 def _read_table(grid: ImageGrid, clean: np.ndarray, ink: np.ndarray, number: int,
@@ -273,27 +300,45 @@ UNREAD_MARK_CONFIDENCE = 0.6
 
 def _read_outside(clean: np.ndarray, ink: np.ndarray, grids: list[ImageGrid],
                   settings: OcrSettings) -> list[TextLine]:
-    """The text outside the tables (title, captions, headings, page numbers), block by block."""
+    """The text outside the tables (title, captions, headings, page numbers), line by line
+    (:func:`.layout.find_lines`), each line scaled so that its capitals are
+    ``settings.line_glyph_px`` high: a 20 pt title and 8 pt print are read at one size."""
     import cv2
-    import tesserocr
 
     rest = ink.copy()
     for g in grids:
         rest[g.top:g.bottom + 1, g.x0:g.x1 + 1] = 0
     if not np.count_nonzero(rest):
         return []
-    # Blocks: ink smeared along the line (words) and a little across (wrapped lines).
-    blobs = cv2.dilate(rest, cv2.getStructuringElement(cv2.MORPH_RECT, (settings.px(12), settings.px(4))))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    labels, regions = find_lines(rest, settings)
     lines: list[TextLine] = []
-    min_h = settings.px(3)
-    for i in range(1, count):
-        x, y, w, h, area = stats[i]
-        if h < min_h or w < min_h:
-            continue  # a speck
-        crop = clean[y:y + h, x:x + w]
-        for line in read_region(crop, int(x), int(y), settings, psm=tesserocr.PSM.SINGLE_BLOCK):
+    pad = settings.px(settings.cell_margin)
+    for region in regions:
+        t, u = max(0, region.top - pad), min(clean.shape[0], region.bottom + pad)
+        a, b = max(0, region.x0 - pad), min(clean.shape[1], region.x1 + pad)
+        # Only this line's ink, with the page's grey one pixel around it: a neighbouring line's
+        # descenders or a mark of another line never reach the engine.
+        mine = np.isin(labels[t:u, a:b], region.pieces).astype(np.uint8)
+        near = cv2.dilate(mine, np.ones((3, 3), np.uint8)) > 0
+        crop = np.where(near, clean[t:u, a:b], 255).astype(np.uint8)
+        scale = min(settings.line_max_scale,
+                    max(settings.line_min_scale, settings.line_glyph_px / max(1.0, region.glyph_height)))
+        # The engine's single-block mode: one line reads as with the single-line mode (measured
+        # alike), and a crop that holds two lines (a raised footnote mark) is still read whole.
+        for line in read_region(crop, a, t, settings, scale=scale):
             if (line.confidence or 0) * 100 >= settings.min_line_confidence or len(line.text) > 3:
                 lines.append(line)
-    lines.sort(key=lambda line: (round(line.bbox.top), line.bbox.x0))
-    return lines
+    return _reading_order(lines)
+
+
+def _reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """``lines`` top to bottom, and left to right within a row: a line whose middle lies within
+    the first line of the row's height is on that row (a page number beside a heading)."""
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda line: line.bbox.top):
+        middle = (line.bbox.top + line.bbox.bottom) / 2
+        if rows and rows[-1][0].bbox.top <= middle <= rows[-1][0].bbox.bottom:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda line: line.bbox.x0)]

@@ -29,22 +29,26 @@ SAME_SHAPE = [{"0", "O"}, {"0", "o"}, {"1", "l"}, {"1", "I"}, {"1", "|"}, {"l", 
 
 
 def read_region(gray: np.ndarray, x0: int, top: int, settings: OcrSettings,
-                whitelist: str | None = None, psm: int | None = None) -> list[TextLine]:
+                whitelist: str | None = None, psm: int | None = None,
+                scale: float | None = None) -> list[TextLine]:
     """The text lines of ``gray`` (a crop whose top-left pixel is (x0, top) on the page image).
 
     ``whitelist``: the only characters the engine may read (number columns); ``psm``: a
-    Tesseract page segmentation mode other than the engine's single block. Words that are one
+    Tesseract page segmentation mode other than the engine's single block; ``scale``: the
+    crop is resized by this before it is read (default ``settings.upscale``). Words that are one
     or two punctuation characters read with low confidence (specks) are dropped.
     """
     import tesserocr
     from PIL import Image
 
     api = engine()
-    scale = settings.upscale
+    scale = settings.upscale if scale is None else scale
     if scale != 1.0:
         import cv2
 
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        # Area averaging when shrinking keeps thin strokes; cubic when enlarging keeps edges.
+        gray = cv2.resize(gray, None, fx=scale, fy=scale,
+                          interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     padded = np.pad(gray, PAD_PX, constant_values=255)
     api.SetImage(Image.fromarray(padded))
     api.SetVariable("tessedit_char_whitelist", whitelist or "")

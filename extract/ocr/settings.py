@@ -19,6 +19,10 @@ class OcrSettings:
     # A rule is a dark run at least this long (pt): longer than any glyph stroke of body text
     # (a 10 pt em dash is about 10 pt), shorter than the narrowest column (a K column, ~15 pt).
     min_rule_length: float = 12.0
+    # Outside the tables a straight run is a rule to erase only when at least this long (pt):
+    # the stems and bars of a large title's letters are straight runs too (a 20 pt capital is
+    # 14 pt tall, a 36 pt one 26 pt), while underlines and separators are longer.
+    free_rule_length: float = 60.0
     # Deskew: only runs at least this long (pt) measure the page's skew (the long table rules);
     # the angle is the median of theirs, ignored when below ``min_skew`` or above ``max_skew``
     # (deg: a larger angle is a page turned on purpose, not a scanner's skew).
@@ -49,6 +53,28 @@ class OcrSettings:
     space_gap: float = 0.3
     # Text outside the tables: lines whose mean word confidence is under this (0-100) are noise.
     min_line_confidence: float = 30.0
+    # Text lines outside the tables (:mod:`.layout`), found at any type size: each glyph reaches
+    # sideways this share of its own height (a word space is about 0.4 of a capital's height and
+    # a lower-case letter is 0.7 of one; a justified line's spaces reach a capital's height), its top and bottom this share cut off (so neighbouring
+    # lines never touch); marks (commas, dots, accents) join the line whose box grown by this
+    # share of its height holds them, when their own height is at most this share of the line's
+    # (a serif g's lower bowl, broken off by a light scan, is half a capital's height).
+    line_word_gap: float = 1.0
+    line_band: float = 0.25
+    line_margin: float = 0.35
+    line_mark_share: float = 0.6
+    # A line lower than this (pt) that holds no mark of a line is a speck; a piece of ink taller
+    # than this (pt) is no glyph (a logo, a stamp: a 48 pt capital is 35 pt tall).
+    min_line_height: float = 3.0
+    max_glyph_height: float = 48.0
+    # Each line is scaled so that its tallest glyphs (capitals, ascenders) are this high (px)
+    # before it is read, an x-height of about 23 px, where Tesseract reads best: a 20 pt title
+    # (60 px capitals at 300 dpi) is scaled down, 7 pt print up, each within the bounds below.
+    # Measured on the scanned corpus pages and on drawn text pages (8-24 pt, skew, noise):
+    # 28-36 px read alike (a word or two apart in 2,800); 22 px lost digits there ('1' as '4').
+    line_glyph_px: float = 32.0
+    line_min_scale: float = 0.25
+    line_max_scale: float = 3.0
 
     # Two look-alike characters of a line whose boxes overlap by this share of the narrower one
     # are one glyph the engine read twice (``0O``).
