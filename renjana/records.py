@@ -19,6 +19,7 @@ from pathlib import PurePath
 
 import pyarrow as pa
 
+from renjana.arrow_values import convert_without_pandas
 from renjana.models import DocumentResult, Row, Table
 
 __all__ = [
@@ -48,6 +49,8 @@ RECORD_BATCH = 1000
 # The records' Arrow buffers come from the C library's heap: Arrow's default pool (mimalloc)
 # keeps what it took for later use, some 30 MiB after a long document's tables.
 _POOL = pa.system_memory_pool()
+# The records are plain Python values: pyarrow need not import pandas to convert them.
+convert_without_pandas()
 # A table column whose key equals a record field is written as ``<key>__printed``.
 CLASH_SUFFIX = "__printed"
 # Levels of the kode tree: a row at one of them with no child at one of them is a leaf, and a sum
