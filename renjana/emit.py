@@ -79,36 +79,39 @@ def atomic_path(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-# The list fields written item by item (a document's tables, a table's rows): the JSON is never
-# held whole, only the largest single row's text.
-STREAMED_LISTS = ("tables", "rows")
+# The list fields written item by item, each with the list fields of its items written so (a
+# document's tables and findings, a table's rows): the JSON is never held whole, only the largest
+# single row's or finding's text and the document's other fields.
+STREAMED_LISTS: dict[str, dict] = {"tables": {"rows": {}}, "findings": {}}
 
 
-def _json_pieces(model: BaseModel, margin: bytes, streamed: tuple[str, ...]) -> Iterator[bytes]:
+def _json_pieces(model: BaseModel, margin: bytes, streamed: dict[str, dict]) -> Iterator[bytes]:
     """``model`` as UTF-8 JSON laid out as ``json.dump(..., ensure_ascii=False, indent=1)`` lays
     out its ``model_dump(mode="json")``, every line after the first moved right by ``margin``, in
-    pieces: the list field ``streamed[0]`` item by item (each item the same way with
-    ``streamed[1:]``).
+    pieces: its non-empty list fields named in ``streamed`` item by item (each item the same way
+    with ``streamed[name]``).
 
     pydantic's compiled serializer writes each piece (the same keys, values and layout as Python's
-    encoder, about five times faster); the list is cut out of the model's own text at its key,
-    which is found unambiguously: JSON escapes a newline inside a string, so a newline followed
-    by the margin and one space starts a key of this very object.
+    encoder, about five times faster); the lists are cut out of the model's own text at their keys,
+    in field order, each found unambiguously: JSON escapes a newline inside a string, so a newline
+    followed by the margin and one space starts a key of this very object.
     """
-    items = getattr(model, streamed[0], None) if streamed else None
-    if not items:
+    names = [name for name in type(model).model_fields if name in streamed and getattr(model, name)]
+    if not names:
         yield pydantic_core.to_json(model, indent=1).replace(b"\n", b"\n" + margin)
         return
-    name = streamed[0]
-    shell = pydantic_core.to_json(model.model_copy(update={name: []}), indent=1).replace(b"\n", b"\n" + margin)
-    key = b"\n" + margin + b" " + json.dumps(name).encode() + b": ["
-    head, tail = shell.split(key + b"]", 1)
-    yield head + key
+    rest = pydantic_core.to_json(model.model_copy(update=dict.fromkeys(names, [])),
+                                 indent=1).replace(b"\n", b"\n" + margin)
     inner = margin + b"  "
-    for i, item in enumerate(items):
-        yield (b",\n" if i else b"\n") + inner
-        yield from _json_pieces(item, inner, streamed[1:])
-    yield b"\n" + margin + b" ]" + tail
+    for name in names:
+        key = b"\n" + margin + b" " + json.dumps(name).encode() + b": ["
+        head, rest = rest.split(key + b"]", 1)
+        yield head + key
+        for i, item in enumerate(getattr(model, name)):
+            yield (b",\n" if i else b"\n") + inner
+            yield from _json_pieces(item, inner, streamed[name])
+        yield b"\n" + margin + b" ]"
+    yield rest
 
 
 def write_json(result: DocumentResult, out_dir: Path) -> Path:

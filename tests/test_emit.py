@@ -76,17 +76,22 @@ def test_json_has_contract_shape_and_path(tmp_path: Path):
 
 
 def test_json_is_python_json_layout_byte_for_byte(tmp_path: Path):
-    """The JSON written piece by piece (tables, rows) is json.dump's indented text of the whole
-    dump, byte for byte: for no table, one, several (one without rows); non-ASCII text, quotes,
-    newlines and a key's own text inside a string."""
+    """The JSON written piece by piece (tables, rows, findings) is json.dump's indented text of
+    the whole dump, byte for byte: for no table, one, several (one without rows); no finding, one,
+    several; non-ASCII text, quotes, newlines and a key's own text inside a string."""
     odd = evaluasi_table("t2")
     odd.caption = 'Tabel "3.1"\n "rows": [] — Rencana Kegiatan'
     empty = Table(id="t3", kind="other", pages=[7], columns=COLUMNS[:1], rows=[])
+    odd_finding = Finding(rule="total", severity="warning", table="t2", row=1,
+                          message='sum "Rp" ≠\n "findings": [] printed')
     for tables in ([], [evaluasi_table()], [evaluasi_table(), odd, empty]):
-        result = make_result(tables=tables)
-        path = emit.write_json(result, tmp_path)
-        expected = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
-        assert path.read_bytes() == expected.encode("utf-8")
+        for findings in (None, [], [odd_finding, odd_finding.model_copy(update={"row": None})]):
+            result = make_result(tables=tables)
+            if findings is not None:
+                result.findings = findings
+            path = emit.write_json(result, tmp_path)
+            expected = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+            assert path.read_bytes() == expected.encode("utf-8")
 
 
 def test_json_floats_keep_their_values(tmp_path: Path):
