@@ -480,12 +480,16 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
                                   settings.edge_cluster)
     cuts = _number_row_cuts(row_edges, chars, settings)
     row_edges = sorted(row_edges + cuts)
-    vertical, horizontal = region.vertical, region.horizontal
+    # The rules near each edge (as _covers takes them), found once: every atomic cell's sides are
+    # tested against them, and a table has hundreds of cells and of rule segments.
+    near = settings.edge_cluster + settings.cover_slack
+    vertical = [[v for v in region.vertical if abs(v.pos - x) <= near] for x in col_edges]
+    horizontal = [[h for h in region.horizontal if abs(h.pos - y) <= near] for y in row_edges]
     cells = build_cells(
         col_edges, row_edges,
-        has_vertical=lambda r, c: _covers(vertical, col_edges[c], row_edges[r], row_edges[r + 1], settings),
+        has_vertical=lambda r, c: _covers(vertical[c], col_edges[c], row_edges[r], row_edges[r + 1], settings),
         has_horizontal=lambda k, c: (row_edges[k] in cuts
-                                     or _covers(horizontal, row_edges[k], col_edges[c], col_edges[c + 1],
+                                     or _covers(horizontal[k], row_edges[k], col_edges[c], col_edges[c + 1],
                                                 settings)),
         chars=chars,
         settings=settings,

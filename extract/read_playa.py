@@ -188,7 +188,7 @@ class _Font:
     ems)`` with ``(cid:N)`` for an unmapped glyph, each string with how many of its glyphs read
     as no Unicode text (short strings kept, see :data:`CACHED_STRING_BYTES`)."""
 
-    __slots__ = ("font", "descent", "fontname", "key", "decoded", "_fonts")
+    __slots__ = ("font", "descent", "fontname", "key", "decoded", "_known", "_fonts")
 
     def __init__(self, font, fonts: "_Fonts") -> None:
         self.font = font  # kept so that the id keying the cache stays this font's
@@ -196,20 +196,35 @@ class _Font:
         self.fontname = font.fontname
         self.key = _font_key(font) if _may_be_unmapped(font) else None
         self.decoded: dict[bytes, tuple[tuple[tuple[int, str, float], ...], int]] = {}
+        # (cid, text as decoded) → (the glyph, 1 if unmapped else 0): a font has a few hundred
+        # glyphs at most, so the glyphs of long strings (not kept whole) are each built once.
+        self._known: dict[tuple[int, str | None], tuple[tuple[int, str, float], int]] = {}
         self._fonts = fonts
 
     def glyphs(self, data: bytes) -> tuple[tuple[tuple[int, str, float], ...], int]:
         """The glyphs of the string ``data`` and how many of them are unmapped."""
         found = self.decoded.get(data)
         if found is None:
-            font = self.font
-            glyphs = tuple((cid, f"(cid:{cid})" if text is None else text, font.hdisp(cid))
-                           for cid, text in font.decode(data))
-            found = (glyphs, sum(unmapped_text(g[1]) for g in glyphs))
+            known = self._known
+            glyphs = []
+            unmapped = 0
+            for decoded in self.font.decode(data):
+                glyph = known.get(decoded)
+                if glyph is None:
+                    glyph = known[decoded] = self._glyph(*decoded)
+                glyphs.append(glyph[0])
+                unmapped += glyph[1]
+            found = (tuple(glyphs), unmapped)
             if len(data) < CACHED_STRING_BYTES:
                 self.decoded[data] = found
                 self._fonts.kept(len(glyphs))
         return found
+
+    def _glyph(self, cid: int, text: str | None) -> tuple[tuple[int, str, float], int]:
+        """One glyph ``(cid, text, advance in ems)`` (``(cid:N)`` when it has no text) and 1 if
+        it reads as no Unicode text, else 0."""
+        shown = f"(cid:{cid})" if text is None else text
+        return (cid, shown, self.font.hdisp(cid)), int(unmapped_text(shown))
 
 
 class _Fonts:

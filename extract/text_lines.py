@@ -64,16 +64,23 @@ def group_lines(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_SETTI
     # Per row: its first glyph's top, how near (points) another glyph's top must be to join it,
     # and its glyphs. A glyph joins the newest of the last three rows it is near.
     rows: list[tuple[float, float, list[dict]]] = []
+    newest: tuple[float, float, list[dict]] | None = None  # rows[-1]
     for ch in sorted(chars, key=_TOP_X0):
         if not ch.get("upright", True):
             continue
         top = ch["top"]
-        for ref_top, reach, members in reversed(rows[-3:]):
+        # Most glyphs join the newest row: tested first, without building the three-row window
+        # (this runs once per glyph of every cell and page).
+        if newest is not None and abs(top - newest[0]) < newest[1]:
+            newest[2].append(ch)
+            continue
+        for ref_top, reach, members in reversed(rows[-3:-1]):
             if abs(top - ref_top) < reach:
                 members.append(ch)
                 break
         else:
-            rows.append((top, same_line * max(ch["size"], 1.0), [ch]))
+            newest = (top, same_line * max(ch["size"], 1.0), [ch])
+            rows.append(newest)
     grouped = attach_scripts([members for _, _, members in rows], settings)
     return [line for line in (_make_line(row, settings) for row in grouped) if line is not None]
 
@@ -237,14 +244,15 @@ def _letter_gaps(chars: list[dict], settings: ExtractSettings) -> dict[int, floa
     return out
 
 
-def _may_be_letter_spaced(chars: list[dict], spaced_min: float, space_max: float) -> bool:
+def _may_be_letter_spaced(chars: list[dict], blank: list[bool], spaced_min: float, space_max: float) -> bool:
     """Some two neighbouring ink glyphs stand apart by a letter spacing: at least
     ``spaced_min`` em, and at most ``space_max`` em (a wider gap parts two runs, see
     :func:`_letter_gaps`). A fast test: most lines set their letters edge to edge, and
-    without such a gap no run of :func:`_letter_gaps` is letter-spaced."""
+    without such a gap no run of :func:`_letter_gaps` is letter-spaced. ``blank``: for each
+    char, whether it is a space glyph."""
     prev = None
-    for ch in chars:
-        if ch["text"].isspace():
+    for ch, space in zip(chars, blank):
+        if space:
             prev = None
             continue
         if prev is not None and spaced_min * ch["size"] <= ch["x0"] - prev["x1"] <= space_max * ch["size"]:
@@ -280,40 +288,48 @@ def _touching_number(prev: dict | None, nxt: dict | None, touch_gap: float) -> b
 def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
     word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
     chars.sort(key=_X0)
-    ink = [c for c in chars if not c["text"].isspace()]
+    # Which chars are space glyphs, tested once: every pass below needs it (this runs once per
+    # glyph of every cell and page).
+    blank = [c["text"].isspace() for c in chars]
+    ink = [c for c, space in zip(chars, blank) if not space]
     if not ink:
         return None
     letter_gap = (_letter_gaps(chars, settings)
-                  if _may_be_letter_spaced(chars, settings.letter_spaced_min, settings.letter_space_max) else None)
+                  if _may_be_letter_spaced(chars, blank, settings.letter_spaced_min, settings.letter_space_max)
+                  else None)
     sizes = [c["size"] for c in ink]
     raised = _raised(ink, settings, sizes)
     text: list[str] = []
     edges: list[float] = []  # left and right edge of each character of text, one after the other
     prev: dict | None = None  # the last glyph, space or ink
     last_ink: dict | None = None
-    for i, ch in enumerate(chars):
-        t = ch["text"]
-        if t.isspace():
+    in_word = False  # text ends with a character that is not a space
+    for i, (ch, space) in enumerate(zip(chars, blank)):
+        if space:
             if last_ink is not None and last_ink["text"] in NUMBER_CHARS:
-                nxt = next((c for c in chars[i + 1:] if not c["text"].isspace()), None)
+                nxt = next((c for c, b in zip(chars[i + 1:], blank[i + 1:]) if not b), None)
                 if _touching_number(last_ink, nxt, touch_gap):
                     continue
-            if text and text[-1] != " ":
+            if in_word:
                 text.append(" ")
                 edges += (ch["x0"], ch["x1"])
+                in_word = False
             prev = ch
             continue
-        if prev is not None and text and text[-1] != " ":
+        t = ch["text"]
+        if in_word and prev is not None:
             gap = ch["x0"] - prev["x1"]
             spacing = letter_gap.get(id(ch), 0.0) if letter_gap else 0.0
             if gap > spacing + word_gap * ch["size"]:
                 text.append(" ")
                 edges += (prev["x1"], prev["x1"])  # no glyph here: zero width
+                in_word = False
         if (raised and id(ch) in raised and t in SUPERSCRIPT_POWERS and text and text[-1].isalpha()
                 and last_ink is not None and id(last_ink) not in raised):
             t = SUPERSCRIPT_POWERS[t]
         text.append(t)
         edges += (ch["x0"], ch["x1"])
+        in_word = True
         prev = ch
         last_ink = ch
     trailing = bool(text) and text[-1] == " "
@@ -325,7 +341,12 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
         del edges[:2]
     if not text:
         return None
-    bold = sum([_is_bold(c.get("fontname", "")) for c in ink]) * 2 > len(ink)
+    # Bold when most glyphs are; a line is mostly set in one font, tested once then.
+    fonts = {c.get("fontname", "") for c in ink}
+    if len(fonts) == 1:
+        bold = _is_bold(fonts.pop())
+    else:
+        bold = sum([_is_bold(c.get("fontname", "")) for c in ink]) * 2 > len(ink)
     # Glyphs read from their shapes (a font without a Unicode map, extract/ocr/glyphmap.py):
     # the line is as sure as its least sure glyph, and says how it was read.
     mapped = [c for c in ink if "confidence" in c]

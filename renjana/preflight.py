@@ -18,8 +18,10 @@ costs, inside the worker process that runs the file (:mod:`renjana.runner`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,11 +207,18 @@ def content_damage(path: Path, offset: int = 0) -> Damage:
     """Decode every stream and parse every page's content with qpdf (pikepdf's
     ``check_pdf_syntax``) and report the damage to page content: streams that do not inflate,
     content that ends inside a token. Cost: one decode of the file's streams (about 10 ms a page).
-    A check that itself runs out of memory or fails reports nothing (``opened`` True)."""
+    A check that itself runs out of memory or fails reports nothing (``opened`` True).
+
+    A file qpdf's own check finds clean (:func:`_qpdf_finds_nothing`) has nothing to report and
+    skips ``check_pdf_syntax``, which parses each page's content through a Python callback per
+    token (most of its cost); any other file gets the full check, for its messages.
+    """
     import io
 
     import pikepdf
 
+    if not offset and _qpdf_finds_nothing(path):
+        return Damage(True)
     handle = io.BytesIO(path.read_bytes()[offset:]) if offset else path.open("rb")
     try:
         pdf = pikepdf.open(handle)
@@ -237,6 +246,36 @@ def content_damage(path: Path, offset: int = 0) -> Damage:
         elif (found := _OBJECT.search(message)) and (int(found[1]), int(found[2])) in streams:
             pages.update(streams[(int(found[1]), int(found[2]))])
     return Damage(True, tuple(sorted(pages)), tuple(m[:MESSAGE_CHARS] for m in content))
+
+
+# Threads running qpdf's own check (see _qpdf_finds_nothing), whose pikepdf log records are dropped.
+_QUIET_THREADS: set[int] = set()
+
+
+def _not_quieted(record: logging.LogRecord) -> bool:
+    return record.thread not in _QUIET_THREADS
+
+
+# pikepdf hands qpdf's output to this logger, on the thread that called qpdf.
+logging.getLogger("pikepdf._core").addFilter(_not_quieted)
+
+
+def _qpdf_finds_nothing(path: Path) -> bool:
+    """True when ``qpdf --check`` (run inside pikepdf, all in C++) finds no warning and no error:
+    then ``check_pdf_syntax``, which follows the same steps (QPDFJob::doCheck), returns nothing
+    either. False for any finding or failure (the caller runs the full check for its words).
+    qpdf's own output (progress, findings in its words) is logged, not shown: dropped here."""
+    import pikepdf
+
+    _QUIET_THREADS.add(threading.get_ident())
+    try:
+        job = pikepdf.Job({"inputFile": str(path), "check": "", "noWarn": ""})
+        job.run()
+        return job.exit_code == 0 and not job.has_warnings
+    except Exception:  # noqa: BLE001 - qpdf's errors, a path it cannot take: no verdict here
+        return False
+    finally:
+        _QUIET_THREADS.discard(threading.get_ident())
 
 
 def _content_streams(pdf) -> dict[tuple[int, int], set[int]]:

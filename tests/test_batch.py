@@ -126,6 +126,30 @@ def test_pdf_behind_http_headers_and_truncated_pdf(tmp_path: Path, drawn: Path):
 
 
 # --------------------------------------------------------------------------- outputs
+def test_quick_content_check_agrees_with_the_full_check(tmp_path: Path, drawn: Path):
+    """content_damage skips pikepdf's check_pdf_syntax for a file qpdf's own check finds clean:
+    on damaged copies the two checks call the same files clean, and a copy with findings still
+    gets the full check's messages."""
+    import pikepdf
+
+    from renjana.preflight import _qpdf_finds_nothing, content_damage
+
+    copies = [drawn] + [c for c, _, _ in damaged_copies([drawn], 24, seed=5, out=tmp_path / "in")]
+    with_messages = 0
+    for path in copies:
+        try:
+            with pikepdf.open(path) as pdf:
+                full = pdf.check_pdf_syntax()
+        except Exception:  # noqa: BLE001 - qpdf cannot open it: the quick check fails too
+            full = ["cannot open"]
+        assert _qpdf_finds_nothing(path) == (not full), path.name
+        damage = content_damage(path)
+        with_messages += bool(damage.messages)
+        if not full:
+            assert damage.opened and not damage.messages and not damage.pages
+    assert with_messages  # some copies are damaged in their content, and say so
+
+
 def test_same_name_inputs_keep_both_outputs_and_rerun_is_stable(tmp_path: Path):
     for folder, text in (("a", b"%PDF-1.4 first"), ("b", b"%PDF-1.4 second"), ("c", b"%PDF-1.4 first")):
         (tmp_path / folder).mkdir()
