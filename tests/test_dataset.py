@@ -248,6 +248,28 @@ def test_copies_are_told_by_their_rows_not_by_office_alone(tmp_path: Path):
     assert total == sum(pagu) + sum(revised)  # both plans of 2023 counted, the copy once
 
 
+def test_copies_without_a_printed_dinas_are_one_plan(tmp_path: Path):
+    """Two copies of one plan that do not print their office (dinas not recognised) are still
+    copies by their identical content in one region and year, with one primary; the same
+    numbers in another year, or a plan that differs, are not."""
+    pagu = [1000 * (i + 1) for i in range(10)]
+    target = [10 + i for i in range(10)]
+    emit.write_all(numbers_document("a.pdf", pagu, target, dinas=None), tmp_path)
+    emit.write_all(numbers_document("b.pdf", pagu, target, dinas=None), tmp_path)
+    emit.write_all(numbers_document("c.pdf", pagu, target), tmp_path)  # the office printed
+    emit.write_all(numbers_document("d.pdf", pagu, target, dinas=None, year=2024), tmp_path)
+    other = list(pagu)
+    other[4] = 5800
+    emit.write_all(numbers_document("e.pdf", other, target, dinas=None), tmp_path)
+    refresh(tmp_path)
+    _, rows = query(tmp_path, "SELECT source_file, copies, is_primary, plan_group FROM documents ORDER BY 1")
+    by_file = {r[0]: r[1:] for r in rows}
+    assert [by_file[f][0] for f in ("a.pdf", "b.pdf", "c.pdf")] == [3, 3, 3]
+    assert len({by_file[f][2] for f in ("a.pdf", "b.pdf", "c.pdf")}) == 1
+    assert sum(by_file[f][1] for f in ("a.pdf", "b.pdf", "c.pdf")) == 1
+    assert by_file["d.pdf"][:2] == (1, True) and by_file["e.pdf"][:2] == (1, True)
+
+
 def test_group_copies_components_and_empty_signatures():
     from renjana.copies import COPY_SIMILARITY, group_copies, jaccard, signature_of
 
