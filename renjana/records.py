@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 
 import pyarrow as pa
 
@@ -118,16 +117,7 @@ def _row_box(row: Row) -> tuple[float | None, ...]:
             max(b.bottom for b in boxes))
 
 
-# Characters of the sha256 in a document's id (and in its dataset parts' names).
-DOCUMENT_SHA_CHARS = 12
-
-
-def document_id(source_file: str, sha256: str, stem: str | None = None) -> str:
-    """A document's key in an output folder: ``<stem>-<sha12>``, ``stem`` its JSON file's stem
-    (default: the PDF's; the batch's output store names a clashing input's files
-    ``<stem>-<sha8>`` and its id follows)."""
-    return f"{stem or PurePath(source_file).stem}-{sha256[:DOCUMENT_SHA_CHARS]}"
-
+from renjana.hashing import DOCUMENT_SHA_CHARS, document_id  # noqa: E402 - one definition
 
 def document_fields(result: DocumentResult, doc_id: str | None = None) -> dict:
     """The fields naming the document on every record: region (folder slug), year, region_name,

@@ -359,11 +359,15 @@ def test_one_pdf_in_two_folders_is_two_documents_and_one_primary(tmp_path: Path)
                                   "WHERE d.is_primary")
     assert findings == 1
     # The id is the name of the document's files: its dataset parts and, beside its JSON (the
-    # second input's renamed on the clash), the Parquet records.
+    # second input's renamed on the clash), the Parquet records; the JSON and the manifest
+    # record carry it too.
+    by_id = {r["document_id"]: r for r in map(json.loads, (out / "manifest.jsonl").open()) if "path" in r}
     for doc_id, *_ in docs:
         [part] = out.glob(f"dataset/rencana_program/*/*/{doc_id}.parquet")
         assert set(pq.read_table(part, partitioning=None).column("document_id").to_pylist()) == {doc_id}
-        stem = doc_id[: -len("-" + docs[0][1][:12])]
+        [json_rel] = [o for o in by_id[doc_id]["outputs"] if o.endswith(".json")]
+        assert json.loads((out / json_rel).read_text())["document_id"] == doc_id
+        stem = Path(json_rel).stem
         [beside] = out.glob(f"*/*/*/{stem}.rencana_program.parquet")
         assert set(pq.read_table(beside).column("document_id").to_pylist()) == {doc_id}
 
