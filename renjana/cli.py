@@ -349,14 +349,26 @@ def dataset(
             typer.echo(f"csv {path}")
 
 
+# Rows ``renjana query`` shows in its table unless --limit says otherwise.
+QUERY_ROWS_SHOWN = 200
+# The console width of ``renjana query --wide``: beyond any table's natural width.
+WIDE_CONSOLE_CHARS = 1 << 16
+
+
 @app.command()
 def query(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="The output folder of renjana dataset.")],
     sql: Annotated[str, typer.Argument(metavar="SQL", help="A query over the views, e.g. "
                                        "\"SELECT region, count(*) FROM findings GROUP BY region\".")],
-    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Rows shown at most.")] = 200,
+    limit: Annotated[int | None, typer.Option(min=1, metavar="N", help=(
+        f"Rows written at most (default: {QUERY_ROWS_SHOWN} in the table, all with --csv)."))] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", metavar="", help=(
+        "Write the result as CSV to stdout (a header line, every value whole) instead of a table."))] = False,
+    wide: Annotated[bool, typer.Option("--wide", metavar="", help=(
+        "Never cut a value to fit the terminal: the table is as wide as its values."))] = False,
 ) -> None:
-    """Run SQL on OUT/renjana.duckdb (read-only) and print the result as a table."""
+    """Run SQL on OUT/renjana.duckdb (read-only) and print the result as a table (values cut
+    to fit the terminal; --wide keeps them whole) or, with --csv, as CSV for other tools."""
     import duckdb
 
     try:
@@ -364,10 +376,26 @@ def query(
     except (FileNotFoundError, duckdb.Error) as exc:
         Console(stderr=True).print(str(exc), soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(EXIT_FAILED) from None
+    if csv_out:
+        _write_csv(names, rows if limit is None else rows[:limit])
+        return
+    limit = limit or QUERY_ROWS_SHOWN
     table = Table(*names, caption=count(len(rows), "row") + (f", first {limit} shown" if len(rows) > limit else ""))
     for row in rows[:limit]:
         table.add_row(*("" if v is None else str(v) for v in row))
-    Console().print(table)
+    # --wide: a console wider than any table, so rich lays the table out at its natural width
+    # (rich does not stretch a table to the console's width unless told to).
+    Console(width=WIDE_CONSOLE_CHARS if wide else None).print(table)
+
+
+def _write_csv(names: list[str], rows: list[tuple]) -> None:
+    """``rows`` as CSV (RFC 4180, ``\\r\\n`` line ends, NULL as an empty field) to stdout."""
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(names)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
 
 
 @app.command()

@@ -169,6 +169,30 @@ def test_cli_dataset_query_and_csv(tmp_path: Path):
     assert result.exit_code != 0 and "renjana dataset" in result.stderr
 
 
+def test_cli_query_csv_and_wide_keep_every_value_whole(tmp_path: Path):
+    import csv
+    import io
+
+    emit.write_all(document("a.pdf"), tmp_path)
+    refresh(tmp_path)
+    sql = ("SELECT uraian, 'awal ' || repeat('panjang ', 30) || 'akhir' AS catatan, pagu__value "
+           "FROM rencana_program_leaf ORDER BY row_index")
+    cut = runner.invoke(app, ["query", str(tmp_path), sql])
+    assert cut.exit_code == 0, cut.output
+    assert not any("awal" in line and "akhir" in line for line in cut.stdout.splitlines())
+    wide = runner.invoke(app, ["query", str(tmp_path), sql, "--wide"])
+    assert wide.exit_code == 0, wide.output
+    assert any("awal " + "panjang " * 30 + "akhir" in line for line in wide.stdout.splitlines())
+    done = runner.invoke(app, ["query", str(tmp_path), sql, "--csv"])
+    assert done.exit_code == 0, done.output
+    table = list(csv.reader(io.StringIO(done.stdout)))
+    _, rows = query(tmp_path, sql)
+    assert table[0] == ["uraian", "catatan", "pagu__value"]
+    assert table[1:] == [[r[0], r[1], str(r[2])] for r in rows] and len(rows) > 1
+    first = runner.invoke(app, ["query", str(tmp_path), sql, "--csv", "--limit", "1"])
+    assert len(list(csv.reader(io.StringIO(first.stdout)))) == 2
+
+
 def drawn_plan(path: Path) -> Path:
     b = g.PdfBuilder(path, footer=g.SLOGAN)
     b.cover(g.COVER)
