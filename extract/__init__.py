@@ -104,6 +104,7 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     rules_tables: list[PageTable] = []
     glyph_maps = None  # made when a page holds fonts without a Unicode map
+    unsure_pages: dict[int, str] = {}  # glyph-mapped page → the codes its maps left unsure
     with pdf:
         doc.pages = pdf.page_count
         for page in _reported(pdf.pages(), doc.pages):
@@ -126,9 +127,11 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
                 from .ocr.glyphmap import GlyphMaps  # numpy and the engines: only when needed
 
                 glyph_maps = glyph_maps or GlyphMaps()
-                mapped = _mapped_page(glyph_maps, path, page, doc)
-                if mapped:
+                left_unsure = _mapped_page(glyph_maps, path, page, doc)
+                if left_unsure is not None:
                     problem = None
+                    if left_unsure:
+                        unsure_pages[number] = left_unsure
             if problem:  # a text layer that must not be read as data: OCR reads the image
                 need_ocr[number] = problem
                 open_table = None
@@ -164,27 +167,39 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     doc.tables.sort(key=lambda t: (t.page, t.bbox.top))
     for table in doc.tables:
         table.caption = _caption_above(table, doc.text, settings)
+    _note_unsure_cells(doc, unsure_pages)
     _clamp_to_pages(doc)
     return doc
 
 
-def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> bool:
+def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> str | None:
     """Put the glyph maps' reading of ``page``'s fonts without a Unicode map into its glyphs
-    (:mod:`.ocr.glyphmap`), with a note and the page's :class:`UnreadPage` entry (read, status
-    ``ocr``); False when the map cannot be made for the page (it is then read as a scan)."""
+    (:mod:`.ocr.glyphmap`). The page is then read like any born-digital page: not listed as
+    unread, no note (each glyph's cell says how it was read); what the maps left unsure is
+    returned (see :func:`_note_unsure_cells`, "" when nothing). None when the map cannot be made
+    for the page (it is then read as a scan)."""
     try:
         mapped = glyph_maps.read_page(str(path), page)
     except Exception as exc:  # the engines or the image library failed: read the page as a scan
         doc.notes.append(f"page {page.number}: glyph shapes not read ({type(exc).__name__}: {exc})")
-        return False
+        return None
     if mapped is None:
-        return False
+        return None
     page.glyphs = mapped.glyphs
-    doc.notes.append(f"page {page.number}: {UNREADABLE_REASON}: {mapped.note}")
-    unsure = f"; {count(mapped.unsure_glyphs, 'glyph')} not read surely" if mapped.unsure_glyphs else ""
-    doc.unread_pages.append(UnreadPage(page=page.number, status="ocr",
-                                       reason=f"{UNREADABLE_REASON}: glyphs read from their shapes{unsure}"))
-    return True
+    return mapped.unsure if mapped.unsure_glyphs else ""
+
+
+def _note_unsure_cells(doc: ExtractedDocument, unsure: dict[int, str]) -> None:
+    """A note per glyph-mapped page whose maps left codes unsure (``unsure``: page → what was
+    left unsure), with how many table cells print them (``�``: no number is made of them)."""
+    if not unsure:
+        return
+    from .ocr.glyphmap import UNSURE
+
+    for number, what in sorted(unsure.items()):
+        cells = sum(UNSURE in cell.text for table in doc.tables if table.page == number
+                    for cell in table.cells)
+        doc.notes.append(f"page {number}: {what}; {count(cells, 'table cell')} unreadable")
 
 
 def _reported(pages, total: int):
