@@ -403,3 +403,31 @@ def test_parts_written_before_document_ids_are_rewritten(tmp_path: Path):
     refresh(tmp_path)
     _, rows = query(tmp_path, "SELECT document_id, is_primary FROM documents")
     assert rows == [(emit.dataset_part_name("a.pdf", document("a.pdf").source.sha256)[: -len(".parquet")], True)]
+
+
+def test_a_renamed_document_keeps_its_parts_on_refresh(tmp_path: Path):
+    """Two PDFs named renja.pdf for one folder: the second's JSON is renja-<sha12>.json, its id
+    and its parts' name the same. A refresh after both JSONs changed on disk rewrites each
+    document's own parts, never one from the other's JSON, and removes nothing."""
+    from renjana.runner import RunSettings, run_files
+
+    inputs = []
+    for folder, text in (("a", b"%PDF-1.4 first"), ("b", b"%PDF-1.4 second")):
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "renja.pdf")
+        inputs[-1].write_bytes(text)
+    out = tmp_path / "out"
+    run_files(inputs, out, RunSettings(process=one_plan))
+    refresh(out)
+    _, before = query(out, "SELECT document_id, sha256, source_file FROM documents ORDER BY 1")
+    assert len(before) == 2
+    later = max(p.stat().st_mtime for p in out.rglob("*.parquet")) + 10
+    for json_path in out.glob("*/*/*/*.json"):
+        os.utime(json_path, (later, later))
+    report = refresh(out)
+    assert report.removed == [] and len(report.written) == 2
+    _, after = query(out, "SELECT document_id, sha256, source_file FROM documents ORDER BY 1")
+    assert after == before
+    for doc_id, sha, _ in after:
+        [part] = out.glob(f"dataset/documents/*/*/{doc_id}.parquet")
+        assert pq.read_table(part, partitioning=None).column("sha256").to_pylist() == [sha]
