@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
+from renjana.hashing import DOCUMENT_SHA_CHARS, document_id
 from renjana.models import DocumentResult, Row, Table
 
 __all__ = [
@@ -116,8 +117,6 @@ def _row_box(row: Row) -> tuple[float | None, ...]:
     return (min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes),
             max(b.bottom for b in boxes))
 
-
-from renjana.hashing import DOCUMENT_SHA_CHARS, document_id  # noqa: E402 - one definition
 
 def document_fields(result: DocumentResult, doc_id: str | None = None) -> dict:
     """The fields naming the document on every record: region (folder slug), year, region_name,
