@@ -3,6 +3,7 @@
     python benchmarks/batch_safety.py bad     WORK [--large]   # bad_inputs.py's folder in one batch
     python benchmarks/batch_safety.py damaged WORK [-n 300]    # seeded damaged copies of the corpus
     python benchmarks/batch_safety.py kill    WORK [--kills 3] # kill -9 mid-run, resume, check
+    python benchmarks/batch_safety.py startup WORK [--kills 3] # kill -9 as the workers start
 
 ``bad``: generates ``../shared/tools/bad_inputs.py`` into WORK/bad, runs ``renjana run`` over it as
 a user would (2 workers), and prints every file's outcome against EXPECT.json, the problems, and
@@ -11,7 +12,9 @@ peak is its own). ``damaged``: N copies of ``../shared/corpus/pdf`` damaged by t
 (seed 1), the originals run once for reference; prints statuses, crashes, hangs (timed-out), and
 silent losses (an ``ok`` output holding fewer cells than its original). ``kill``: corpus PDFs in
 a batch killed with SIGKILL at random moments, then resumed; prints how long workers outlived
-the kill, files redone, and the integrity of the output folder.
+the kill, files redone, and the integrity of the output folder. ``startup``: the batch killed
+the moment its first workers exist (still importing: the worst moment for a worker to notice
+its parent died); prints how long they outlived the kill.
 """
 
 from __future__ import annotations
@@ -145,9 +148,30 @@ def kill(work: Path, kills: int) -> None:
     print("\n".join(f"PROBLEM {p}" for p in integrity) or "output folder: complete, no duplicates, no orphans")
 
 
+def startup(work: Path, kills: int) -> None:
+    source = min((SHARED / "corpus" / "pdf").glob("*.pdf"), key=lambda p: p.stat().st_size)
+    outlived = []
+    for attempt in range(kills):
+        out = work / "startup-out"
+        shutil.rmtree(out, ignore_errors=True)
+        batch = subprocess.Popen([*RENJANA, str(source), "-o", str(out), "--workers", "2"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        workers: set[int] = set()
+        while not workers and batch.poll() is None:
+            workers = batch_checks.children(batch.pid)
+        os.kill(batch.pid, signal.SIGKILL)
+        killed = time.monotonic()
+        batch.wait()
+        while any(batch_checks.alive(p) for p in workers) and time.monotonic() - killed < 30:
+            time.sleep(POLL_S / 10)
+        outlived.append(time.monotonic() - killed)
+        print(f"kill {attempt + 1}: {len(workers)} starting workers gone {outlived[-1]:.3f} s after the kill")
+    print(f"starting workers outlived the kill by at most {max(outlived, default=0):.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["bad", "damaged", "kill"])
+    parser.add_argument("what", choices=["bad", "damaged", "kill", "startup"])
     parser.add_argument("work", type=Path)
     parser.add_argument("--large", action="store_true")
     parser.add_argument("-n", type=int, default=300)
@@ -155,7 +179,7 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     {"bad": lambda: bad(args.work, args.large), "damaged": lambda: damaged(args.work, args.n),
-     "kill": lambda: kill(args.work, args.kills)}[args.what]()
+     "kill": lambda: kill(args.work, args.kills), "startup": lambda: startup(args.work, args.kills)}[args.what]()
 
 
 if __name__ == "__main__":

@@ -109,8 +109,15 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     need_ocr: dict[int, str] = {}  # page → why its text layer is not read (no text, unreadable, …)
     open_table: tuple[float, float, bool] | None = None  # the table that ended the page before
     glyph_maps = None  # made when a page holds fonts without a Unicode map
-    handover = TableHandover(finish=lambda table: _finish_table(table, doc, settings),
-                             deliver=doc.tables.append if on_table is None else on_table)
+    unsure_pages: dict[int, str] = {}  # glyph-mapped page → the codes its maps left unsure
+    unsure_cells: dict[int, int] = {}  # such a page → how many of its table cells print them
+
+    def finish(table: PageTable) -> None:
+        _finish_table(table, doc, settings)
+        if table.page in unsure_pages:  # counted here: the table may not be kept in doc.tables
+            unsure_cells[table.page] = unsure_cells.get(table.page, 0) + _unsure_cells(table)
+
+    handover = TableHandover(finish=finish, deliver=doc.tables.append if on_table is None else on_table)
     with pdf:
         doc.pages = pdf.page_count
         for page in _reported(pdf.pages(), doc.pages):
@@ -136,9 +143,11 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
                 from .ocr.glyphmap import GlyphMaps  # numpy and the engines: only when needed
 
                 glyph_maps = glyph_maps or GlyphMaps()
-                mapped = _mapped_page(glyph_maps, path, page, doc)
-                if mapped:
+                left_unsure = _mapped_page(glyph_maps, path, page, doc)
+                if left_unsure is not None:
                     problem = None
+                    if left_unsure:
+                        unsure_pages[number] = left_unsure
             if problem:  # a text layer that must not be read as data: OCR reads the image
                 need_ocr[number] = problem
                 open_table = None
@@ -175,27 +184,41 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     del doc.tables[handed:]
     handover.add(_rules_only_tables(pending, settings), FROM_RULES_ONLY)
     handover.release()
+    _note_unsure_cells(doc, unsure_pages, unsure_cells)
     _clamp_text_to_pages(doc)
     return doc
 
 
-def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> bool:
+def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> str | None:
     """Put the glyph maps' reading of ``page``'s fonts without a Unicode map into its glyphs
-    (:mod:`.ocr.glyphmap`), with a note and the page's :class:`UnreadPage` entry (read, status
-    ``ocr``); False when the map cannot be made for the page (it is then read as a scan)."""
+    (:mod:`.ocr.glyphmap`). The page is then read like any born-digital page: not listed as
+    unread, no note (each glyph's cell says how it was read); what the maps left unsure is
+    returned (see :func:`_note_unsure_cells`, "" when nothing). None when the map cannot be made
+    for the page (it is then read as a scan)."""
     try:
         mapped = glyph_maps.read_page(str(path), page)
     except Exception as exc:  # the engines or the image library failed: read the page as a scan
         doc.notes.append(f"page {page.number}: glyph shapes not read ({type(exc).__name__}: {exc})")
-        return False
+        return None
     if mapped is None:
-        return False
+        return None
     page.glyphs = mapped.glyphs
-    doc.notes.append(f"page {page.number}: {UNREADABLE_REASON}: {mapped.note}")
-    unsure = f"; {count(mapped.unsure_glyphs, 'glyph')} not read surely" if mapped.unsure_glyphs else ""
-    doc.unread_pages.append(UnreadPage(page=page.number, status="ocr",
-                                       reason=f"{UNREADABLE_REASON}: glyphs read from their shapes{unsure}"))
-    return True
+    return mapped.unsure if mapped.unsure_glyphs else ""
+
+
+def _unsure_cells(table: PageTable) -> int:
+    """How many of the table's cells print a glyph the maps left unsure (``�``)."""
+    from .ocr.glyphmap import UNSURE
+
+    return sum(UNSURE in cell.text for cell in table.cells)
+
+
+def _note_unsure_cells(doc: ExtractedDocument, unsure: dict[int, str], cells: dict[int, int]) -> None:
+    """A note per glyph-mapped page whose maps left codes unsure (``unsure``: page → what was
+    left unsure), with how many table cells print them (``cells``: page → count, see
+    :func:`_unsure_cells`; ``�``: no number is made of them)."""
+    for number, what in sorted(unsure.items()):
+        doc.notes.append(f"page {number}: {what}; {count(cells.get(number, 0), 'table cell')} unreadable")
 
 
 def _finish_table(table: PageTable, doc: ExtractedDocument, settings: ExtractSettings) -> None:

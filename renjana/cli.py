@@ -186,7 +186,11 @@ def _print(console: Console, text: str) -> None:
 class _Progress:
     """Progress of a batch: files done of all, the files in flight with the page each has reached,
     pages per second, an ETA (from the bytes of the files still to do, a file in flight counted
-    by its pages read), and each failure as it happens."""
+    by its pages read), and each failure as it happens.
+
+    The bar is drawn on a terminal only; where the progress stream is not one (a CI log, cron,
+    ``2> log``), rich draws nothing until the end, so each finished file is written as one line
+    instead (:meth:`line`), and each failure as its ``FAILED`` line."""
 
     def __init__(self, paths: list[Path], console: Console):
         self.sizes = {p: _size(p) for p in paths}
@@ -233,7 +237,19 @@ class _Progress:
         self.done_bytes += self.sizes.get(result.path, 0)
         if not result.ok:
             _print(self.bar.console, f"FAILED {result.message}")
+        elif not self.bar.console.is_terminal:
+            _print(self.bar.console, self.line(result))
         self._refresh()
+
+    def line(self, result: FileResult) -> str:
+        """One finished file for a log: ``[12/40] name.pdf ok 3 tables 2.1 s`` (a partly read
+        file says why; a file done by an earlier run says so)."""
+        summary = result.summary
+        head = f"[{self.done}/{self.total_files}] {safe_name(result.path.name)} {result.status}"
+        if result.skipped:
+            return f"{head}, done by an earlier run (skipped)"
+        text = f"{head} {count(summary.tables, 'table')} {result.seconds:.1f} s"
+        return f"{text}: {summary.reason}" if result.status != "ok" and summary.reason else text
 
 
 def _size(path: Path) -> int:
@@ -349,14 +365,26 @@ def dataset(
             typer.echo(f"csv {path}")
 
 
+# Rows ``renjana query`` shows in its table unless --limit says otherwise.
+QUERY_ROWS_SHOWN = 200
+# The console width of ``renjana query --wide``: beyond any table's natural width.
+WIDE_CONSOLE_CHARS = 1 << 16
+
+
 @app.command()
 def query(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="The output folder of renjana dataset.")],
     sql: Annotated[str, typer.Argument(metavar="SQL", help="A query over the views, e.g. "
                                        "\"SELECT region, count(*) FROM findings GROUP BY region\".")],
-    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Rows shown at most.")] = 200,
+    limit: Annotated[int | None, typer.Option(min=1, metavar="N", help=(
+        f"Rows written at most (default: {QUERY_ROWS_SHOWN} in the table, all with --csv)."))] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", metavar="", help=(
+        "Write the result as CSV to stdout (a header line, every value whole) instead of a table."))] = False,
+    wide: Annotated[bool, typer.Option("--wide", metavar="", help=(
+        "Never cut a value to fit the terminal: the table is as wide as its values."))] = False,
 ) -> None:
-    """Run SQL on OUT/renjana.duckdb (read-only) and print the result as a table."""
+    """Run SQL on OUT/renjana.duckdb (read-only) and print the result as a table (values cut
+    to fit the terminal; --wide keeps them whole) or, with --csv, as CSV for other tools."""
     import duckdb
 
     try:
@@ -364,10 +392,26 @@ def query(
     except (FileNotFoundError, duckdb.Error) as exc:
         Console(stderr=True).print(str(exc), soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(EXIT_FAILED) from None
+    if csv_out:
+        _write_csv(names, rows if limit is None else rows[:limit])
+        return
+    limit = limit or QUERY_ROWS_SHOWN
     table = Table(*names, caption=count(len(rows), "row") + (f", first {limit} shown" if len(rows) > limit else ""))
     for row in rows[:limit]:
         table.add_row(*("" if v is None else str(v) for v in row))
-    Console().print(table)
+    # --wide: a console wider than any table, so rich lays the table out at its natural width
+    # (rich does not stretch a table to the console's width unless told to).
+    Console(width=WIDE_CONSOLE_CHARS if wide else None).print(table)
+
+
+def _write_csv(names: list[str], rows: list[tuple]) -> None:
+    """``rows`` as CSV (RFC 4180, ``\\r\\n`` line ends, NULL as an empty field) to stdout."""
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(names)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
 
 
 @app.command()

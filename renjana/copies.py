@@ -12,10 +12,17 @@ compared, never the document's arithmetic (no sums, no totals checked), so a cop
 misreads is still a copy, while a plan and its revised version (other pagu, other programs) or two
 different plans of one office and year are not.
 
+A document whose dinas was not recognised (a copy that does not print its office, or prints it
+where the reader did not find it) cannot be matched by office. It is a copy of another document
+of the same region and year when their row signatures are **identical** (every table kind, every
+number cell): without the office as evidence only the full content will do. Two inputs of one
+PDF (one sha256) are always copies.
+
 Groups are the connected components of the "is a copy of" relation; ``copies`` is the size of a
 group and ``is_primary`` marks one document per group, the one with the smallest sha256 (neutral:
 never by what the copies print). A document with no number cell to compare (no table read, e.g. a
-scan that needs OCR) or whose dinas or year was not recognised is a group of its own.
+scan that needs OCR), or whose year (or, without a dinas, region) was not recognised, is a group
+of its own unless another input is the same PDF.
 """
 
 from __future__ import annotations
@@ -82,7 +89,8 @@ def group_copies(documents: Iterable[tuple[str, str, str | None, str | None, int
     """Group documents into copies of one plan (see the module's docstring).
 
     ``documents``: (document id, sha256, region, dinas, year) per document, the id unique (two
-    files with one sha256 are one PDF twice: always copies); ``signatures``: sha256 → its cells
+    files with one sha256 are one PDF twice: always copies; without dinas, identical cells in one
+    region and year make copies); ``signatures``: sha256 → its cells
     (missing: none). Returns document id → :class:`PlanCopy`; ``group`` is the primary's id and
     the primary is the member with the smallest (sha256, id)."""
     parent: dict[str, str] = {}
@@ -102,15 +110,25 @@ def group_copies(documents: Iterable[tuple[str, str, str | None, str | None, int
 
     offices: dict[tuple, list[str]] = defaultdict(list)
     same_pdf: dict[str, list[str]] = defaultdict(list)
+    # (region, year, the full signature) -> documents: identical content, for those without dinas
+    same_content: dict[tuple, list[tuple[str, bool]]] = defaultdict(list)
     for doc_id, sha, region, dinas, year in documents:
         parent.setdefault(doc_id, doc_id)
         sort_key[doc_id] = (sha, doc_id)
         same_pdf[sha].append(doc_id)
         if dinas is not None and year is not None:
             offices[(region, dinas, year)].append(doc_id)
+        cells = signatures.get(sha)
+        if cells and region is not None and year is not None:
+            same_content[(region, year, frozenset(cells))].append((doc_id, dinas is None))
     for members in same_pdf.values():
         for other in members[1:]:
             union(members[0], other)
+    for members in same_content.values():  # a document without dinas: a copy by content alone
+        for doc_id, no_dinas in members:
+            if no_dinas:
+                for other, _ in members:
+                    union(doc_id, other)
     for members in offices.values():
         members = sorted(set(members), key=sort_key.__getitem__)
         for i, a in enumerate(members):

@@ -78,9 +78,14 @@ def _json_of(out_dir: Path, part: Path, record: dict) -> Path:
     year = part.parent.name.removeprefix("year=")
     year = UNKNOWN_YEAR if year.startswith("__") else year
     region = part.parent.parent.name.removeprefix("region=")
-    # The part is named after the JSON: <json stem>-<sha12>.parquet (emit.dataset_part_name).
-    stem = part.stem.removesuffix("-" + record["sha256"][:PART_SHA_CHARS])
-    return out_dir / region / slugify(record["dinas"], UNKNOWN_DINAS) / year / f"{stem}.json"
+    # The part is named by the document id (emit.dataset_part_name): <json stem>-<sha12>, or
+    # the JSON's own stem when the output store named the JSON by its id on a name clash
+    # (<stem>-<sha12>.json beside another PDF's <stem>.json).
+    folder = out_dir / region / slugify(record["dinas"], UNKNOWN_DINAS) / year
+    named_by_id = folder / f"{part.stem}.json"
+    if named_by_id.exists():
+        return named_by_id
+    return folder / f"{part.stem.removesuffix('-' + record['sha256'][:PART_SHA_CHARS])}.json"
 
 
 def _remove_parts(root: Path, name: str) -> list[str]:

@@ -30,7 +30,8 @@ from renjana.records import (
 )
 
 __all__ = [
-    "DATASET_DIR", "atomic_path", "dataset_part_name", "document_dir", "set_document_id", "slugify",
+    "DATASET_DIR", "atomic_path", "dataset_part_name", "document_dir", "set_document_id",
+    "set_json_document_id", "slugify",
     "table_records", "write_all", "write_dataset", "write_json", "write_parquet",
 ]
 
@@ -173,6 +174,30 @@ def set_document_id(path: Path, doc_id: str) -> None:
         pq.write_table(table, tmp)
 
 
+# How much of a document JSON's end is read to find its ``document_id`` (the last key, after the
+# findings: a few dozen bytes, plus any length of id).
+JSON_TAIL_BYTES = 4096
+_ID_KEY = b'\n "document_id": '
+
+
+def set_json_document_id(path: Path, doc_id: str) -> None:
+    """Rewrite the top-level ``document_id`` of the document JSON at ``path`` (written by
+    :func:`write_json`: the key is the last one) in place, reading only the file's end, so a
+    large document is not loaded; the output store calls it when it renames a clashing input's
+    files (the file is still in its staging folder, seen by no reader)."""
+    with open(path, "r+b") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        start = max(0, size - JSON_TAIL_BYTES)
+        fh.seek(start)
+        tail = fh.read()
+        at = tail.rfind(_ID_KEY)
+        if at < 0:
+            raise ValueError(f"{path}: no top-level document_id at the end of the JSON")
+        fh.seek(start + at + len(_ID_KEY))
+        fh.write(json.dumps(doc_id, ensure_ascii=False).encode("utf-8") + b"\n}\n")
+        fh.truncate()
+
+
 def _partition(result: DocumentResult) -> str:
     year = result.document.year
     return (f"region={slugify(result.document.region, UNKNOWN_REGION)}/"
@@ -225,11 +250,15 @@ def _stale_json(result: DocumentResult, out_dir: Path, keep: Path) -> list[Path]
 
 
 def write_all(result: DocumentResult, out_dir: Path) -> list[Path]:
-    """JSON and Parquet for one document; earlier outputs of the same PDF elsewhere are removed."""
+    """JSON and Parquet for one document; earlier outputs of the same PDF elsewhere are removed.
+    The JSON, the Parquet files and the dataset name the document by one id: ``result``'s
+    ``document_id``, set from the PDF's own stem when missing."""
+    doc_id = result.document_id or document_id(result.source.file, result.source.sha256)
+    if result.document_id is None:
+        result = result.model_copy(update={"document_id": doc_id})
     json_path = write_json(result, out_dir)
-    # One build for both writers: the Parquet files and the dataset hold the same records, named
-    # by the same document id (the PDF's own stem here).
-    tables = kind_tables(result, document_id(result.source.file, result.source.sha256))
+    # One build for both writers: the Parquet files and the dataset hold the same records.
+    tables = kind_tables(result, doc_id)
     paths = [json_path, *write_parquet(result, out_dir, tables), *write_dataset(result, out_dir, tables=tables)]
     for old in _stale_json(result, out_dir, json_path):
         for kind in _TABLE_KINDS:

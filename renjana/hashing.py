@@ -1,10 +1,10 @@
 """The content hash of an input file, shared by extract (the document's ``source.sha256``) and the
-batch (resume, name clashes): one definition, so the two always agree."""
+batch (resume, name clashes), and the document id made from it: one definition, so all agree."""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from pathlib import Path, PurePath
 
 # Read in blocks this large: a PDF of hundreds of MB is hashed in flat memory.
 BLOCK_BYTES = 1 << 20
@@ -17,3 +17,17 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: fh.read(BLOCK_BYTES), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# Characters of the sha256 in a document's id (and in its dataset parts' names).
+DOCUMENT_SHA_CHARS = 12
+
+
+def document_id(source_file: str, sha256: str, stem: str | None = None) -> str:
+    """A document's key in an output folder: ``<stem>-<sha12>``, ``stem`` its JSON file's stem
+    (default: the PDF's). A JSON the batch's output store renamed on a name clash is named
+    ``<stem>-<sha12>`` already (see :mod:`renjana.manifest`): its stem is its id, the hash is
+    never added twice."""
+    name = stem or PurePath(source_file).stem
+    mark = f"-{sha256[:DOCUMENT_SHA_CHARS]}"
+    return name if sha256 and (name.endswith(mark) or f"{mark}-" in name) else f"{name}{mark}"

@@ -7,7 +7,8 @@ Layout under ``OUT``:
   run). A record holds ``path`` (printable), ``path_hex`` (the raw bytes, only when the name is
   not UTF-8), ``name``, ``sha256``, ``size``, ``pages_in_file``, ``pages_read``, ``status``
   (``ok``, ``partial``, ``needs-ocr``, ``failed``, ``timed-out``, ``memory``), ``reason``,
-  ``notes``, ``outputs`` (paths relative to OUT), ``tool_version``, ``seconds`` and ``finished``.
+  ``notes``, ``outputs`` (paths relative to OUT), ``document_id`` (the id in the document's JSON
+  and records; null when nothing was written), ``tool_version``, ``seconds`` and ``finished``.
   A ``{"pending": ...}`` line is written before a document's files are moved into place, so a
   run killed in the middle of that leaves a trace the next run cleans.
 * ``OUT/.renjana-staging/<id>/``: a document is written here first (by the worker), then its
@@ -33,7 +34,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renjana.emit import DATASET_DIR, PART_SHA_CHARS, set_document_id
+from renjana.emit import DATASET_DIR, PART_SHA_CHARS, set_document_id, set_json_document_id
+from renjana.hashing import document_id
 from renjana.hashing import file_sha256  # noqa: F401 - part of this module's interface
 from renjana.preflight import safe_name
 
@@ -48,8 +50,12 @@ FAILED_STATUSES = ("failed", "timed-out", "memory")
 # A file name's stem is cut to this many UTF-8 bytes (file systems allow 255 per name; the
 # table kind and a hash suffix need the rest).
 MAX_STEM_BYTES = 150
-# Hex digits of the content hash added to an output name that another input already owns.
-CLASH_HASH_CHARS = 8
+# Hex digits of the content hash added to an output name that another input already owns: the
+# document id's, so the renamed JSON's stem is its id (``<stem>-<sha12>``, the hash once).
+CLASH_HASH_CHARS = PART_SHA_CHARS
+# Numbered names tried (``<stem>-<sha12>-2`` …) for the same PDF given again under one name
+# (another folder): ``<stem>-<sha12>`` is then the first input's id already.
+MAX_CLASH_NUMBER = 1000
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -142,6 +148,7 @@ class OutputStore:
         self.manifest_path = self.out / MANIFEST_NAME
         self.latest: dict[str, dict] = {}
         self._owner: dict[str, str] = {}  # output path (relative) -> path key of its input
+        self._ids: dict[str, str] = {}  # document id -> path key of its input
         self.cleaned: list[str] = []
         self._load_and_clean()
 
@@ -204,6 +211,9 @@ class OutputStore:
         for key, item in self.latest.items():
             for rel in item.get("outputs", []):
                 self._owner[rel] = key
+            doc_id = _record_id(item)
+            if doc_id:
+                self._ids[doc_id] = key
         self._compact()
 
     def _remove(self, rel: str) -> None:
@@ -255,29 +265,36 @@ class OutputStore:
         except (OSError, ValueError, KeyError, TypeError):
             return True
 
-    def _final_names(self, staged: list[str], key: str, sha256: str) -> dict[str, str]:
-        """Staged relative path -> final relative path: a safe stem, a hash suffix on a clash."""
+    def _final_names(self, staged: list[str], key: str, sha256: str) -> tuple[dict[str, str], str | None]:
+        """Staged relative path -> final relative path, and the document's id (None: no JSON).
+
+        The stem is the PDF's made safe; when another input owns that name, ``<stem>-<sha12>``
+        (the hash once; the renamed JSON's stem is its id); when that id is another input's too
+        (the same PDF under the same name a second time), ``<stem>-<sha12>-2``, ``-3`` …"""
         jsons = [rel for rel in staged if rel.endswith(".json")]
         if not jsons:
-            return {rel: rel for rel in staged}
+            return {rel: rel for rel in staged}, None
         folder, stem = os.path.split(jsons[0][: -len(".json")])
         base = safe_stem(stem)
-        candidates = [base, f"{base}-{sha256[:CLASH_HASH_CHARS]}",
-                      f"{base}-{sha256[:CLASH_HASH_CHARS]}-{hashlib.sha256(key.encode()).hexdigest()[:6]}"]
-        chosen = next((c for c in candidates if not self._clashes(os.path.join(folder, c + ".json"),
-                                                                   key, sha256)), candidates[-1])
+        mark = f"{base}-{sha256[:CLASH_HASH_CHARS]}"
+        candidates = [base, mark] + [f"{mark}-{n}" for n in range(2, MAX_CLASH_NUMBER + 1)]
+        chosen = next((c for c in candidates
+                       if not self._clashes(os.path.join(folder, c + ".json"), key, sha256)
+                       and self._ids.get(document_id(c, sha256, c), key) == key), candidates[-1])
+        doc_id = document_id(chosen, sha256, chosen)
+        staged_part = f"{document_id(stem, sha256, stem)}.parquet"  # the worker's name for it
         names = {}
         for rel in staged:
             rel_folder, name = os.path.split(rel)
-            # The document's files beside its JSON, and its dataset parts (<stem>-<sha12>.parquet
-            # under dataset/), take the chosen stem alike: one input's files never share a name
-            # with another's, and a part still names its JSON.
+            # The document's files beside its JSON take the chosen stem, its dataset parts the
+            # id: one input's files never share a name with another's, and a part names its JSON.
             in_dataset = rel.split(os.sep, 1)[0] == DATASET_DIR
-            if (rel_folder == folder and name.startswith(stem + ".")) or (
-                    in_dataset and name == f"{stem}-{sha256[:PART_SHA_CHARS]}.parquet"):
+            if rel_folder == folder and name.startswith(stem + "."):
                 name = chosen + name[len(stem):]
+            elif in_dataset and name == staged_part:
+                name = f"{doc_id}.parquet"
             names[rel] = os.path.join(rel_folder, name)
-        return names
+        return names, doc_id
 
     def _append(self, item: dict) -> None:
         new = not self.manifest_path.exists()
@@ -301,13 +318,18 @@ class OutputStore:
         staged = sorted((str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()),
                         key=lambda rel: (not rel.endswith(".json"), rel)) \
             if staging is not None and record.get("status") in DONE_STATUSES else []
-        names = self._final_names(staged, key, record.get("sha256", ""))
+        sha256 = record.get("sha256", "")
+        names, doc_id = self._final_names(staged, key, sha256)
         outputs = [names[rel] for rel in staged]
         previous = self.latest.get(key, {}).get("outputs", [])
         self._append({"pending": key, "outputs": outputs})
         dirs = set()
         # Parquet first, JSON last: a reader that sees the JSON sees the whole document.
-        renamed_id = _renamed_document_id(staged, names, record.get("sha256", ""))
+        jsons = [rel for rel in staged if rel.endswith(".json")]
+        # The worker named the document by the PDF's stem; the store's name may differ (a clash,
+        # an unsafe name): then its records and JSON are given the new id before they move.
+        renamed_id = doc_id if jsons and doc_id != document_id(
+            os.path.basename(jsons[0])[: -len(".json")], sha256) else None
         for rel in sorted(staged, key=lambda r: r.endswith(".json")):
             target = self.out / names[rel]
             for parent in reversed(target.relative_to(self.out).parents[:-1]):
@@ -316,6 +338,8 @@ class OutputStore:
                     dirs.add(self.out / parent)
             if renamed_id and rel.endswith(".parquet"):
                 set_document_id(staging / rel, renamed_id)  # the records name their document
+            elif renamed_id and rel == jsons[0]:
+                set_json_document_id(staging / rel, renamed_id)
             os.chmod(staging / rel, 0o666 & ~self.umask)
             os.replace(staging / rel, target)
         for rel in previous:
@@ -324,7 +348,7 @@ class OutputStore:
                 self._owner.pop(rel, None)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        item = {"path": key, **record, "outputs": outputs, "tool_version": self.version,
+        item = {"path": key, **record, "outputs": outputs, "document_id": doc_id, "tool_version": self.version,
                 "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         raw = os.fsencode(os.path.abspath(path))
         try:
@@ -335,6 +359,8 @@ class OutputStore:
         self.latest[key] = item
         for rel in outputs:
             self._owner[rel] = key
+        if doc_id:
+            self._ids[doc_id] = key
         return item
 
     def discard(self, staging: Path | None) -> None:
@@ -344,11 +370,13 @@ class OutputStore:
                 shutil.rmtree(staging)
 
 
-def _renamed_document_id(staged: list[str], names: dict[str, str], sha256: str) -> str | None:
-    """The document's new id (``<chosen stem>-<sha12>``) when the store renamed its JSON to avoid
-    a clash, else None (the records written by the worker already name it)."""
-    for rel in staged:
-        if rel.endswith(".json") and names[rel] != rel:
-            stem = os.path.basename(names[rel])[: -len(".json")]
-            return f"{stem}-{sha256[:PART_SHA_CHARS]}"
-    return None
+def _record_id(item: dict) -> str | None:
+    """The document id of a manifest record: its ``document_id``, or for a record of an older
+    version, the id its JSON's stem gives."""
+    if item.get("document_id"):
+        return item["document_id"]
+    jsons = [rel for rel in item.get("outputs", []) if rel.endswith(".json")]
+    if not jsons or not item.get("sha256"):
+        return None
+    stem = os.path.basename(jsons[0])[: -len(".json")]
+    return document_id(stem, item["sha256"], stem)

@@ -438,6 +438,9 @@ class DocumentResult(NormalizedDocument):
     """The contract document (``shared/corpus/CONTRACT.md``): normalized tables plus findings."""
 
     findings: list[Finding] = Field(default_factory=list)
+    # The document's key in an output folder (``<stem>-<sha12>``, see renjana.hashing), the same
+    # as on its records and in the manifest; last, so a rename can rewrite it at the file's end.
+    document_id: str | None = None
 
 
 def json_schemas() -> dict[str, dict]:

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from renjana.collection import fewer_collections
+from renjana.hashing import document_id
 from renjana.extract import _page_ranges, extract_document, sha256_of
 from renjana.memory import release_free_memory
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
@@ -218,4 +219,5 @@ def process_file(path: str | Path) -> DocumentResult:
     release_free_memory()  # the pieces read back, the first pass's bytes
     normalized.source.damaged = damaged
     findings = validate_document(normalized)
-    return DocumentResult(**dict(normalized), findings=findings)
+    doc_id = document_id(normalized.source.file, normalized.source.sha256)
+    return DocumentResult(**dict(normalized), findings=findings, document_id=doc_id)

@@ -15,11 +15,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import chain, islice
-from pathlib import PurePath
 
 import pyarrow as pa
 
 from renjana.arrow_values import convert_without_pandas
+from renjana.hashing import document_id
 from renjana.models import DocumentResult, Row, Table
 
 __all__ = [
@@ -126,17 +126,6 @@ def _row_box(row: Row) -> tuple[float | None, ...]:
         return (None, None, None, None)
     return (min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes),
             max(b.bottom for b in boxes))
-
-
-# Characters of the sha256 in a document's id (and in its dataset parts' names).
-DOCUMENT_SHA_CHARS = 12
-
-
-def document_id(source_file: str, sha256: str, stem: str | None = None) -> str:
-    """A document's key in an output folder: ``<stem>-<sha12>``, ``stem`` its JSON file's stem
-    (default: the PDF's; the batch's output store names a clashing input's files
-    ``<stem>-<sha8>`` and its id follows)."""
-    return f"{stem or PurePath(source_file).stem}-{sha256[:DOCUMENT_SHA_CHARS]}"
 
 
 def document_fields(result: DocumentResult, doc_id: str | None = None) -> dict:

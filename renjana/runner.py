@@ -24,7 +24,8 @@ Entry points for other schedulers (e.g. a Dask task):
 Limits and clean-up: each worker sets ``RLIMIT_AS`` (memory) and no core files; the parent kills a
 worker at its file's deadline, and the worker also arms ``alarm()`` (default action: terminate)
 so the limit holds if the parent cannot act. On Linux a worker asks the kernel for ``SIGKILL``
-when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a watchdog thread exits when the
+when its parent dies (``prctl(PR_SET_PDEATHSIG)``), on its first import of renjana, before the
+main module's imports (:mod:`renjana.lifeline`); elsewhere a watchdog thread exits when the
 parent is gone. An idle worker exits at end-of-file on its pipe. A worker whose address space
 has grown past half its limit is retired after its file, so the next file gets its full limit.
 
@@ -44,7 +45,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -57,6 +57,7 @@ from renjana.wording import count, unreadable_input
 from renjana.models import DocumentResult
 from renjana.preflight import InputError, safe_name
 from renjana.progress import set_listener
+from renjana.lifeline import PARENT_ENV, die_with_parent
 
 __all__ = ["FileResult", "Outcome", "RunReport", "RunSettings", "Summary", "run_files", "format_bytes",
            "process_one", "run_isolated", "outcome_record", "commit_outcome", "resumed"]
@@ -86,9 +87,6 @@ ALARM_GRACE_S = 5.0
 RETIRE_SHARE = 0.5
 # No core files from aborting workers: a corpus of hostile PDFs would fill the disk with them.
 CORE_LIMIT_BYTES = 0
-# How often a worker without PR_SET_PDEATHSIG checks that its parent is alive, seconds.
-WATCHDOG_S = 0.5
-PR_SET_PDEATHSIG = 1
 # Python frames a worker may nest: pdfminer follows nested forms and /Prev chains by recursion,
 # and a PDF nesting a few hundred forms passes Python's default 1000. Deeper than this is a loop
 # or an attack; a C stack overflow before it kills only the worker (reported as a signal).
@@ -335,28 +333,6 @@ def _size(path: Path) -> int | None:
 
 
 # --------------------------------------------------------------------------- worker side
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask the kernel to kill this process when its parent dies; a watchdog thread elsewhere."""
-    armed = False
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            armed = False
-    if os.getppid() != parent_pid:  # the parent died before the request took effect
-        os._exit(1)
-    if not armed:
-        def watch() -> None:
-            while os.getppid() == parent_pid:
-                time.sleep(WATCHDOG_S)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
-
-
 def _address_space() -> int:
     try:
         with open("/proc/self/statm", encoding="ascii") as fh:
@@ -369,7 +345,7 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
     """A worker: limits once, the pipeline imported once, then one file per message until EOF."""
     import resource
 
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)  # armed already on import when started by _spawn
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT_BYTES, CORE_LIMIT_BYTES))
     if settings.memory_bytes is not None:
@@ -436,7 +412,13 @@ def _spawn(ctx, settings: RunSettings) -> _Worker:
     parent_conn, child_conn = ctx.Pipe(duplex=True)
     process = ctx.Process(target=_worker_main, args=(child_conn, os.getpid(), settings),
                           name="renjana-worker", daemon=True)
-    process.start()
+    # The worker asks to die with this process on its first import of renjana, before the main
+    # module's imports (renjana.lifeline); only the worker's environment carries the variable.
+    os.environ[PARENT_ENV] = str(os.getpid())
+    try:
+        process.start()
+    finally:
+        os.environ.pop(PARENT_ENV, None)
     child_conn.close()  # only the child holds its end now: its death reads as EOF here
     return _Worker(process, parent_conn)
 

@@ -165,6 +165,32 @@ def test_same_name_inputs_keep_both_outputs_and_rerun_is_stable(tmp_path: Path):
     assert batch_checks.check_integrity(out) == []
 
 
+def test_clashing_names_carry_the_hash_once_and_ids_stay_unique(tmp_path: Path):
+    """Four inputs named renja.pdf for one folder: the first keeps ``renja``; another PDF gets
+    ``renja-<sha12>`` (its id); the same PDF again gets ``renja-<sha12>-2`` (``renja-<sha12>`` is
+    the first's id) and a third time ``-3``: never a hash twice. Every JSON and manifest record
+    holds the document's id, each unique, and a rerun keeps every name."""
+    import hashlib
+
+    contents = [b"%PDF-1.4 first", b"%PDF-1.4 second", b"%PDF-1.4 first", b"%PDF-1.4 first"]
+    inputs = []
+    for folder, text in zip("abcd", contents):
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "renja.pdf")
+        inputs[-1].write_bytes(text)
+    first, second = (hashlib.sha256(c).hexdigest()[:12] for c in contents[:2])
+    out = tmp_path / "out"
+    report = run_files(inputs, out, RunSettings(process=same_office))
+    stems = [Path(r.summary.outputs[0]).stem for r in report.results]
+    assert stems == ["renja", f"renja-{second}", f"renja-{first}-2", f"renja-{first}-3"]
+    ids = [json.loads(Path(r.summary.outputs[0]).read_text())["document_id"] for r in report.results]
+    assert ids == [f"renja-{first}", f"renja-{second}", f"renja-{first}-2", f"renja-{first}-3"]
+    assert sorted(r["document_id"] for r in batch_checks.manifest(out)) == sorted(ids)
+    again = run_files(inputs, out, RunSettings(process=same_office), force=True)
+    assert [r.summary.outputs[0] for r in again.results] == [r.summary.outputs[0] for r in report.results]
+    assert batch_checks.check_integrity(out) == []
+
+
 def test_outputs_follow_the_umask(tmp_path: Path):
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 a")
     old = os.umask(0o027)

@@ -114,3 +114,28 @@ def test_query_messages_count_and_name_the_statement(tmp_path: Path):
     assert one.exit_code == 0 and "1 row" in one.stdout and "1 rows" not in one.stdout
     refused = runner.invoke(app, ["query", str(tmp_path), "WITH a AS (SELECT 1) INSERT INTO t SELECT * FROM a"])
     assert refused.exit_code != 0 and "this one is an INSERT statement" in refused.stderr
+
+
+def test_progress_without_a_terminal_is_one_line_per_file(tmp_path: Path):
+    """Where the progress stream is not a terminal (CliRunner, a CI log, cron), each finished
+    file is one line with its place in the batch, status, tables and seconds; a failure is its
+    FAILED line; a rerun says which files were done before."""
+    import re
+
+    import pdfgen as g
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    b = g.PdfBuilder(folder / "plan.pdf", footer=g.SLOGAN)
+    b.cover(g.COVER)
+    b.table(g.evaluasi_spec())
+    b.save()
+    (folder / "zz-broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder), "-o", str(out)])
+    assert result.exit_code == EXIT_FAILED, result.output
+    lines = result.stderr.splitlines()
+    assert any(re.fullmatch(r"\[1/2\] plan\.pdf ok \d+ tables? \d+\.\d s", line) for line in lines), lines
+    assert any(line.startswith("FAILED ") and "zz-broken.pdf" in line for line in lines), lines
+    again = runner.invoke(app, ["run", str(folder / "plan.pdf"), "-o", str(out)])
+    assert "[1/1] plan.pdf ok, done by an earlier run (skipped)" in again.stderr.splitlines(), again.stderr

@@ -169,6 +169,30 @@ def test_cli_dataset_query_and_csv(tmp_path: Path):
     assert result.exit_code != 0 and "renjana dataset" in result.stderr
 
 
+def test_cli_query_csv_and_wide_keep_every_value_whole(tmp_path: Path):
+    import csv
+    import io
+
+    emit.write_all(document("a.pdf"), tmp_path)
+    refresh(tmp_path)
+    sql = ("SELECT uraian, 'awal ' || repeat('panjang ', 30) || 'akhir' AS catatan, pagu__value "
+           "FROM rencana_program_leaf ORDER BY row_index")
+    cut = runner.invoke(app, ["query", str(tmp_path), sql])
+    assert cut.exit_code == 0, cut.output
+    assert not any("awal" in line and "akhir" in line for line in cut.stdout.splitlines())
+    wide = runner.invoke(app, ["query", str(tmp_path), sql, "--wide"])
+    assert wide.exit_code == 0, wide.output
+    assert any("awal " + "panjang " * 30 + "akhir" in line for line in wide.stdout.splitlines())
+    done = runner.invoke(app, ["query", str(tmp_path), sql, "--csv"])
+    assert done.exit_code == 0, done.output
+    table = list(csv.reader(io.StringIO(done.stdout)))
+    _, rows = query(tmp_path, sql)
+    assert table[0] == ["uraian", "catatan", "pagu__value"]
+    assert table[1:] == [[r[0], r[1], str(r[2])] for r in rows] and len(rows) > 1
+    first = runner.invoke(app, ["query", str(tmp_path), sql, "--csv", "--limit", "1"])
+    assert len(list(csv.reader(io.StringIO(first.stdout)))) == 2
+
+
 def drawn_plan(path: Path) -> Path:
     b = g.PdfBuilder(path, footer=g.SLOGAN)
     b.cover(g.COVER)
@@ -246,6 +270,28 @@ def test_copies_are_told_by_their_rows_not_by_office_alone(tmp_path: Path):
     _, [(total,)] = query(tmp_path, "SELECT sum(p.pagu__value) FROM rencana_program p "
                                     "JOIN documents d USING (sha256) WHERE d.is_primary AND d.year = 2023")
     assert total == sum(pagu) + sum(revised)  # both plans of 2023 counted, the copy once
+
+
+def test_copies_without_a_printed_dinas_are_one_plan(tmp_path: Path):
+    """Two copies of one plan that do not print their office (dinas not recognised) are still
+    copies by their identical content in one region and year, with one primary; the same
+    numbers in another year, or a plan that differs, are not."""
+    pagu = [1000 * (i + 1) for i in range(10)]
+    target = [10 + i for i in range(10)]
+    emit.write_all(numbers_document("a.pdf", pagu, target, dinas=None), tmp_path)
+    emit.write_all(numbers_document("b.pdf", pagu, target, dinas=None), tmp_path)
+    emit.write_all(numbers_document("c.pdf", pagu, target), tmp_path)  # the office printed
+    emit.write_all(numbers_document("d.pdf", pagu, target, dinas=None, year=2024), tmp_path)
+    other = list(pagu)
+    other[4] = 5800
+    emit.write_all(numbers_document("e.pdf", other, target, dinas=None), tmp_path)
+    refresh(tmp_path)
+    _, rows = query(tmp_path, "SELECT source_file, copies, is_primary, plan_group FROM documents ORDER BY 1")
+    by_file = {r[0]: r[1:] for r in rows}
+    assert [by_file[f][0] for f in ("a.pdf", "b.pdf", "c.pdf")] == [3, 3, 3]
+    assert len({by_file[f][2] for f in ("a.pdf", "b.pdf", "c.pdf")}) == 1
+    assert sum(by_file[f][1] for f in ("a.pdf", "b.pdf", "c.pdf")) == 1
+    assert by_file["d.pdf"][:2] == (1, True) and by_file["e.pdf"][:2] == (1, True)
 
 
 def test_group_copies_components_and_empty_signatures():
@@ -337,11 +383,15 @@ def test_one_pdf_in_two_folders_is_two_documents_and_one_primary(tmp_path: Path)
                                   "WHERE d.is_primary")
     assert findings == 1
     # The id is the name of the document's files: its dataset parts and, beside its JSON (the
-    # second input's renamed on the clash), the Parquet records.
+    # second input's renamed on the clash), the Parquet records; the JSON and the manifest
+    # record carry it too.
+    by_id = {r["document_id"]: r for r in map(json.loads, (out / "manifest.jsonl").open()) if "path" in r}
     for doc_id, *_ in docs:
         [part] = out.glob(f"dataset/rencana_program/*/*/{doc_id}.parquet")
         assert set(pq.read_table(part, partitioning=None).column("document_id").to_pylist()) == {doc_id}
-        stem = doc_id[: -len("-" + docs[0][1][:12])]
+        [json_rel] = [o for o in by_id[doc_id]["outputs"] if o.endswith(".json")]
+        assert json.loads((out / json_rel).read_text())["document_id"] == doc_id
+        stem = Path(json_rel).stem
         [beside] = out.glob(f"*/*/*/{stem}.rencana_program.parquet")
         assert set(pq.read_table(beside).column("document_id").to_pylist()) == {doc_id}
 
@@ -353,3 +403,31 @@ def test_parts_written_before_document_ids_are_rewritten(tmp_path: Path):
     refresh(tmp_path)
     _, rows = query(tmp_path, "SELECT document_id, is_primary FROM documents")
     assert rows == [(emit.dataset_part_name("a.pdf", document("a.pdf").source.sha256)[: -len(".parquet")], True)]
+
+
+def test_a_renamed_document_keeps_its_parts_on_refresh(tmp_path: Path):
+    """Two PDFs named renja.pdf for one folder: the second's JSON is renja-<sha12>.json, its id
+    and its parts' name the same. A refresh after both JSONs changed on disk rewrites each
+    document's own parts, never one from the other's JSON, and removes nothing."""
+    from renjana.runner import RunSettings, run_files
+
+    inputs = []
+    for folder, text in (("a", b"%PDF-1.4 first"), ("b", b"%PDF-1.4 second")):
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "renja.pdf")
+        inputs[-1].write_bytes(text)
+    out = tmp_path / "out"
+    run_files(inputs, out, RunSettings(process=one_plan))
+    refresh(out)
+    _, before = query(out, "SELECT document_id, sha256, source_file FROM documents ORDER BY 1")
+    assert len(before) == 2
+    later = max(p.stat().st_mtime for p in out.rglob("*.parquet")) + 10
+    for json_path in out.glob("*/*/*/*.json"):
+        os.utime(json_path, (later, later))
+    report = refresh(out)
+    assert report.removed == [] and len(report.written) == 2
+    _, after = query(out, "SELECT document_id, sha256, source_file FROM documents ORDER BY 1")
+    assert after == before
+    for doc_id, sha, _ in after:
+        [part] = out.glob(f"dataset/documents/*/*/{doc_id}.parquet")
+        assert pq.read_table(part, partitioning=None).column("sha256").to_pylist() == [sha]

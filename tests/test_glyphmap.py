@@ -113,9 +113,11 @@ def test_numbers_in_a_font_without_a_unicode_map_are_read_from_their_shapes(tmp_
     from renjana.normalize import normalize_document
 
     doc = extract_document(_pdf(tmp_path), reader=reader)
-    # The page is read from its text layer and rules (not as a scan), its numbers mapped.
-    assert [(u.page, u.status) for u in doc.unread_pages] == [(1, "ocr")]
-    assert any(UNREADABLE_REASON in n and "read from their shapes" in n for n in doc.notes)
+    # The page is read from its text layer and rules (not as a scan), its numbers mapped: it is
+    # not listed as unread, nor called unreadable, and with every code read surely no note is
+    # made (each mapped cell says how it was read).
+    assert doc.unread_pages == []
+    assert not any(UNREADABLE_REASON in n or "not read surely" in n for n in doc.notes), doc.notes
     cells = _number_cells(doc)
     assert {key: cell.text for key, cell in cells.items()} == {
         (r, c): ROWS[r - 1][c] for r in range(1, len(ROWS) + 1) for c in NUMERIC}
@@ -146,7 +148,13 @@ def test_glyphs_not_read_surely_are_flagged_never_guessed(tmp_path, tesseract_on
             assert "not read surely" in cell.lines[0].repair
         else:
             assert cell.text == printed
-    assert any("not read surely" in n for n in doc.notes)
+    # Only the codes left unsure make a note, with how many cells print them; the page was
+    # read all the same: not listed as unread, not called unreadable.
+    unsure_cells = sum(UNSURE in cell.text for cell in doc.tables[0].cells)
+    assert unsure_cells > 0
+    [note] = [n for n in doc.notes if "not read surely" in n]
+    assert note.startswith("page 1: ") and note.endswith(f"; {unsure_cells} table cells unreadable"), note
+    assert doc.unread_pages == [] and not any(UNREADABLE_REASON in n for n in doc.notes)
 
     result = process_file(_pdf(tmp_path))
     table = result.tables[0]

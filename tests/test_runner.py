@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -159,3 +162,56 @@ def test_workers_report_each_page_read(tmp_path: Path):
     pages = result.summary.pages
     assert [page for _, page, _ in seen] == list(range(1, pages + 1))
     assert {(path, total) for path, _, total in seen} == {(pdf, pages)}
+
+
+PDEATHSIG_PROBE = ("import os, renjana\n"
+                   "from renjana.lifeline import PARENT_ENV, parent_death_signal\n"
+                   "print(parent_death_signal(), PARENT_ENV in os.environ)\n")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_asks_to_die_with_its_parent_on_its_first_import():
+    """A process started as a worker (its parent named in the environment) is armed by the
+    kernel as soon as it imports renjana, before any other renjana import, and its own children
+    do not inherit the request's variable."""
+    from renjana.lifeline import PARENT_ENV
+
+    env = {**os.environ, PARENT_ENV: str(os.getpid())}
+    done = subprocess.run([sys.executable, "-c", PDEATHSIG_PROBE], env=env, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == [str(int(signal.SIGKILL)), "False"]
+    plain = {k: v for k, v in os.environ.items() if k != PARENT_ENV}
+    done = subprocess.run([sys.executable, "-c", PDEATHSIG_PROBE], env=plain, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ["0", "False"]
+
+
+def test_a_worker_whose_parent_is_gone_before_it_asked_exits():
+    """The race: the parent named in the environment is not this process's parent any more (it
+    died while the worker started), so no signal would come: the worker exits at once."""
+    from renjana.lifeline import EXIT_ORPHAN, PARENT_ENV
+
+    not_the_parent = os.getppid()  # alive, but not the child's parent
+    env = {**os.environ, PARENT_ENV: str(not_the_parent)}
+    done = subprocess.run([sys.executable, "-c", "import renjana; print('still here')"], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == EXIT_ORPHAN and "still here" not in done.stdout
+
+
+def test_spawned_workers_are_armed_and_the_variable_stays_out_of_the_parent(tmp_path: Path):
+    from renjana.lifeline import PARENT_ENV
+    from renjana.runner import run_isolated
+
+    outcome = run_isolated(tmp_path / "any.pdf", tmp_path / "staging",
+                           RunSettings(process="test_runner:report_lifeline"))
+    assert PARENT_ENV not in os.environ
+    assert outcome.status == "ok", outcome.reason
+    if sys.platform.startswith("linux"):
+        assert outcome.summary.notes == [f"pdeathsig {int(signal.SIGKILL)}"]
+
+
+def report_lifeline(path: Path) -> DocumentResult:
+    from renjana.lifeline import parent_death_signal
+
+    return DocumentResult(source=Source(file="x.pdf", sha256="0" * 64, pages=1),
+                          document=DocumentMeta(), notes=[f"pdeathsig {parent_death_signal()}"])

@@ -71,10 +71,12 @@ class CodeReading:
 
 @dataclass
 class MappedPage:
-    """A page's glyphs with the glyph maps applied, and the note saying how they were read."""
+    """A page's glyphs with the glyph maps applied. ``unsure`` says which codes were left unsure
+    and why ("" when every code was read surely: the page is read, each glyph's cell says how in
+    its ``repair``); ``unsure_glyphs`` counts the page's glyphs printed ``�``."""
 
     glyphs: list[dict]
-    note: str
+    unsure: str = ""
     unsure_glyphs: int = 0
 
 
@@ -192,7 +194,7 @@ class GlyphMaps:
             return None
         self._learn_shapes(glyphs, targets, inked, masks, s.glyph_overhang)
         runs = _runs(glyphs, targets, s)
-        read = self._read_runs(glyphs, runs, inked, masks, gray)
+        self._read_runs(glyphs, runs, inked, masks, gray)
         maps = {key: self._decide(key) for key in {glyphs[i]["font_key"] for i in targets}}
         out = list(glyphs)
         unsure = 0
@@ -210,7 +212,7 @@ class GlyphMaps:
             else:
                 text, confidence, note = reading.char, reading.confidence, MAPPED_NOTE
             out[i] = dict(g, text=text, confidence=confidence, repair=note, source="ocr")
-        return MappedPage(glyphs=out, note=self._note(glyphs, targets, maps, read), unsure_glyphs=unsure)
+        return MappedPage(glyphs=out, unsure=self._unsure_note(glyphs, targets, maps), unsure_glyphs=unsure)
 
     # ------------------------------------------------------------------ steps
     def _learn_shapes(self, glyphs, targets, inked, masks, margin_em: float) -> None:
@@ -282,23 +284,23 @@ class GlyphMaps:
 
         return decide({code: font.votes[code] for code in font.inked}, same_shape, self.settings)
 
-    def _note(self, glyphs, targets, maps, runs_read: int) -> str:
+    def _unsure_note(self, glyphs, targets, maps) -> str:
+        """Per font with codes left unsure on this page: how many, of how many, and what the
+        engines read of them (the first five); "" when every code was read surely."""
         parts = []
         engines = " and ".join(name for name, _ in self._engines or [])
         for key in sorted(maps):
             font = self._fonts[key]
             codes = {glyphs[i]["code"] for i in targets if glyphs[i]["font_key"] == key} & font.inked
             unsure = sorted((c for c in codes if maps[key].get(c) is None or maps[key][c].char is None), key=str)
+            if not unsure:
+                continue
             name = key.split("#", 1)[0] or "unnamed"
-            text = (f"font '{name}' has no Unicode map: its {count(len(codes), 'glyph')} read from their "
-                    f"shapes by {engines} ({count(runs_read, 'run')} of its glyphs read on this page)")
-            if unsure:
-                shown = "; ".join(f"code {c}: {maps[key][c].why if c in maps[key] else 'no reading'}"
-                                  for c in unsure[:5])
-                text += (f"; {len(unsure)} not read surely, printed '{UNSURE}', "
-                         f"{'its' if len(unsure) == 1 else 'their'} cells unreadable "
-                         f"({shown}{'; …' if len(unsure) > 5 else ''})")
-            parts.append(text)
+            shown = "; ".join(f"code {c}: {maps[key][c].why if c in maps[key] else 'no reading'}"
+                              for c in unsure[:5])
+            parts.append(f"font '{name}' (no Unicode map, its glyphs read from their shapes by {engines}): "
+                         f"{len(unsure)} of its {count(len(codes), 'glyph shape')} not read surely, printed "
+                         f"'{UNSURE}' ({shown}{'; …' if len(unsure) > 5 else ''})")
         return "; ".join(parts)
 
 
