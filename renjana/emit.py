@@ -22,9 +22,10 @@ import pyarrow.parquet as pq
 import pydantic_core
 from pydantic import BaseModel
 
+from renjana.hashing import DOCUMENT_SHA_CHARS
 from renjana.models import DocumentResult, TableKind
 from renjana.records import (
-    DOCUMENT_SHA_CHARS, UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, canonical_order, document_id, document_table,
+    UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, canonical_order, document_id, document_table,
     findings_table, kind_tables, slugify,
     table_records,  # table_records: re-exported, emit's before records.py held it
 )
