@@ -20,7 +20,6 @@ its parent died); prints how long they outlived the kill.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil

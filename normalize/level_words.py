@@ -7,7 +7,6 @@ vocabulary is data, not code: add a spelling to the file, not a branch here.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 

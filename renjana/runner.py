@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from renjana.manifest import DONE_STATUSES, FAILED_STATUSES, OutputStore, file_sha256
+from renjana.manifest import DONE_STATUSES, OutputStore, file_sha256
 from renjana.wording import count, unreadable_input
 from renjana.models import DocumentResult
 from renjana.preflight import InputError, safe_name

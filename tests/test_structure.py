@@ -21,7 +21,6 @@ from renjana.models import PageTable
 from renjana.normalize import normalize_document
 
 import pdfgen as g
-from pdfgen import H
 
 TOL = 1.0  # points: a rule's position as pdfplumber reports it vs. as drawn
 
