@@ -129,7 +129,7 @@ def test_table_drawn_turned_is_read_upright(tmp_path, turn):
     vw, vh = LANDSCAPE
     assert 0 <= table.bbox.x0 < table.bbox.x1 <= vw and 0 <= table.bbox.top < table.bbox.bottom <= vh
     assert table.caption == layout.spec.caption
-    assert any(f"page 1: table drawn" in n and f"({turn}°), read turned upright" in n for n in doc.notes)
+    assert any("page 1: table drawn" in n and f"({turn}°), read turned upright" in n for n in doc.notes)
 
 
 def test_turned_box_maps_back_onto_the_printed_page(tmp_path):

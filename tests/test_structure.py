@@ -427,7 +427,7 @@ def test_group_label_over_unequal_sub_columns_spans_them(tmp_path):
               [str(i) for i in range(1, 12)]]
     widths = [18, 56, 120, 104, 34, 100, 34, 100, 40, 40, 56]
     spec = wrapped_spec(header=header, rows=[list(r) for r in CUT_ROWS], borders="rules", widths=widths)
-    layout = draw(tmp_path / "groups.pdf", spec)
+    draw(tmp_path / "groups.pdf", spec)
     (table,) = normalize_document(extract_document(tmp_path / "groups.pdf")).tables
     keys = [c.key for c in table.columns]
     assert keys[4:8] == ["target_k", "target_rp", "realisasi_k", "realisasi_rp"], keys
