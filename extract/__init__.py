@@ -344,19 +344,19 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
                                   closed=open_table[2])
         if continued is not None:
             regions.insert(0, continued)
+    # Each char's centre, on arrays (every char of the page is tested against every region); a
+    # region's chars are taken in the order of their centre's y (a stable sort).
+    boxes = [glyph_column(chars, key) for key in BOX_KEYS]  # x0, x1, top, bottom
+    cx, cy = (boxes[0] + boxes[1]) / 2, (boxes[2] + boxes[3]) / 2
     for i, region in enumerate(regions):
         if (not region.ruled and not region.continued
-                and (region.ends_on_fill or _ends_with_header(region, chars, settings))):
+                and (region.ends_on_fill or _ends_with_header(region, chars, (cx, cy), settings))):
             stop = min((r.top for r in regions[i + 1:] if r.top > region.bottom), default=page_height)
             bottom = block_below(page_lines(), region.bottom, region.x0, region.x1, stop, settings)
             if bottom is not None:
                 region.text_bottom = bottom
     tables: list[PageTable] = []
     rules_only: list[tuple[int, Region, list[dict], bool]] = []
-    # Each char's centre, on arrays (every char of the page is tested against every region); a
-    # region's chars are taken in the order of their centre's y (a stable sort), as _inside tests.
-    boxes = [glyph_column(chars, key) for key in BOX_KEYS]  # x0, x1, top, bottom
-    cx, cy = (boxes[0] + boxes[1]) / 2, (boxes[2] + boxes[3]) / 2
     by_y = np.argsort(cy, kind="stable")
     inside_any = np.zeros(len(chars), dtype=bool)
     for region in regions:
@@ -381,13 +381,20 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
     return tables, rules_only, outside, still_open
 
 
-def _ends_with_header(region: Region, chars: list[dict], settings: ExtractSettings) -> bool:
-    """The region's rules enclose only its header: one band, or a last band of column numbers."""
+def _ends_with_header(region: Region, chars: list[dict], centres: tuple[np.ndarray, np.ndarray],
+                      settings: ExtractSettings) -> bool:
+    """The region's rules enclose only its header: one band, or a last band of column numbers.
+    ``centres``: the (x, y) centres of ``chars`` as arrays (tested on arrays: a page's every char
+    against each such region)."""
     row_edges = cluster_positions([h.pos for h in region.horizontal], settings.edge_cluster)
     if len(row_edges) == 2:
         return True
-    last = [c for c in chars if _inside(c, region) and row_edges[-2] <= (c["top"] + c["bottom"]) / 2 < row_edges[-1]]
-    return is_number_row(" ".join(line.text for line in group_lines(last, settings)))
+    cx, cy = centres
+    # The chars of the region's last band, by their centre, in the page's order.
+    last = ((region.x0 - 1 <= cx) & (cx <= region.x1 + 1) & (region.top <= cy) & (cy <= region.bottom)
+            & (row_edges[-2] <= cy) & (cy < row_edges[-1]))
+    band = [chars[i] for i in np.flatnonzero(last).tolist()]
+    return is_number_row(" ".join(line.text for line in group_lines(band, settings)))
 
 
 def _continuation(extent: tuple[float, float], lines: list[TextLine], horizontal: list[Rule],
@@ -421,11 +428,6 @@ def _continuation(extent: tuple[float, float], lines: list[TextLine], horizontal
         rule = min(closing, key=lambda h: h.pos)
         return Region(x0, x1, horizontal=[rule], text_top=top)
     return Region(x0, x1, horizontal=[], text_top=top, text_bottom=bottom)
-
-
-def _inside(ch: dict, region: Region) -> bool:
-    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-    return region.x0 - 1 <= cx <= region.x1 + 1 and region.top <= cy <= region.bottom
 
 
 def _covers(rules: list[Rule], pos: float, a: float, b: float, settings: ExtractSettings) -> bool:
