@@ -10,8 +10,9 @@ garbage. :func:`page_damage` checks, for every page, the streams it draws and th
   that fails, a code that is invalid or data that ends before the compressed stream does is
   damage (the libraries keep what came out and carry on);
 * an image's decoded data is shorter than its ``/Width`` × ``/Height`` × components × bits
-  implies (Flate or uncompressed), or a JPEG (DCT) image that Pillow cannot decode whole
-  (truncated, broken data) or decodes at another size than its dictionary gives;
+  implies (Flate or uncompressed), or a JPEG (DCT) image on which libjpeg-turbo warns (a
+  truncated or corrupt entropy-coded segment) or that decodes at another size than its
+  dictionary gives;
 * a composite (Type0) font without an ``/Encoding``, which the PDF standard requires: its
   character codes cannot be split into glyphs, so its text is garbage.
 
@@ -277,21 +278,22 @@ def _short_image(stream, size: int) -> str | None:
 
 
 def _jpeg_problem(stream, raw: bytes, settings: StreamDamageSettings) -> str | None:
-    """Why a JPEG image does not decode whole with Pillow (truncated or broken data, another size
-    than its dictionary's), or None."""
-    from PIL import Image
+    """Why a JPEG image does not decode whole, or None: libjpeg-turbo (simplejpeg, strict: its
+    warnings, "premature end of data segment", "bad Huffman code", "extraneous bytes", are
+    errors), or a size other than its dictionary's. Pillow and pdfium draw such an image without
+    a word, its lower part gray or shifted."""
+    import simplejpeg
 
     width, height = stream.get("/Width"), stream.get("/Height")
     try:
-        with Image.open(io.BytesIO(raw)) as picture:  # Pillow's size limit is ours (max_jpeg_pixels)
-            if picture.width * picture.height > settings.max_jpeg_pixels:
-                return None
-            picture.load()
-            size = picture.size
-    except Image.DecompressionBombError:
-        return None
-    except Exception as exc:  # noqa: BLE001 - Pillow's OSError/SyntaxError for broken data
+        rows, columns, colorspace, _ = simplejpeg.decode_jpeg_header(raw)
+        if rows * columns > settings.max_jpeg_pixels:
+            return None
+        # One channel is all the check needs (less to convert); CMYK cannot be made gray.
+        simplejpeg.decode_jpeg(raw, colorspace="CMYK" if colorspace == "CMYK" else "GRAY", strict=True,
+                               fastdct=True, fastupsample=True)
+    except Exception as exc:  # noqa: BLE001 - simplejpeg's ValueError/RuntimeError for broken data
         return f"(a JPEG) does not decode whole ({str(exc)[:settings.message_chars]})"
-    if isinstance(width, int) and isinstance(height, int) and size != (int(width), int(height)):
-        return f"(a JPEG) decodes at {size[0]}×{size[1]} pixels, its dictionary says {width}×{height}"
+    if isinstance(width, int) and isinstance(height, int) and (columns, rows) != (int(width), int(height)):
+        return f"(a JPEG) decodes at {columns}×{rows} pixels, its dictionary says {width}×{height}"
     return None
