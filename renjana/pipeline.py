@@ -170,7 +170,9 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
     streams = page_damage(path, sniffed.offset)
     if streams:
         _damaged_streams(doc, streams)
-        damaged = damaged or _streams_reason(streams)
+        counted = {u.page for u in doc.unread_pages if u.status != "ocr"}
+        if not damaged and not set(streams) <= counted:  # a page read in full (or by OCR) drew damaged data
+            damaged = _streams_reason({n: items for n, items in streams.items() if n not in counted})
     if damaged:
         _empty_pages_lost(doc, damaged)
     return doc, first_pass, damaged

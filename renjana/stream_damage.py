@@ -51,6 +51,8 @@ class StreamDamageSettings:
     max_form_depth: int = 12
     # Characters of a library's message quoted in a note.
     message_chars: int = 80
+    # Bytes inflated at a time when a Flate stream is checked (only its length is kept).
+    inflate_piece: int = 1 << 22
     # A JPEG larger than this (width × height pixels) is not decoded for the check (its memory).
     max_jpeg_pixels: int = 60_000_000
 
@@ -215,10 +217,10 @@ def _stream_problem(stream, image: bool, settings: StreamDamageSettings) -> str 
     filters = _filters(stream)
     raw = stream.read_raw_bytes()
     if filters == ["/FlateDecode"]:
-        data, problem = _inflate(raw, settings)
+        size, problem = _inflate(raw, settings)
         if problem:
             return problem
-        return _short_image(stream, len(data)) if image else None
+        return _short_image(stream, size) if image else None
     if not filters:
         return _short_image(stream, len(raw)) if image else None
     if filters == ["/DCTDecode"] and image:
@@ -226,17 +228,22 @@ def _stream_problem(stream, image: bool, settings: StreamDamageSettings) -> str 
     return None
 
 
-def _inflate(raw: bytes, settings: StreamDamageSettings) -> tuple[bytes, str | None]:
-    """(what inflates, why it is not whole or None). zlib's own checks: a failing checksum, an
-    invalid code, a stream that ends before its end-of-data mark."""
+def _inflate(raw: bytes, settings: StreamDamageSettings) -> tuple[int, str | None]:
+    """(bytes it inflates to, why it is not whole or None). zlib's own checks: a failing
+    checksum, an invalid code, a stream that ends before its end-of-data mark. Inflated a piece
+    at a time and not kept: a large image costs one piece of memory."""
     inflater = zlib.decompressobj()
+    size = 0
     try:
-        data = inflater.decompress(raw) + inflater.flush()
+        size += len(inflater.decompress(raw, settings.inflate_piece))
+        while inflater.unconsumed_tail:
+            size += len(inflater.decompress(inflater.unconsumed_tail, settings.inflate_piece))
+        size += len(inflater.flush())
     except zlib.error as exc:
-        return b"", f"does not decompress whole ({str(exc)[:settings.message_chars]})"
+        return size, f"does not decompress whole ({str(exc)[:settings.message_chars]})"
     if not inflater.eof:
-        return data, "is cut short: its compressed data ends before its end mark"
-    return data, None
+        return size, "is cut short: its compressed data ends before its end mark"
+    return size, None
 
 
 def _components(stream) -> int | None:
