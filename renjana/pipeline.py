@@ -9,7 +9,11 @@ Before and around extract, the file is checked so nothing is lost silently
 * pdfium counts the pages as a second engine; when pdfminer (extract) reads fewer pages than that,
   or cannot read the file at all, a copy rebuilt by qpdf (pikepdf) is read instead; pages still
   not read are listed in ``source.unread_pages`` with status ``unreadable``;
-* a truncated file that could be read is marked ``source.damaged``.
+* a truncated file that could be read is marked ``source.damaged``;
+* every stream a page draws (content, forms, images, font programs) is checked to decode whole
+  (:mod:`renjana.stream_damage`: zlib's checksum, libjpeg-turbo's warnings, an image's size, a
+  composite font's /Encoding): a page drawing damaged data gets a note naming the object and the
+  file is ``partial``.
 """
 
 from __future__ import annotations
