@@ -65,14 +65,16 @@ class _Seen:
     """Verdicts of the objects already checked (object number, generation) → damage or None."""
 
     verdicts: dict[tuple[int, int], str | None] = field(default_factory=dict)
-    forms: set[tuple[int, int]] = field(default_factory=set)  # form XObjects whose resources were walked
+    # Form XObject → the damage found in it and the forms it draws (walked once; a form being
+    # walked is already here, empty, so a form that draws itself ends the walk).
+    forms: dict[tuple[int, int], list[PageDamage]] = field(default_factory=dict)
 
 
 def page_damage(path: Path, offset: int = 0,
                 settings: StreamDamageSettings = DEFAULT_STREAM_DAMAGE_SETTINGS) -> dict[int, list[PageDamage]]:
     """Page number (from 1) → the damaged objects it draws (:class:`PageDamage`, each object once
-    a page). Empty when nothing is found or qpdf
-    (pikepdf) cannot open the file (the pipeline's other checks report that).
+    a page). Empty when nothing is found or qpdf (pikepdf) cannot open the file (the pipeline's
+    other checks report that).
 
     ``offset``: bytes before ``%PDF`` (HTTP headers) skipped.
     """
@@ -137,12 +139,17 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
                                  image=True))
         elif subtype == "/Form":
             key = _key(xobject)
-            if key is not None and key in seen.forms:
+            if key is not None and key in seen.forms:  # every page that draws it gets its damage
+                for item in seen.forms[key]:
+                    _add(lines, item.what, item.loses_content)
                 continue
+            inside: list[PageDamage] = []
             if key is not None:
-                seen.forms.add(key)
-            _add(lines, _checked(xobject, f"form {name}", "what it draws stops or goes wrong there", seen, settings))
-            _resources(xobject.get("/Resources"), lines, seen, settings, depth + 1)
+                seen.forms[key] = inside
+            _add(inside, _checked(xobject, f"form {name}", "what it draws stops or goes wrong there", seen, settings))
+            _resources(xobject.get("/Resources"), inside, seen, settings, depth + 1)
+            for item in inside:
+                _add(lines, item.what, item.loses_content)
 
 
 def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple[str | None, bool]:

@@ -114,3 +114,17 @@ def test_composite_font_without_encoding(tmp_path: Path):
             b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>] >>")
     found = page_damage(image_pdf(tmp_path / "font.pdf", font=font))
     assert found[1][0].loses_content and "composite font without its /Encoding" in found[1][0].what
+
+
+def test_damaged_form_is_noted_on_every_page_that_draws_it(tmp_path: Path):
+    """A form XObject (a letterhead, a table drawn once) shared by two pages, its checksum broken."""
+    form = _stream(b"/Type /XObject /Subtype /Form /BBox [0 0 200 50] /Filter /FlateDecode",
+                   _checksum_broken(zlib.compress(b"0 0 m 200 0 l S")))
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm1 5 0 R >> >> "
+            b"/Contents 6 0 R >>")
+    path = g.write_raw_pdf(tmp_path / "form.pdf", [
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>", page, page,
+        form, _stream(b"", b"q /Fm1 Do Q")])
+    found = page_damage(path)
+    assert sorted(found) == [1, 2] and all("form /Fm1 (object 5) does not decompress" in found[n][0].what
+                                           for n in found)
