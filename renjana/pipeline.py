@@ -9,7 +9,11 @@ Before and around extract, the file is checked so nothing is lost silently
 * pdfium counts the pages as a second engine; when pdfminer (extract) reads fewer pages than that,
   or cannot read the file at all, a copy rebuilt by qpdf (pikepdf) is read instead; pages still
   not read are listed in ``source.unread_pages`` with status ``unreadable``;
-* a truncated file that could be read is marked ``source.damaged``.
+* a truncated file that could be read is marked ``source.damaged``;
+* every stream a page draws (content, forms, images, font programs) is checked to decode whole
+  (:mod:`renjana.stream_damage`: zlib's checksum, libjpeg-turbo's warnings, an image's size, a
+  composite font's /Encoding): a page drawing damaged data gets a note naming the object and the
+  file is ``partial``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from renjana.memory import release_free_memory
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import FirstPass, normalize_document
 from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
+from renjana.stream_damage import PageDamage, page_damage
 from renjana.validate import validate_document
 from renjana.wording import count
 
@@ -166,9 +171,40 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
         doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
     elif any(n.startswith("damaged: ") for n in doc.notes):  # pdfminer's own data-loss warning
         damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
+    streams = page_damage(path, sniffed.offset)
+    if streams:
+        _damaged_streams(doc, streams)
+        counted = {u.page for u in doc.unread_pages if u.status != "ocr"}
+        if not damaged and not set(streams) <= counted:  # a page read in full (or by OCR) drew damaged data
+            damaged = _streams_reason({n: items for n, items in streams.items() if n not in counted})
     if damaged:
         _empty_pages_lost(doc, damaged)
     return doc, first_pass, damaged
+
+
+def _damaged_streams(doc: ExtractedDocument, streams: dict[int, list[PageDamage]]) -> None:
+    """A note for each page that draws a damaged stream or font (:mod:`renjana.stream_damage`),
+    saying which object and what it does; a page whose content is lost or wrong by it (and not
+    listed yet) is listed in ``unread_pages`` (status ``unreadable``: what was read of it stays)."""
+    listed = {u.page for u in doc.unread_pages}
+    pages_of: dict[str, list[int]] = {}  # one note per damaged object (a font is drawn on many pages)
+    for number, items in sorted(streams.items()):
+        if number > doc.pages:  # a page pdfminer did not read is listed already
+            continue
+        for item in items:
+            pages_of.setdefault(item.what, []).append(number)
+        if number not in listed and any(item.loses_content for item in items):
+            what = "; ".join(item.what for item in items if item.loses_content)
+            doc.unread_pages.append(UnreadPage(page=number, status="unreadable",
+                                               reason=f"partly read: it draws damaged data ({what})"))
+    doc.notes.extend(f"{_page_ranges(pages)}: damaged: {what}" for what, pages in pages_of.items())
+    doc.unread_pages.sort(key=lambda u: u.page)
+
+
+def _streams_reason(streams: dict[int, list[PageDamage]]) -> str:
+    """The file's ``damaged`` when only its streams or fonts are: the pages and the first object."""
+    first = streams[min(streams)][0].what
+    return f"{_page_ranges(sorted(streams))} {'draws' if len(streams) == 1 else 'draw'} damaged data ({first})"
 
 
 def _empty_pages_lost(doc: ExtractedDocument, damaged: str) -> None:

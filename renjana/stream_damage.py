@@ -1,0 +1,313 @@
+"""Streams a page draws that do not decode whole: damage the PDF libraries read past in silence.
+
+A byte changed inside a compressed stream is not always reported: qpdf and playa inflate a Flate
+stream whose checksum fails without a word, pdfium draws an image from what decodes, and a
+composite font whose dictionary lost its ``/Encoding`` is read with one-byte codes, its text
+garbage. :func:`page_damage` checks, for every page, the streams it draws and the fonts it uses
+(through its resources and the form XObjects they hold, each object once per document):
+
+* a Flate stream (content, image, form, font program) is inflated by zlib itself: a checksum
+  that fails, a code that is invalid or data that ends before the compressed stream does is
+  damage (the libraries keep what came out and carry on);
+* an image's decoded data is shorter than its ``/Width`` × ``/Height`` × components × bits
+  implies (Flate or uncompressed), or a JPEG (DCT) image on which libjpeg-turbo warns (a
+  truncated or corrupt entropy-coded segment) or that decodes at another size than its
+  dictionary gives;
+* a composite (Type0) font without an ``/Encoding``, which the PDF standard requires: its
+  character codes cannot be split into glyphs, so its text is garbage.
+
+A JPEG whose entropy-coded data had a byte changed but still decodes (libjpeg resynchronises at
+the next code and warns of nothing) is drawn wrong from there on and cannot be told from a sound
+one without the original: that damage is not found here.
+
+Cost: one inflate of each Flate stream and one decode of each JPEG image, each object once.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["PageDamage", "StreamDamageSettings", "page_damage"]
+
+
+@dataclass(frozen=True)
+class PageDamage:
+    """One damaged object a page draws: ``what`` in plain words (which object, what is wrong,
+    what it does to the page); ``loses_content`` True when what the page shows is lost or wrong
+    (a content stream, form or image that does not decode whole, text that cannot be decoded),
+    False when only the drawing of glyphs may be (a font program), the text still read."""
+
+    what: str
+    loses_content: bool
+
+
+@dataclass(frozen=True)
+class StreamDamageSettings:
+    # Form XObjects nest: deeper than this, a page's resources are not followed (a loop is cut
+    # by remembering the objects seen; the depth bounds a chain of distinct forms).
+    max_form_depth: int = 12
+    # Characters of a library's message quoted in a note.
+    message_chars: int = 80
+    # Bytes inflated at a time when a Flate stream is checked (only its length is kept).
+    inflate_piece: int = 1 << 22
+    # A JPEG larger than this (width × height pixels) is not decoded for the check (its memory).
+    max_jpeg_pixels: int = 60_000_000
+
+
+DEFAULT_STREAM_DAMAGE_SETTINGS = StreamDamageSettings()
+
+
+@dataclass
+class _Seen:
+    """Verdicts of the objects already checked (object number, generation) → damage or None."""
+
+    verdicts: dict[tuple[int, int], str | None] = field(default_factory=dict)
+    # Form XObject → the damage found in it and the forms it draws (walked once; a form being
+    # walked is already here, empty, so a form that draws itself ends the walk).
+    forms: dict[tuple[int, int], list[PageDamage]] = field(default_factory=dict)
+
+
+def page_damage(path: Path, offset: int = 0,
+                settings: StreamDamageSettings = DEFAULT_STREAM_DAMAGE_SETTINGS) -> dict[int, list[PageDamage]]:
+    """Page number (from 1) → the damaged objects it draws (:class:`PageDamage`, each object once
+    a page). Empty when nothing is found or qpdf (pikepdf) cannot open the file (the pipeline's
+    other checks report that).
+
+    ``offset``: bytes before ``%PDF`` (HTTP headers) skipped.
+    """
+    import pikepdf
+
+    try:
+        handle = io.BytesIO(path.read_bytes()[offset:]) if offset else path.open("rb")
+        pdf = pikepdf.open(handle)
+    except Exception:  # noqa: BLE001 - not openable: a password, or damaged beyond this check
+        return {}
+    seen = _Seen()
+    found: dict[int, list[PageDamage]] = {}
+    with handle, pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                lines = _page(page.obj, seen, settings)
+            except Exception:  # noqa: BLE001 - a page dictionary too broken to walk: no verdict
+                continue
+            if lines:
+                found[number] = lines
+    return found
+
+
+def _page(page, seen: _Seen, settings: StreamDamageSettings) -> list[PageDamage]:
+    import pikepdf
+
+    lines: list[PageDamage] = []
+    contents = page.get("/Contents")
+    parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    for part in parts:
+        if isinstance(part, pikepdf.Stream):
+            _add(lines, _checked(part, "content stream", "the page's drawing stops or goes wrong there",
+                                 seen, settings))
+    _resources(page.get("/Resources"), lines, seen, settings, depth=0)
+    return lines
+
+
+def _add(lines: list[PageDamage], line: str | None, loses_content: bool = True) -> None:
+    if line and all(item.what != line for item in lines):
+        lines.append(PageDamage(line, loses_content))
+
+
+def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: StreamDamageSettings, depth: int) -> None:
+    import pikepdf
+
+    if not isinstance(resources, pikepdf.Dictionary) or depth > settings.max_form_depth:
+        return
+    fonts = resources.get("/Font")
+    if isinstance(fonts, pikepdf.Dictionary):
+        for name, font in fonts.items():
+            if isinstance(font, pikepdf.Dictionary):
+                _add(lines, *_font(name, font, seen, settings))
+    xobjects = resources.get("/XObject")
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return
+    for name, xobject in xobjects.items():
+        if not isinstance(xobject, pikepdf.Stream):
+            continue
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image":
+            _add(lines, _checked(xobject, f"image {name}", "the image is drawn wrong or in part", seen, settings,
+                                 image=True))
+        elif subtype == "/Form":
+            key = _key(xobject)
+            if key is not None and key in seen.forms:  # every page that draws it gets its damage
+                for item in seen.forms[key]:
+                    _add(lines, item.what, item.loses_content)
+                continue
+            inside: list[PageDamage] = []
+            if key is not None:
+                seen.forms[key] = inside
+            _add(inside, _checked(xobject, f"form {name}", "what it draws stops or goes wrong there", seen, settings))
+            _resources(xobject.get("/Resources"), inside, seen, settings, depth + 1)
+            for item in inside:
+                _add(lines, item.what, item.loses_content)
+
+
+def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple[str | None, bool]:
+    """(the font's damage in words or None, True when its text cannot be read)."""
+    import pikepdf
+
+    key = _key(font)
+    if key is not None and key in seen.verdicts:
+        verdict = seen.verdicts[key]
+        return verdict, verdict is not None and _UNDECODABLE in verdict
+    where = f"font {name}" + (f" (object {key[0]})" if key else "")
+    verdict = None
+    if font.get("/Subtype") == "/Type0" and "/Encoding" not in font:
+        verdict = f"{where}: a composite font without its /Encoding (the dictionary is damaged): {_UNDECODABLE}"
+    else:
+        descendants = font.get("/DescendantFonts")
+        holders = [font] + (list(descendants) if isinstance(descendants, pikepdf.Array) else [])
+        for holder in holders:
+            descriptor = holder.get("/FontDescriptor") if isinstance(holder, pikepdf.Dictionary) else None
+            if not isinstance(descriptor, pikepdf.Dictionary):
+                continue
+            for file_key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                program = descriptor.get(file_key)
+                if isinstance(program, pikepdf.Stream) and verdict is None:
+                    verdict = _checked(program, f"{where}: its program", "its glyphs may be drawn or measured wrong",
+                                       seen, settings)
+    if key is not None:
+        seen.verdicts[key] = verdict
+    return verdict, verdict is not None and _UNDECODABLE in verdict
+
+
+# What a composite font without an /Encoding does to its text (also how its verdict is told apart).
+_UNDECODABLE = "its text cannot be decoded"
+
+
+def _key(obj) -> tuple[int, int] | None:
+    return obj.objgen if obj.is_indirect else None
+
+
+def _checked(stream, what: str, effect: str, seen: _Seen, settings: StreamDamageSettings,
+             image: bool = False) -> str | None:
+    """``what``'s damage in words (``effect``: what it does to the page), None when sound; each
+    object checked once."""
+    key = _key(stream)
+    if key is not None and key in seen.verdicts:
+        return seen.verdicts[key]
+    try:
+        problem = _stream_problem(stream, image, settings)
+    except Exception:  # noqa: BLE001 - a stream pikepdf cannot even hand over: not ours to judge
+        problem = None
+    verdict = None
+    if problem:
+        where = f"{what} (object {key[0]})" if key else what
+        verdict = f"{where} {problem}: {effect}"
+    if key is not None:
+        seen.verdicts[key] = verdict
+    return verdict
+
+
+def _filters(stream) -> list[str]:
+    import pikepdf
+
+    chain = stream.get("/Filter")
+    if isinstance(chain, pikepdf.Array):
+        return [str(f) for f in chain]
+    return [str(chain)] if chain is not None else []
+
+
+def _stream_problem(stream, image: bool, settings: StreamDamageSettings) -> str | None:
+    """Why ``stream`` does not decode whole, or None. Only a stream whose filters are all checked
+    here (Flate, DCT, none) is judged: another filter's data is left to the libraries."""
+    filters = _filters(stream)
+    raw = stream.read_raw_bytes()
+    if filters == ["/FlateDecode"]:
+        size, problem = _inflate(raw, settings)
+        if problem:
+            return problem
+        return _short_image(stream, size) if image else None
+    if not filters:
+        return _short_image(stream, len(raw)) if image else None
+    if filters == ["/DCTDecode"] and image:
+        return _jpeg_problem(stream, raw, settings)
+    return None
+
+
+def _inflate(raw: bytes, settings: StreamDamageSettings) -> tuple[int, str | None]:
+    """(bytes it inflates to, why it is not whole or None). zlib's own checks: a failing
+    checksum, an invalid code, a stream that ends before its end-of-data mark. Inflated a piece
+    at a time and not kept: a large image costs one piece of memory."""
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        size += len(inflater.decompress(raw, settings.inflate_piece))
+        while inflater.unconsumed_tail:
+            size += len(inflater.decompress(inflater.unconsumed_tail, settings.inflate_piece))
+        size += len(inflater.flush())
+    except zlib.error as exc:
+        return size, f"does not decompress whole ({str(exc)[:settings.message_chars]})"
+    if not inflater.eof:
+        return size, "is cut short: its compressed data ends before its end mark"
+    return size, None
+
+
+def _components(stream) -> int | None:
+    """Colour components of an image's colour space; None when not simply known."""
+    import pikepdf
+
+    if stream.get("/ImageMask") is True:
+        return 1
+    space = stream.get("/ColorSpace")
+    if isinstance(space, pikepdf.Array) and len(space) > 0:
+        family = str(space[0])
+        if family == "/Indexed":
+            return 1
+        if family == "/ICCBased" and len(space) > 1 and isinstance(space[1], pikepdf.Stream):
+            n = space[1].get("/N")
+            return int(n) if isinstance(n, int) else None
+        space = space[0]
+    return {"/DeviceGray": 1, "/CalGray": 1, "/DeviceRGB": 3, "/CalRGB": 3, "/Lab": 3,
+            "/DeviceCMYK": 4}.get(str(space)) if space is not None else None
+
+
+def _short_image(stream, size: int) -> str | None:
+    """Why an image's decoded data (``size`` bytes, before any predictor is undone) is too short
+    for its dictionary's size, or None. A PNG predictor adds one byte a row."""
+    width, height = stream.get("/Width"), stream.get("/Height")
+    bits = stream.get("/BitsPerComponent", 1 if stream.get("/ImageMask") is True else None)
+    components = _components(stream)
+    if not all(isinstance(v, int) and v > 0 for v in (width, height, bits)) or components is None:
+        return None
+    row = (int(width) * components * int(bits) + 7) // 8
+    expected = row * int(height)
+    parms = stream.get("/DecodeParms")
+    predictor = parms.get("/Predictor") if hasattr(parms, "get") else None
+    if isinstance(predictor, int) and predictor >= 10:
+        expected += int(height)
+    if size < expected:
+        return f"holds {size} of the {expected} bytes its {width}×{height} pixels need: cut short"
+    return None
+
+
+def _jpeg_problem(stream, raw: bytes, settings: StreamDamageSettings) -> str | None:
+    """Why a JPEG image does not decode whole, or None: libjpeg-turbo (simplejpeg, strict: its
+    warnings, "premature end of data segment", "bad Huffman code", "extraneous bytes", are
+    errors), or a size other than its dictionary's. Pillow and pdfium draw such an image without
+    a word, its lower part gray or shifted."""
+    import simplejpeg
+
+    width, height = stream.get("/Width"), stream.get("/Height")
+    try:
+        rows, columns, colorspace, _ = simplejpeg.decode_jpeg_header(raw)
+        if rows * columns > settings.max_jpeg_pixels:
+            return None
+        # One channel is all the check needs (less to convert); CMYK cannot be made gray.
+        simplejpeg.decode_jpeg(raw, colorspace="CMYK" if colorspace == "CMYK" else "GRAY", strict=True,
+                               fastdct=True, fastupsample=True)
+    except Exception as exc:  # noqa: BLE001 - simplejpeg's ValueError/RuntimeError for broken data
+        return f"(a JPEG) does not decode whole ({str(exc)[:settings.message_chars]})"
+    if isinstance(width, int) and isinstance(height, int) and (columns, rows) != (int(width), int(height)):
+        return f"(a JPEG) decodes at {columns}×{rows} pixels, its dictionary says {width}×{height}"
+    return None
