@@ -629,6 +629,8 @@ def commit_outcome(store: OutputStore, path: Path, sha256: str, outcome: Outcome
     item = store.commit(path, outcome_record(path, sha256, outcome, seconds), staging if done else None)
     if not done:
         store.discard(staging)
+    elif item["status"] != outcome.status:  # its files could not be moved into place
+        outcome = Outcome(item["status"], reason=item["reason"], seconds=outcome.seconds)
     return _result(path, sha256, outcome, item, store.out)
 
 
