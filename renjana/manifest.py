@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from renjana.emit import DATASET_DIR, PART_SHA_CHARS, set_document_id, set_json_document_id
-from renjana.hashing import document_id
+from renjana.hashing import MAX_STEM_BYTES, document_id
 from renjana.hashing import file_sha256  # noqa: F401 - part of this module's interface
 from renjana.preflight import safe_name
 from renjana.wording import count
@@ -48,9 +48,6 @@ LOCK_NAME = ".renjana.lock"
 # Statuses of a file that went through; the others mean nothing was written.
 DONE_STATUSES = ("ok", "partial", "needs-ocr")
 FAILED_STATUSES = ("failed", "timed-out", "memory")
-# A file name's stem is cut to this many UTF-8 bytes (file systems allow 255 per name; the
-# table kind and a hash suffix need the rest).
-MAX_STEM_BYTES = 150
 # Hex digits of the content hash added to an output name that another input already owns: the
 # document id's, so the renamed JSON's stem is its id (``<stem>-<sha12>``, the hash once).
 CLASH_HASH_CHARS = PART_SHA_CHARS
@@ -277,7 +274,8 @@ class OutputStore:
             return {rel: rel for rel in staged}, None
         folder, stem = os.path.split(jsons[0][: -len(".json")])
         base = safe_stem(stem)
-        mark = f"{base}-{sha256[:CLASH_HASH_CHARS]}"
+        # A long name is cut with its hash already (renjana.hashing.output_stem): not twice.
+        mark = base if base.endswith(f"-{sha256[:CLASH_HASH_CHARS]}") else f"{base}-{sha256[:CLASH_HASH_CHARS]}"
         candidates = [base, mark] + [f"{mark}-{n}" for n in range(2, MAX_CLASH_NUMBER + 1)]
         chosen = next((c for c in candidates
                        if not self._clashes(os.path.join(folder, c + ".json"), key, sha256)

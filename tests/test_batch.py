@@ -257,6 +257,33 @@ def test_a_write_error_fails_its_file_alone(tmp_path: Path, monkeypatch):
     assert third.results[0].ok and not third.results[0].skipped and third.results[1].skipped
 
 
+def test_long_input_names_get_output_names_that_fit(tmp_path: Path, drawn: Path):
+    """A 240-character name (and another sharing its first 200): each output name fits a file
+    name (255 bytes), keeps ``-<sha12>`` where cut, the two stay apart, and the original name
+    stays in the JSON and the manifest."""
+    names = ["Renja " + "Dinas Pekerjaan Umum dan Penataan Ruang " * 6, "Renja " + "Dinas Pekerjaan Umum " * 10]
+    names = [(n[:200] if i else n)[:236].ljust(236, "x") + ".pdf" for i, n in enumerate(names)]
+    names[1] = names[0][:200] + "Kabupaten Sleman".ljust(36, "y") + ".pdf"
+    paths = []
+    for name in names:
+        assert len(name) == 240
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(drawn.read_bytes())
+    out = tmp_path / "out"
+    report = run_files(paths, out, RunSettings())
+    assert [r.status for r in report.results] == ["ok", "ok"], [r.failure for r in report.results]
+    outputs = [o for r in report.results for o in r.summary.outputs]
+    assert len(set(outputs)) == len(outputs)
+    every = [p for p in out.rglob("*") if p.is_file()]
+    assert all(len(p.name.encode()) <= 255 for p in every)
+    sha12 = report.results[0].sha256[:12]
+    jsons = [Path(r.summary.outputs[0]) for r in report.results]
+    assert all(f"-{sha12}" in p.stem for p in jsons)
+    assert [json.loads(p.read_text(encoding="utf-8"))["source"]["file"] for p in jsons] == names
+    assert sorted(records(out)) == sorted(names)
+    assert batch_checks.check_integrity(out) == []
+
+
 def test_leftovers_of_a_killed_commit_are_cleaned(tmp_path: Path):
     out = tmp_path / "out"
     (out / STAGING_DIR / "x").mkdir(parents=True)
