@@ -93,6 +93,13 @@ RETIRE_SHARE = 0.5
 # How often (seconds) the parent reads each busy worker's resident memory. A file's allocation
 # between two polls is caught by the address-space backstop below, not by the poll.
 RSS_POLL_S = 0.1
+# Files a worker takes before it is replaced. One: a reused worker was measured to carry state from
+# one file into the next (in one process, the corpus's jember renstra, then lumajang rkpd050, then
+# the lumajang scan: the scan comes out with no table and no OCR note; each alone reads fine).
+# Under the old address-space limit every worker was retired after its first file anyway (its
+# libraries reserve more than half the limit), so this keeps what was measured; raise it once the
+# carried state is found.
+MAX_FILES_PER_WORKER = 1
 # The worker's address-space limit (RLIMIT_AS) is this many times the memory limit: only a backstop
 # against a runaway allocation between two polls. A worker reserves ~1.5 GB of address space for
 # ~160 MB resident, and OCR (onnxruntime, OpenCV, OpenBLAS) reserves more, so a tighter limit
@@ -406,6 +413,7 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         return
     set_listener(lambda page, pages: conn.send((PAGE, page, pages)))
     alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
+    done = 0
     while True:
         try:
             job = conn.recv()
@@ -420,7 +428,8 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         signal.alarm(0)
         outcome = dataclasses.replace(
             outcome, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
-        retire = outcome.status == "memory" or (
+        done += 1
+        retire = outcome.status == "memory" or done >= MAX_FILES_PER_WORKER or (
             settings.memory_bytes is not None
             and resident_bytes(os.getpid()) > RETIRE_SHARE * settings.memory_bytes)
         try:
