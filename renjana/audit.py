@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from renjana.emit import atomic_path, document_dir
+from renjana.hashing import output_stem
 from renjana.manifest import FAILED_STATUSES, MANIFEST_NAME
 from renjana.models import BBox, DocumentResult, Finding, Row, Table
 
@@ -603,7 +604,7 @@ def write_audit(result: DocumentResult, pdf_path: str | Path, out_dir: Path,
     """The HTML report, CSV and XLSX of one document, in the folder its JSON goes to."""
     from renjana.audit_html import report_html
 
-    stem = Path(result.source.file).stem
+    stem = output_stem(Path(result.source.file).stem, result.source.sha256)
     paths = audit_paths(document_dir(result, out_dir), stem)
     items = entries(result)
     pages = paths["html"].parent / f"{stem}.pages"

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pydantic_core
 from pydantic import BaseModel
 
-from renjana.hashing import DOCUMENT_SHA_CHARS
+from renjana.hashing import DOCUMENT_SHA_CHARS, output_stem
 from renjana.models import DocumentResult, TableKind
 from renjana.records import (
     UNKNOWN_DINAS, UNKNOWN_REGION, UNKNOWN_YEAR, canonical_order, document_id, document_table,
@@ -55,7 +55,8 @@ def document_dir(result: DocumentResult, out_dir: Path) -> Path:
 
 
 def _stem(result: DocumentResult) -> str:
-    return Path(result.source.file).stem
+    """The document's output stem: the PDF's, cut to fit a file name (see :func:`output_stem`)."""
+    return output_stem(Path(result.source.file).stem, result.source.sha256)
 
 
 def _umask() -> int:

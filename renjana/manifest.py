@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from renjana.emit import DATASET_DIR, PART_SHA_CHARS, set_document_id, set_json_document_id
-from renjana.hashing import document_id
+from renjana.hashing import MAX_STEM_BYTES, document_id
 from renjana.hashing import file_sha256  # noqa: F401 - part of this module's interface
 from renjana.preflight import safe_name
+from renjana.wording import count
 
 __all__ = ["MANIFEST_NAME", "OutputError", "OutputStore", "Record", "tool_version", "FAILED_STATUSES"]
 
@@ -47,9 +48,6 @@ LOCK_NAME = ".renjana.lock"
 # Statuses of a file that went through; the others mean nothing was written.
 DONE_STATUSES = ("ok", "partial", "needs-ocr")
 FAILED_STATUSES = ("failed", "timed-out", "memory")
-# A file name's stem is cut to this many UTF-8 bytes (file systems allow 255 per name; the
-# table kind and a hash suffix need the rest).
-MAX_STEM_BYTES = 150
 # Hex digits of the content hash added to an output name that another input already owns: the
 # document id's, so the renamed JSON's stem is its id (``<stem>-<sha12>``, the hash once).
 CLASH_HASH_CHARS = PART_SHA_CHARS
@@ -276,7 +274,8 @@ class OutputStore:
             return {rel: rel for rel in staged}, None
         folder, stem = os.path.split(jsons[0][: -len(".json")])
         base = safe_stem(stem)
-        mark = f"{base}-{sha256[:CLASH_HASH_CHARS]}"
+        # A long name is cut with its hash already (renjana.hashing.output_stem): not twice.
+        mark = base if base.endswith(f"-{sha256[:CLASH_HASH_CHARS]}") else f"{base}-{sha256[:CLASH_HASH_CHARS]}"
         candidates = [base, mark] + [f"{mark}-{n}" for n in range(2, MAX_CLASH_NUMBER + 1)]
         chosen = next((c for c in candidates
                        if not self._clashes(os.path.join(folder, c + ".json"), key, sha256)
@@ -330,22 +329,36 @@ class OutputStore:
         # an unsafe name): then its records and JSON are given the new id before they move.
         renamed_id = doc_id if jsons and doc_id != document_id(
             os.path.basename(jsons[0])[: -len(".json")], sha256) else None
-        for rel in sorted(staged, key=lambda r: r.endswith(".json")):
-            target = self.out / names[rel]
-            for parent in reversed(target.relative_to(self.out).parents[:-1]):
-                if (self.out / parent) not in dirs:
-                    (self.out / parent).mkdir(exist_ok=True)
-                    dirs.add(self.out / parent)
-            if renamed_id and rel.endswith(".parquet"):
-                set_document_id(staging / rel, renamed_id)  # the records name their document
-            elif renamed_id and rel == jsons[0]:
-                set_json_document_id(staging / rel, renamed_id)
-            os.chmod(staging / rel, 0o666 & ~self.umask)
-            os.replace(staging / rel, target)
-        for rel in previous:
-            if rel not in outputs and self._owner.get(rel) == key:
-                self._remove(rel)
+        moved: list[str] = []
+        try:
+            for rel in sorted(staged, key=lambda r: r.endswith(".json")):
+                target = self.out / names[rel]
+                for parent in reversed(target.relative_to(self.out).parents[:-1]):
+                    if (self.out / parent) not in dirs:
+                        (self.out / parent).mkdir(exist_ok=True)
+                        dirs.add(self.out / parent)
+                if renamed_id and rel.endswith(".parquet"):
+                    set_document_id(staging / rel, renamed_id)  # the records name their document
+                elif renamed_id and rel == jsons[0]:
+                    set_json_document_id(staging / rel, renamed_id)
+                os.chmod(staging / rel, 0o666 & ~self.umask)
+                os.replace(staging / rel, target)
+                moved.append(names[rel])
+        except OSError as exc:  # a folder not writable, a full disk: this file fails, not the batch
+            record = {**record, "status": "failed", "reason": _write_failure(exc, self.out / names[rel])}
+            outputs, doc_id = [], None
+            stale = [rel for rel in dict.fromkeys(moved + previous)
+                     if (rel in moved or self._owner.get(rel) == key) and not self._try_remove(rel)]
+            if stale:  # cannot be removed either: the record names them as not this input's data
+                record["stale_outputs"] = stale
+                record["reason"] += f"; {count(len(stale), 'earlier output')} could not be removed"
+            for rel in previous:
                 self._owner.pop(rel, None)
+        else:
+            for rel in previous:
+                if rel not in outputs and self._owner.get(rel) == key:
+                    self._remove(rel)
+                    self._owner.pop(rel, None)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         item = {"path": key, **record, "outputs": outputs, "document_id": doc_id, "tool_version": self.version,
@@ -363,11 +376,25 @@ class OutputStore:
             self._ids[doc_id] = key
         return item
 
+    def _try_remove(self, rel: str) -> bool:
+        """Remove an output file; False when it is still there (its folder is not writable)."""
+        try:
+            self._remove(rel)
+        except OSError:
+            return False
+        return True
+
     def discard(self, staging: Path | None) -> None:
         """Remove a staging folder whose file was not committed (interrupted)."""
         if staging is not None:
             with contextlib.suppress(OSError):
                 shutil.rmtree(staging)
+
+
+def _write_failure(exc: OSError, target: Path) -> str:
+    """A plain reason for a document whose files could not be moved into place."""
+    where = getattr(exc, "filename2", None) or exc.filename or target  # os.replace: (source, target)
+    return f"its outputs could not be written to {where}: {exc.strerror or exc}"
 
 
 def _record_id(item: dict) -> str | None:

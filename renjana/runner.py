@@ -21,13 +21,20 @@ Entry points for other schedulers (e.g. a Dask task):
 * :meth:`OutputStore.commit <renjana.manifest.OutputStore.commit>` with :func:`outcome_record`
   moves the staged files into place and writes the manifest record (client side).
 
-Limits and clean-up: each worker sets ``RLIMIT_AS`` (memory) and no core files; the parent kills a
+Limits and clean-up: the memory limit is on resident memory (RSS, what a user means by memory):
+the parent polls each busy worker's RSS (with its child processes) every :data:`RSS_POLL_S` and
+kills a worker over the limit (status ``memory``). Address space is no measure: the OCR libraries
+(onnxruntime, OpenCV, OpenBLAS) reserve gigabytes they never touch. Each worker sets a far
+``RLIMIT_AS`` (:data:`ADDRESS_SPACE_FACTOR` × the limit) only as a backstop against a runaway
+allocation between two polls, and no core files; the parent kills a
 worker at its file's deadline, and the worker also arms ``alarm()`` (default action: terminate)
 so the limit holds if the parent cannot act. On Linux a worker asks the kernel for ``SIGKILL``
 when its parent dies (``prctl(PR_SET_PDEATHSIG)``), on its first import of renjana, before the
 main module's imports (:mod:`renjana.lifeline`); elsewhere a watchdog thread exits when the
-parent is gone. An idle worker exits at end-of-file on its pipe. A worker whose address space
+parent is gone. An idle worker exits at end-of-file on its pipe. A worker whose resident memory
 has grown past half its limit is retired after its file, so the next file gets its full limit.
+A worker that dies while it starts (its imports) is reported as such ("the worker could not
+start: …"), as ``memory`` when that was memory.
 
 The "spawn" start method: a worker is a fresh interpreter that inherits no threads, locks or open
 files from the parent (the CLI's progress bar runs a thread). A caller's main script must guard
@@ -80,11 +87,26 @@ STARTED = "started"
 PAGE = "page"
 # A worker's own alarm fires this long after the parent's deadline (the parent acts first).
 ALARM_GRACE_S = 5.0
-# A worker whose address space passed this share of its limit is retired after its file, so the
-# next file gets a fresh process with its full limit. (The pipeline's libraries alone reserve over
-# a GB of address space, so under the default 2 GiB limit a worker is often replaced after a file:
-# the price of a hard limit that OCR's image buffers must fit under.)
+# A worker whose resident memory passed this share of its limit is retired after its file, so the
+# next file gets a fresh process with its full limit (Python and glibc seldom give freed memory back).
 RETIRE_SHARE = 0.5
+# How often (seconds) the parent reads each busy worker's resident memory. A file's allocation
+# between two polls is caught by the address-space backstop below, not by the poll.
+RSS_POLL_S = 0.1
+# Files a worker takes before it is replaced. One: a reused worker was measured to carry state from
+# one file into the next (in one process, the corpus's jember renstra, then lumajang rkpd050, then
+# the lumajang scan: the scan comes out with no table and no OCR note; each alone reads fine).
+# Under the old address-space limit every worker was retired after its first file anyway (its
+# libraries reserve more than half the limit), so this keeps what was measured; raise it once the
+# carried state is found.
+MAX_FILES_PER_WORKER = 1
+# The worker's address-space limit (RLIMIT_AS) is this many times the memory limit: only a backstop
+# against a runaway allocation between two polls. A worker reserves ~1.5 GB of address space for
+# ~160 MB resident, and OCR (onnxruntime, OpenCV, OpenBLAS) reserves more, so a tighter limit
+# breaks honest files (measured: a 405 MB-resident OCR file failed under RLIMIT_AS 2 GiB).
+ADDRESS_SPACE_FACTOR = 4
+# ... and never below this, so a small memory limit (300 MiB) still lets the libraries import.
+MIN_ADDRESS_SPACE_BYTES = 8 * GIB
 # No core files from aborting workers: a corpus of hostile PDFs would fill the disk with them.
 CORE_LIMIT_BYTES = 0
 # Python frames a worker may nest: pdfminer follows nested forms and /Prev chains by recursion,
@@ -97,7 +119,7 @@ ProcessFn = Callable[[Path], DocumentResult]
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How to run: per-file wall time and address-space limit, and how many files at once.
+    """How to run: per-file wall time and resident-memory limit, and how many files at once.
 
     ``process`` is the function turning one PDF into a DocumentResult, given as
     ``"module:function"`` or a module-level function (it is pickled into the worker by name).
@@ -333,12 +355,36 @@ def _size(path: Path) -> int | None:
 
 
 # --------------------------------------------------------------------------- worker side
-def _address_space() -> int:
+def resident_bytes(pid: int) -> int:
+    """Resident memory (RSS) of process ``pid`` and all its descendants, in bytes; 0 when it is
+    gone. (An OCR engine or a helper a library starts counts against its worker's limit.)"""
+    import psutil
+
     try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
+        process = psutil.Process(pid)
+        family = [process] + process.children(recursive=True)
+    except psutil.Error:
         return 0
+    total = 0
+    for member in family:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass  # exited between the listing and the reading
+    return total
+
+
+def address_space_limit(memory_bytes: int) -> int:
+    """The worker's RLIMIT_AS backstop for a resident-memory limit of ``memory_bytes``."""
+    return max(ADDRESS_SPACE_FACTOR * memory_bytes, MIN_ADDRESS_SPACE_BYTES)
+
+
+def _start_failure(exc: BaseException) -> Outcome:
+    """The Outcome of a worker that could not import or set up the pipeline."""
+    if _out_of_memory(exc):
+        return Outcome("memory", reason="the worker could not start: out of memory while importing")
+    return Outcome("failed", reason=_cut(f"the worker could not start: {type(exc).__name__}: {exc}"),
+                   detail=traceback.format_exc())
 
 
 def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> None:
@@ -349,15 +395,25 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT_BYTES, CORE_LIMIT_BYTES))
     if settings.memory_bytes is not None:
-        resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
+        backstop = address_space_limit(settings.memory_bytes)
+        resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
     sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
     # Library warnings (pdfminer's "Incorrect length for stream", …) would print on stderr
     # through logging's last resort, without the file's name, across the progress display; what
     # they mean for the file reaches the user as its notes and status instead.
     logging.getLogger().addHandler(logging.NullHandler())
-    process = _resolve(settings.process)
+    try:
+        process = _resolve(settings.process)
+    except BaseException as exc:  # noqa: BLE001 - told to the parent as its file's outcome
+        try:
+            conn.send((_start_failure(exc), True))
+        except (OSError, MemoryError):
+            pass
+        conn.close()
+        return
     set_listener(lambda page, pages: conn.send((PAGE, page, pages)))
     alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
+    done = 0
     while True:
         try:
             job = conn.recv()
@@ -372,8 +428,10 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         signal.alarm(0)
         outcome = dataclasses.replace(
             outcome, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
-        retire = outcome.status == "memory" or (
-            settings.memory_bytes is not None and _address_space() > RETIRE_SHARE * settings.memory_bytes)
+        done += 1
+        retire = outcome.status == "memory" or done >= MAX_FILES_PER_WORKER or (
+            settings.memory_bytes is not None
+            and resident_bytes(os.getpid()) > RETIRE_SHARE * settings.memory_bytes)
         try:
             conn.send((outcome, retire))
         except MemoryError:
@@ -391,6 +449,12 @@ class _Worker:
     job: tuple | None = None  # (index, path, sha256, staging)
     deadline: float = math.inf
     started: float = 0.0
+    began: bool = False  # it has said STARTED for a file once: its imports are done
+
+    def over_limit(self, settings: RunSettings) -> bool:
+        """Whether its resident memory (with its children's) passed the limit."""
+        return settings.memory_bytes is not None and self.process.pid is not None and \
+            resident_bytes(self.process.pid) > settings.memory_bytes
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -423,8 +487,15 @@ def _spawn(ctx, settings: RunSettings) -> _Worker:
     return _Worker(process, parent_conn)
 
 
-def _exit_reason(exitcode: int | None, settings: RunSettings) -> tuple[str, str]:
-    """(status, reason) of a worker that died without an answer."""
+def _exit_reason(exitcode: int | None, settings: RunSettings, began: bool = True) -> tuple[str, str]:
+    """(status, reason) of a worker that died without an answer (``began``: after it had
+    started the file, else while it was starting)."""
+    if not began:
+        status, reason = _exit_reason(exitcode, settings)
+        if status == "timed-out":
+            return status, reason
+        reason = reason.replace(" without a result", "")
+        return status, f"the worker could not start ({reason})"
     if exitcode == -signal.SIGALRM:
         return "timed-out", f"timed out after {settings.timeout_s:g} s"
     if exitcode is not None and exitcode < 0:
@@ -439,7 +510,14 @@ def _exit_reason(exitcode: int | None, settings: RunSettings) -> tuple[str, str]
 
 def _memory_reason(settings: RunSettings) -> str:
     limit = settings.memory_bytes
-    return f"memory limit {format_bytes(limit)} exceeded" if limit else "out of memory"
+    return f"memory limit {format_bytes(limit)} exceeded (resident memory)" if limit else "out of memory"
+
+
+def _killed_for_memory(worker: _Worker, settings: RunSettings) -> Outcome:
+    began = worker.began
+    worker.kill()
+    reason = _memory_reason(settings)
+    return Outcome("memory", reason=reason if began else f"the worker could not start: {reason}")
 
 
 def run_isolated(path: Path, staging_dir: Path, settings: RunSettings = RunSettings()) -> Outcome:
@@ -463,13 +541,21 @@ def run_isolated(path: Path, staging_dir: Path, settings: RunSettings = RunSetti
 
 def _await(worker: _Worker, settings: RunSettings) -> Outcome:
     while True:
-        wait([worker.conn, worker.process.sentinel], max(0.0, worker.deadline - time.monotonic()))
+        wait([worker.conn, worker.process.sentinel], _poll_timeout([worker], settings))
         answer = _answer(worker, settings)
         if answer is not None:
             return answer[0]
+        if worker.over_limit(settings):
+            return _killed_for_memory(worker, settings)
         if time.monotonic() >= worker.deadline:
             worker.kill()
             return Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s")
+
+
+def _poll_timeout(busy: list[_Worker], settings: RunSettings) -> float:
+    """How long to wait for the busy workers: until the next deadline, or the next memory poll."""
+    timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+    return min(timeout, RSS_POLL_S) if settings.memory_bytes is not None else timeout
 
 
 def _answer(worker: _Worker, settings: RunSettings,
@@ -483,13 +569,14 @@ def _answer(worker: _Worker, settings: RunSettings,
             message = worker.conn.recv()
             if message == STARTED:  # the file's time limit starts now
                 worker.deadline = time.monotonic() + settings.timeout_s
+                worker.began = True
             elif isinstance(message, tuple) and len(message) == 3 and message[0] == PAGE:
                 if on_page is not None and worker.job is not None:
                     on_page(worker.job, message[1], message[2])
                 message = STARTED  # not the answer yet: read on
         if message != STARTED:
             outcome, retiring = message
-            if outcome.status == "memory":
+            if outcome.status == "memory" and worker.began:
                 outcome = dataclasses.replace(outcome, reason=_memory_reason(settings))
             return outcome, not retiring
         if alive:
@@ -497,7 +584,7 @@ def _answer(worker: _Worker, settings: RunSettings,
     except (EOFError, OSError, TypeError, ValueError):
         pass  # the pipe closed without an answer: the worker died
     worker.process.join(5.0)
-    status, reason = _exit_reason(worker.process.exitcode, settings)
+    status, reason = _exit_reason(worker.process.exitcode, settings, worker.began)
     return Outcome(status, reason=reason), False
 
 
@@ -551,6 +638,8 @@ def commit_outcome(store: OutputStore, path: Path, sha256: str, outcome: Outcome
     item = store.commit(path, outcome_record(path, sha256, outcome, seconds), staging if done else None)
     if not done:
         store.discard(staging)
+    elif item["status"] != outcome.status:  # its files could not be moved into place
+        outcome = Outcome(item["status"], reason=item["reason"], seconds=outcome.seconds)
     return _result(path, sha256, outcome, item, store.out)
 
 
@@ -621,10 +710,11 @@ def run_files(paths: Iterable[Path], out_dir: Path, settings: RunSettings = RunS
             busy = [w for w in workers if w.job is not None]
             if not busy:
                 continue
-            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], _poll_timeout(busy, settings))
             for worker in busy:
                 answer = _answer(worker, settings, page_seen)
+                if answer is None and worker.over_limit(settings):
+                    answer = _killed_for_memory(worker, settings), False
                 if answer is None and time.monotonic() >= worker.deadline:
                     worker.kill()
                     answer = Outcome("timed-out", reason=f"timed out after {settings.timeout_s:g} s"), False

@@ -219,6 +219,71 @@ def test_failure_on_rerun_removes_old_outputs_and_resume_skips_done(tmp_path: Pa
     assert records(out)["a.pdf"]["outputs"] == [] and records(out)["a.pdf"]["reason"] == "ValueError: boom inside"
 
 
+def test_a_write_error_fails_its_file_alone(tmp_path: Path, monkeypatch):
+    """A document whose files cannot be moved into place (a folder made read-only, a full disk)
+    fails with the path named; its earlier outputs go, the batch goes on, nothing is left over,
+    and the next run redoes it. (Tests run as root, which writes anywhere: the move fails here.)"""
+    path, other = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    path.write_bytes(b"%PDF-1.4 fine")
+    other.write_bytes(b"%PDF-1.4 other")
+    out = tmp_path / "out"
+    first = run_files([path, other], out, RunSettings(process=same_office))
+    old = [Path(p) for p in first.results[0].summary.outputs]
+    assert len(old) > 1 and all(p.exists() for p in old)
+    real_replace = os.replace
+
+    def refuse_a_json(src, dst, *args, **kwargs):  # the JSON moves last: a's Parquet parts are new by then
+        if Path(dst).name == "a.json":
+            raise PermissionError(13, "Permission denied", str(src), None, str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refuse_a_json)
+    second = run_files([path, other], out, RunSettings(process=same_office), force=True)
+    monkeypatch.setattr(os, "replace", real_replace)
+    failed, fine = second.results
+    target = next(p for p in old if p.name == "a.json")
+    assert failed.status == "failed" and not failed.ok
+    assert failed.failure == f"its outputs could not be written to {target}: Permission denied"
+    assert not any(p.exists() for p in old)  # neither the old files nor the half-moved new ones
+    assert fine.ok and all(Path(p).exists() for p in fine.summary.outputs)
+    record = records(out)["a.pdf"]
+    assert record["status"] == "failed" and record["outputs"] == [] and record["reason"] == failed.failure
+    assert not any((out / STAGING_DIR).iterdir()) if (out / STAGING_DIR).exists() else True
+    lines = [json.loads(line) for line in (out / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()]
+    for i, line in enumerate(lines):  # every move announced is closed by its input's record
+        assert "pending" not in line or any(later.get("path") == line["pending"] for later in lines[i + 1:])
+    assert batch_checks.check_integrity(out) == []
+    third = run_files([path, other], out, RunSettings(process=same_office))
+    assert third.results[0].ok and not third.results[0].skipped and third.results[1].skipped
+
+
+def test_long_input_names_get_output_names_that_fit(tmp_path: Path, drawn: Path):
+    """A 240-character name (and another sharing its first 200): each output name fits a file
+    name (255 bytes), keeps ``-<sha12>`` where cut, the two stay apart, and the original name
+    stays in the JSON and the manifest."""
+    names = ["Renja " + "Dinas Pekerjaan Umum dan Penataan Ruang " * 6, "Renja " + "Dinas Pekerjaan Umum " * 10]
+    names = [(n[:200] if i else n)[:236].ljust(236, "x") + ".pdf" for i, n in enumerate(names)]
+    names[1] = names[0][:200] + "Kabupaten Sleman".ljust(36, "y") + ".pdf"
+    paths = []
+    for name in names:
+        assert len(name) == 240
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(drawn.read_bytes())
+    out = tmp_path / "out"
+    report = run_files(paths, out, RunSettings())
+    assert [r.status for r in report.results] == ["ok", "ok"], [r.failure for r in report.results]
+    outputs = [o for r in report.results for o in r.summary.outputs]
+    assert len(set(outputs)) == len(outputs)
+    every = [p for p in out.rglob("*") if p.is_file()]
+    assert all(len(p.name.encode()) <= 255 for p in every)
+    sha12 = report.results[0].sha256[:12]
+    jsons = [Path(r.summary.outputs[0]) for r in report.results]
+    assert all(f"-{sha12}" in p.stem for p in jsons)
+    assert [json.loads(p.read_text(encoding="utf-8"))["source"]["file"] for p in jsons] == names
+    assert sorted(records(out)) == sorted(names)
+    assert batch_checks.check_integrity(out) == []
+
+
 def test_leftovers_of_a_killed_commit_are_cleaned(tmp_path: Path):
     out = tmp_path / "out"
     (out / STAGING_DIR / "x").mkdir(parents=True)

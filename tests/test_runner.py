@@ -24,6 +24,9 @@ RAW_PDFS = sorted(RAW.glob("*.pdf"))
 SHORT_TIMEOUT_S = 2.0
 SMALL_MEMORY = 512 << 20
 HOG_BYTES = 4 << 30
+HOG_STEP_BYTES = 16 << 20
+RESERVED_BYTES = 3 << 30
+RUNAWAY_BYTES = 1 << 40
 
 
 def fake_process(path: Path) -> DocumentResult:
@@ -50,7 +53,24 @@ def sleep_forever(path: Path) -> DocumentResult:
 
 
 def hog(path: Path) -> DocumentResult:
-    blob = bytearray(HOG_BYTES)
+    """Resident memory grows (every byte written) in steps until the parent stops it."""
+    blocks = [b"\x01" * HOG_STEP_BYTES for _ in range(HOG_BYTES // HOG_STEP_BYTES)]
+    return fake_process(Path(str(len(blocks))))
+
+
+def reserve_untouched(path: Path) -> DocumentResult:
+    """Address space reserved and never used, as the OCR libraries do: not memory."""
+    import mmap
+
+    region = mmap.mmap(-1, RESERVED_BYTES)
+    result = fake_process(path)
+    region.close()
+    return result
+
+
+def runaway(path: Path) -> DocumentResult:
+    """One allocation far past any sane size, faster than a poll: the address-space backstop."""
+    blob = bytearray(RUNAWAY_BYTES)
     return fake_process(Path(str(len(blob))))
 
 
@@ -112,7 +132,37 @@ def test_timeout(tmp_path: Path):
 def test_memory_limit(tmp_path: Path):
     [path] = touch(tmp_path, "hog.pdf")
     report = run_files([path], tmp_path / "out", RunSettings(process=hog, memory_bytes=SMALL_MEMORY))
-    assert report.results[0].failure == "memory limit 512 MiB exceeded"
+    assert report.results[0].status == "memory"
+    assert report.results[0].failure == "memory limit 512 MiB exceeded (resident memory)"
+
+
+def test_memory_limit_is_resident_memory_not_address_space(tmp_path: Path):
+    # 3 GiB reserved, untouched, under a 512 MiB limit: the OCR libraries' way, and not a hog.
+    paths = touch(tmp_path, "reserve.pdf")
+    report = run_files(paths, tmp_path / "out", RunSettings(process=reserve_untouched, memory_bytes=SMALL_MEMORY))
+    assert report.results[0].ok, report.results[0].failure
+
+
+def test_runaway_allocation_hits_the_backstop(tmp_path: Path):
+    [path] = touch(tmp_path, "runaway.pdf")
+    report = run_files([path], tmp_path / "out", RunSettings(process=runaway, memory_bytes=SMALL_MEMORY))
+    assert report.results[0].status == "memory"
+
+
+def test_a_small_memory_limit_still_lets_the_worker_start(tmp_path: Path):
+    # A worker's imports reserve ~1.5 GB of address space for ~160 MB resident.
+    [path] = touch(tmp_path, "a.pdf")
+    report = run_files([path], tmp_path / "out", RunSettings(process=extract_only, memory_bytes=300 << 20))
+    result = report.results[0]
+    assert result.status == "failed" and "ExtractError" in result.failure  # the file's own failure, read
+
+
+def test_a_worker_that_cannot_start_says_so(tmp_path: Path):
+    paths = touch(tmp_path, "a.pdf", "b.pdf")
+    report = run_files(paths, tmp_path / "out", RunSettings(process="renjana_no_such_module:process"))
+    for result in report.results:
+        assert result.status == "failed"
+        assert result.failure.startswith("the worker could not start: ModuleNotFoundError"), result.failure
 
 
 def test_exception_message_and_parallel_workers_keep_input_order(tmp_path: Path):
