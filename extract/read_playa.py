@@ -114,7 +114,12 @@ def _forget_streams(cached: dict, added: int) -> None:
     from playa.pdftypes import ContentStream
 
     for number, obj in list(islice(reversed(cached.items()), max(0, added))):
-        if isinstance(obj, ContentStream) and getattr(obj.get("Type"), "name", None) != "ObjStm":
+        # The type is tested on its MRO, not with isinstance: playa's ContentStream subclasses
+        # collections.abc.Mapping without ABC caches of its own, so isinstance(a_dict,
+        # ContentStream) records dict in *Mapping's* negative cache, and from then on
+        # isinstance({}, Mapping) is False in the whole process (Counter({k: v}) then counts
+        # keys instead of taking values: a scan read after two born-digital files got no OCR).
+        if ContentStream in type(obj).__mro__ and getattr(obj.get("Type"), "name", None) != "ObjStm":
             del cached[number]
 
 

@@ -255,3 +255,22 @@ def test_playa_pages_without_the_fast_loop_are_the_same(tmp_path, monkeypatch):
         slow = _one(path, "playa")
         monkeypatch.setattr(rp, "_FAST_GLYPHS", True)
         assert repr([vars(p) for p in fast]) == repr([vars(p) for p in slow])
+
+
+def test_reading_a_document_leaves_python_s_mapping_check_intact(tmp_path):
+    # playa's ContentStream shares collections.abc.Mapping's ABC caches: an isinstance test of a
+    # parsed dict against it once made isinstance({}, Mapping) False for the rest of the process,
+    # and every later document's empty pages looked like text pages (no OCR of a scan read next).
+    import collections.abc
+    from collections import Counter
+
+    path = tmp_path / "table.pdf"
+    b = g.PdfBuilder(path)
+    b.cover(g.COVER)
+    b.table(g.evaluasi_spec(borders="grid"))
+    b.save()
+    collections.abc.Mapping._abc_caches_clear()
+    with open_reader(path, "playa") as reader:
+        assert [page.number for page in reader.pages()]
+    assert isinstance({}, collections.abc.Mapping)
+    assert Counter({0: 0})[0] == 0
