@@ -93,13 +93,11 @@ RETIRE_SHARE = 0.5
 # How often (seconds) the parent reads each busy worker's resident memory. A file's allocation
 # between two polls is caught by the address-space backstop below, not by the poll.
 RSS_POLL_S = 0.1
-# Files a worker takes before it is replaced. One: a reused worker was measured to carry state from
-# one file into the next (in one process, the corpus's jember renstra, then lumajang rkpd050, then
-# the lumajang scan: the scan comes out with no table and no OCR note; each alone reads fine).
-# Under the old address-space limit every worker was retired after its first file anyway (its
-# libraries reserve more than half the limit), so this keeps what was measured; raise it once the
-# carried state is found.
-MAX_FILES_PER_WORKER = 1
+# Files a worker takes before it is replaced: its imports are paid once for that many files (issue
+# 13), and a slow leak in a library cannot grow without end. A reused worker once carried state
+# from one file into the next (playa's ContentStream spoiled Python's Mapping check: see
+# extract/read_playa.py _forget_streams); the corpus scored in one worker is the check that none is left.
+MAX_FILES_PER_WORKER = 50
 # The worker's address-space limit (RLIMIT_AS) is this many times the memory limit: only a backstop
 # against a runaway allocation between two polls. A worker reserves ~1.5 GB of address space for
 # ~160 MB resident, and OCR (onnxruntime, OpenCV, OpenBLAS) reserves more, so a tighter limit
