@@ -393,11 +393,11 @@ def dataset(
         raise typer.Exit(EXIT_FAILED) from None
     for line in report.skipped:
         _print(err_console, f"skipped {line}")
-    table = Table(title=f"renjana dataset: {report.database}")
+    table = Table(title=Text(printable(f"renjana dataset: {report.database}")))
     table.add_column("view")
     table.add_column("rows", justify="right")
     for view, rows in report.views.items():
-        table.add_row(view, str(rows))
+        table.add_row(Text(view), str(rows))
     _console().print(table)
     typer.echo(f"{count(len(report.written), 'document')} written from JSON, {count(len(report.removed), 'part')} "
                f"removed, {count(report.widened, 'part')} widened to their kind's schema")
