@@ -57,6 +57,7 @@ def _command(function):
     paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
     return app.command(help="\n\n".join(" ".join(p.split()) for p in paragraphs))(function)
 
+
 DEFAULT_MEMORY_MB = 2048
 EXIT_FAILED = 1
 EXIT_NO_INPUT = 2
