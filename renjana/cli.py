@@ -3,10 +3,12 @@ Thin: the work is in runner, dask_runner, emit, dataset and export."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import signal
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from renjana.audit import DEFAULT_DPI, DEFAULT_MAX_CROPS, audit_paths, audit_process, write_index
 from renjana.dataset import query as run_query
@@ -21,11 +24,11 @@ from renjana.dataset import refresh
 from renjana.debug import DEFAULT_SCALE, draw_page
 from renjana.emit import atomic_path
 from renjana.extract import ExtractError
-from renjana.export import CSV_DIR, csv_beside, export_views
+from renjana.export import CSV_DIR, export_views
 from renjana.extract.ocr import OCR_ENV
 from renjana.extract.reader import READER_ENV, READERS, reader_name
 from renjana.manifest import FAILED_STATUSES, OutputError, OutputStore
-from renjana.wording import count
+from renjana.wording import count, printable
 from renjana.models import json_schemas
 from renjana.preflight import safe_name
 from renjana.runner import DEFAULT_TIMEOUT_S, MIB, FileResult, RunReport, RunSettings, run_files
@@ -45,6 +48,15 @@ typer.core.TyperOption.display_type_rich = _help_type(typer.core.TyperOption.dis
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Indonesian Renja PDF tables → validated JSON and Parquet.")
+
+
+def _command(function):
+    """``app.command()`` with the docstring's paragraphs each made one line: typer's rich help
+    keeps a paragraph's own line breaks (after the first), and its wrapping at the terminal's
+    width then breaks such a line again mid-sentence."""
+    paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+    return app.command(help="\n\n".join(" ".join(p.split()) for p in paragraphs))(function)
+
 
 DEFAULT_MEMORY_MB = 2048
 EXIT_FAILED = 1
@@ -108,7 +120,8 @@ AllowPartial = Annotated[bool, typer.Option(
 Scheduler = Annotated[str | None, typer.Option(
     metavar="ADDRESS", help="Send each PDF to this Dask scheduler (tcp://host:8786) instead of "
     "the local pool; the same limits per file; needs the dask extra.")]
-Csv = Annotated[bool, typer.Option("--csv", metavar="", help="Also write each table kind as CSV.")]
+Csv = Annotated[bool, typer.Option("--csv", metavar="", help="Also write each table kind as CSV, beside "
+    "its Parquet file (a rerun with or without --csv redoes the files).")]
 Reader = Annotated[str | None, typer.Option(
     metavar="NAME", help=f"PDF reader of extract ({', '.join(READERS)}; default ${READER_ENV} or playa).")]
 
@@ -138,7 +151,7 @@ def _use_reader(reader: str | None) -> None:
         raise typer.BadParameter(str(exc), param_hint="--reader") from exc
 
 
-@app.command()
+@_command
 def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
         workers: Workers = 1, force: Force = False, allow_partial: AllowPartial = False,
         scheduler: Scheduler = None, csv: Csv = False, verbose: Verbose = False,
@@ -149,12 +162,12 @@ def run(inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_m
     already done (--force redoes them)."""
     _use_reader(reader)
     _use_ocr(ocr_check, no_ocr)
-    settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers)
+    settings = RunSettings(timeout_s=timeout, memory_bytes=memory_mb * MIB, workers=workers, csv=csv)
     _run(inputs, out, settings, verbose, force=force, allow_partial=allow_partial, scheduler=scheduler,
-         extra_lines=lambda r: [f"csv {p}" for p in csv_beside(r.summary.outputs)] if csv else [])
+         extra_lines=lambda r: [f"csv {p}" for p in r.summary.outputs if p.endswith(".csv")])
 
 
-@app.command()
+@_command
 def audit(
     inputs: Inputs, out: Out, timeout: Timeout = DEFAULT_TIMEOUT_S, memory_mb: MemoryMb = DEFAULT_MEMORY_MB,
     workers: Workers = 1, force: Force = False, allow_partial: AllowPartial = False,
@@ -176,11 +189,29 @@ def audit(
                                for p in r.summary.outputs if p.endswith(".json")])
     finally:  # the batch's index and combined findings, also when a file failed
         if out.is_dir():
-            _print(Console(), f"index {write_index(out)['html']}")
+            _print(_console(), f"index {write_index(out)['html']}")
 
 
-def _print(console: Console, text: str) -> None:
-    console.print(text, soft_wrap=True, markup=False, highlight=False)
+def _console(stderr: bool = False, width: int | None = None) -> Console:
+    """A console that prints text as given: no emoji codes (``:x:`` stays ``:x:``); what it
+    prints is plain text (:func:`_print`) or :class:`Text` cells, never markup."""
+    return Console(stderr=stderr, width=width, emoji=False)
+
+
+def _print(console: Console, text: str, keep_newlines: bool = False) -> None:
+    """One line of text as given, not read as rich markup or emoji, its control characters
+    shown as escapes (a file name with a line break stays on its line)."""
+    console.print(printable(text, keep_newlines), soft_wrap=True, markup=False, highlight=False,
+                  emoji=False)
+
+
+# The progress line (on a terminal): a bar this wide, then files done, pages per second and the
+# ETA, then at most IN_FLIGHT_NAMES files in flight (``+N`` for more) with the page each has
+# reached, each name cut to IN_FLIGHT_NAME_CHARS, so that with two workers the line fits 100
+# columns whole (``40/400 files 123.4 pages/s 0:12:34 lapor…-satu p.120/1400, …``).
+PROGRESS_BAR_CHARS = 16
+IN_FLIGHT_NAMES = 2
+IN_FLIGHT_NAME_CHARS = 12
 
 
 class _Progress:
@@ -200,25 +231,29 @@ class _Progress:
         self.pages = 0
         self.done = 0
         self.started = time.monotonic()
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[files]}"),
-                            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console,
+        # The files in flight come last, so a narrow terminal cuts them, not the rate and ETA;
+        # every text column is plain text (file names are not rich markup).
+        self.bar = Progress(BarColumn(bar_width=PROGRESS_BAR_CHARS), TextColumn("{task.fields[files]}", markup=False),
+                            TextColumn("{task.fields[rate]}", markup=False), TimeRemainingColumn(),
+                            TextColumn("{task.description}", markup=False), console=console,
                             transient=True)
-        self.task = self.bar.add_task("renjana", total=max(1, sum(self.sizes.values())), files="",
-                                      rate="")
+        self.task = self.bar.add_task("", total=max(1, sum(self.sizes.values())), files="", rate="")
         self.total_files = len(paths)
         self._refresh()
 
     def _refresh(self) -> None:
         elapsed = max(1e-6, time.monotonic() - self.started)
-        names = ", ".join(safe_name(p.name) + (f" p.{self.flight_pages[p][0]}/{self.flight_pages[p][1]}"
-                                               if p in self.flight_pages else "") for p in self.flight)
+        shown = list(self.flight)[:IN_FLIGHT_NAMES]
+        names = ", ".join(_short_name(p) + (f" p.{self.flight_pages[p][0]}/{self.flight_pages[p][1]}"
+                                                 if p in self.flight_pages else "") for p in shown)
+        if len(self.flight) > len(shown):
+            names += f" +{len(self.flight) - len(shown)}"
         pages = self.pages + sum(read for read, _ in self.flight_pages.values())
         # The bar (and its ETA) counts bytes: files done, and the read share of those in flight.
         partial = sum(self.sizes.get(p, 0) * read / max(1, total) for p, (read, total) in self.flight_pages.items())
         self.bar.update(self.task, completed=self.done_bytes + partial,
-                        description=f"in flight: {names}" if names else "renjana",
-                        files=f"{self.done}/{self.total_files} files",
-                        rate=f"{count(pages, 'page')}, {pages / elapsed:.1f} pages/s")
+                        description=names, files=f"{self.done}/{self.total_files} files",
+                        rate=f"{pages / elapsed:.1f} pages/s")
 
     def page(self, path: Path, page: int, pages: int) -> None:
         self.flight_pages[path] = (page, pages)
@@ -252,6 +287,16 @@ class _Progress:
         return f"{text}: {summary.reason}" if result.status != "ok" and summary.reason else text
 
 
+def _short_name(path: Path) -> str:
+    """A file for the progress line: its printable stem, cut in the middle to
+    :data:`IN_FLIGHT_NAME_CHARS` (names of one batch often share their start or their end)."""
+    text = printable(safe_name(path.stem if path.suffix.lower() == ".pdf" else path.name))
+    if len(text) <= IN_FLIGHT_NAME_CHARS:
+        return text
+    head = (IN_FLIGHT_NAME_CHARS - 1) // 2
+    return text[:head] + "…" + text[len(text) - (IN_FLIGHT_NAME_CHARS - 1 - head):]
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -259,11 +304,11 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _variant(title: str) -> str:
+def _variant(title: str, csv: bool = False) -> str:
     """What a resume must match besides the tool version: the command (an audit writes more
-    files than a run) and the reading modes that change outputs (reader, OCR mode), so a rerun
-    with other modes redoes the files."""
-    parts = [] if title == "renjana run" else [title.split()[-1]]
+    files than a run), whether CSVs are written, and the reading modes that change outputs
+    (reader, OCR mode), so a rerun with other modes redoes the files."""
+    parts = ([] if title == "renjana run" else [title.split()[-1]]) + (["csv"] if csv else [])
     for env in (READER_ENV, OCR_ENV):
         if os.environ.get(env):
             parts.append(f"{env.removeprefix('RENJANA_').lower()}={os.environ[env]}")
@@ -280,22 +325,20 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
     """The files through the runner with a progress display, then the summary, notes and
     failures; ``extra_lines`` gives lines to print for each file done. The output folder is
     checked before any PDF is opened; SIGTERM is handled like Ctrl-C."""
-    out_console, err_console = Console(), Console(stderr=True)
+    out_console, err_console = _console(), _console(stderr=True)
     try:
-        store = OutputStore(out, variant=_variant(title))
+        store = OutputStore(out, variant=_variant(title, settings.csv))
     except OutputError as exc:
         _print(err_console, str(exc))
         raise typer.Exit(EXIT_NO_INPUT) from None
     with store:
         pdfs, missing = find_pdfs(inputs)
-        if not pdfs:
-            for item in missing:
-                _print(err_console, f"not found: {safe_name(str(item))}")
-            err_console.print("no input PDFs found", markup=False)
+        if not pdfs and not missing:
+            _print(err_console, "no input PDFs found")
             raise typer.Exit(EXIT_NO_INPUT)
-        # A named input that does not exist is an input all the same: it gets its manifest
-        # record ("failed", not found) and fails the run, reported like any failure (once as it
-        # happens, once in the summary), never just a line on screen.
+        # A named input that does not exist is an input all the same (alone or with others): it
+        # gets its manifest record ("failed", not found) and fails the run, reported like any
+        # failure (once as it happens, once in the summary), never just a line on screen.
         pdfs += missing
         progress = _Progress(pdfs, err_console)
         previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
@@ -324,7 +367,7 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
     for result in report.failures:
         _print(out_console, f"FAILED {result.message}")
         if verbose and result.detail:
-            _print(err_console, result.detail)
+            _print(err_console, result.detail, keep_newlines=True)
     _print(out_console, f"manifest: {safe_name(str(store.manifest_path))}")
     if report.interrupted:
         _print(err_console, f"interrupted: {len(report.results)} of {count(report.total_inputs, 'file')} finished "
@@ -336,27 +379,27 @@ def _run(inputs: list[Path], out: Path, settings: RunSettings, verbose: bool, *,
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
+@_command
 def dataset(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="The output folder of renjana run.")],
     csv: Annotated[bool, typer.Option("--csv", metavar="", help="Also write every view (but the KIND_leaf ones) as OUT/csv/VIEW.csv.")] = False,
 ) -> None:
     """Bring OUT/dataset in line with the documents in OUT, one schema per table kind, and
     build OUT/renjana.duckdb with a view per kind, KIND_leaf, findings and documents."""
-    err_console = Console(stderr=True)
+    err_console = _console(stderr=True)
     try:
         report = refresh(out)
     except (OSError, ValueError) as exc:
-        err_console.print(str(exc), soft_wrap=True, markup=False, highlight=False)
+        _print(err_console, str(exc))
         raise typer.Exit(EXIT_FAILED) from None
     for line in report.skipped:
-        err_console.print(f"skipped {line}", soft_wrap=True, markup=False, highlight=False)
-    table = Table(title=f"renjana dataset: {report.database}")
+        _print(err_console, f"skipped {line}")
+    table = Table(title=Text(printable(f"renjana dataset: {report.database}")))
     table.add_column("view")
     table.add_column("rows", justify="right")
     for view, rows in report.views.items():
-        table.add_row(view, str(rows))
-    Console().print(table)
+        table.add_row(Text(view), str(rows))
+    _console().print(table)
     typer.echo(f"{count(len(report.written), 'document')} written from JSON, {count(len(report.removed), 'part')} "
                f"removed, {count(report.widened, 'part')} widened to their kind's schema")
     if csv:
@@ -371,7 +414,7 @@ QUERY_ROWS_SHOWN = 200
 WIDE_CONSOLE_CHARS = 1 << 16
 
 
-@app.command()
+@_command
 def query(
     out: Annotated[Path, typer.Argument(metavar="OUT", help="The output folder of renjana dataset.")],
     sql: Annotated[str, typer.Argument(metavar="SQL", help="A query over the views, e.g. "
@@ -390,18 +433,36 @@ def query(
     try:
         names, rows = run_query(out, sql)
     except (FileNotFoundError, duckdb.Error) as exc:
-        Console(stderr=True).print(str(exc), soft_wrap=True, markup=False, highlight=False)
+        _print(_console(stderr=True), str(exc), keep_newlines=True)
         raise typer.Exit(EXIT_FAILED) from None
     if csv_out:
         _write_csv(names, rows if limit is None else rows[:limit])
         return
     limit = limit or QUERY_ROWS_SHOWN
-    table = Table(*names, caption=count(len(rows), "row") + (f", first {limit} shown" if len(rows) > limit else ""))
-    for row in rows[:limit]:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    shown = rows[:limit]
+    table = Table(caption=count(len(rows), "row") + (f", first {limit} shown" if len(rows) > limit else ""))
+    for index, name in enumerate(names):
+        values = [row[index] for row in shown if row[index] is not None]
+        numeric = bool(values) and all(map(_is_number, values))
+        table.add_column(Text(name), justify="right" if numeric else "left")
+    for row in shown:  # Text cells: a value is data, never rich markup or an emoji code
+        table.add_row(*(Text("null", style="dim") if v is None else Text(_cell(v)) for v in row))
     # --wide: a console wider than any table, so rich lays the table out at its natural width
     # (rich does not stretch a table to the console's width unless told to).
-    Console(width=WIDE_CONSOLE_CHARS if wide else None).print(table)
+    _console(width=WIDE_CONSOLE_CHARS if wide else None).print(table)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _cell(value) -> str:
+    """A value as ``renjana query`` shows it: a DECIMAL without the zeros its scale pads it with
+    and with thousands separators (``7709750000.000000`` → ``7,709,750,000``, ``63.280000`` →
+    ``63.28``); integers as they are (a year is no amount); anything else as ``str``."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return f"{value.normalize():,f}"
+    return str(value)
 
 
 def _write_csv(names: list[str], rows: list[tuple]) -> None:
@@ -414,7 +475,7 @@ def _write_csv(names: list[str], rows: list[tuple]) -> None:
     writer.writerows(["" if v is None else v for v in row] for row in rows)
 
 
-@app.command()
+@_command
 def schema(out: Path = typer.Option(..., "-o", "--out", metavar="FOLDER", help="Folder for the schema files.")) -> None:
     """Write the JSON Schemas of the output documents."""
     for name, document in json_schemas().items():
@@ -424,7 +485,7 @@ def schema(out: Path = typer.Option(..., "-o", "--out", metavar="FOLDER", help="
         typer.echo(str(target))
 
 
-@app.command()
+@_command
 def debug(
     pdf: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="PDF", help="The PDF file.")],
     out: Annotated[Path, typer.Option("-o", "--out", metavar="PNG", help="The PNG to write.")],
@@ -436,7 +497,7 @@ def debug(
     try:
         image = draw_page(pdf, page, scale=scale, text_lines=text)
     except (ExtractError, ValueError) as exc:
-        Console(stderr=True).print(str(exc), soft_wrap=True, markup=False, highlight=False)
+        _print(_console(stderr=True), str(exc))
         raise typer.Exit(EXIT_FAILED) from None
     with atomic_path(out) as tmp:
         image.save(tmp, format="PNG", optimize=True)

@@ -60,7 +60,7 @@ def run_one_isolated(name: str, data: bytes, settings: RunSettings,
         staging.mkdir()
         args = {"pdf": str(pdf), "staging": str(staging), "answer": str(answer),
                 "timeout_s": settings.timeout_s, "memory_bytes": settings.memory_bytes,
-                "process": settings.process}
+                "process": settings.process, "csv": settings.csv}
         try:
             done = subprocess.run([sys.executable, "-m", "renjana.dask_runner", json.dumps(args)],
                                   capture_output=True, text=True, timeout=settings.timeout_s + TASK_GRACE_S,
@@ -79,7 +79,7 @@ def _one(args: dict) -> None:
     """The task's child interpreter: one file through :func:`run_isolated`, its Outcome pickled
     to ``args["answer"]``."""
     settings = RunSettings(timeout_s=args["timeout_s"], memory_bytes=args["memory_bytes"],
-                           workers=1, process=args["process"])
+                           workers=1, process=args["process"], csv=args.get("csv", False))
     outcome = run_isolated(Path(args["pdf"]), Path(args["staging"]), settings)
     Path(args["answer"]).write_bytes(pickle.dumps(outcome))
 

@@ -33,7 +33,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from renjana.emit import (
-    DATASET_DIR, DOCUMENTS_PART, FINDINGS_PART, PART_SHA_CHARS, PARTITION_KEYS, atomic_path, write_dataset,
+    DATASET_DIR, DOCUMENTS_PART, FINDINGS_PART, PART_SHA_CHARS, PARTITION_KEYS, atomic_path, remove_file,
+    write_dataset,
 )
 from renjana.copies import group_copies, signature_of
 from renjana.models import DocumentResult
@@ -89,10 +90,21 @@ def _json_of(out_dir: Path, part: Path, record: dict) -> Path:
 
 
 def _remove_parts(root: Path, name: str) -> list[str]:
+    """Remove a document's parts (every kind), and the partition folders they leave empty."""
     removed = []
     for part in root.glob(f"*/{PART_GLOB.rsplit('/', 1)[0]}/{name}"):
-        part.unlink(missing_ok=True)
+        remove_file(part, root.parent)
         removed.append(str(part))
+    return removed
+
+
+def _remove_strays(root: Path) -> list[str]:
+    """Remove what is no part in the partition folders: the CSVs that earlier versions of
+    ``renjana run --csv`` wrote beside the parts (a Parquet dataset reader fails on them)."""
+    removed = []
+    for stray in sorted(root.glob("*/region=*/year=*/*.csv")):
+        remove_file(stray, root.parent)
+        removed.append(str(stray))
     return removed
 
 
@@ -104,6 +116,7 @@ def sync_documents(out_dir: Path, report: RefreshReport | None = None) -> Refres
     out_dir = Path(out_dir)
     report = report or RefreshReport()
     root = out_dir / DATASET_DIR
+    report.removed += _remove_strays(root)
     covered: set[Path] = set()
     for part in _parts(root / DOCUMENTS_PART):
         [record] = pq.read_table(part, columns=["source_file", "sha256", "dinas"]).to_pylist()

@@ -82,6 +82,23 @@ def atomic_path(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def remove_file(path: Path, root: Path) -> bool:
+    """Remove ``path`` (if there) and then its parent folders up to ``root`` (not ``root`` itself)
+    that it leaves empty: a document that moved to another region, dinas or year, or left a
+    dataset partition, leaves no empty folders behind. Returns whether a file was removed."""
+    path, root = Path(path), Path(root)
+    removed = path.is_file() or path.is_symlink()
+    path.unlink(missing_ok=True)
+    for parent in path.parents:
+        if parent == root or root not in parent.parents:
+            break
+        try:
+            parent.rmdir()  # only when empty; another file there keeps it
+        except OSError:
+            break
+    return removed
+
+
 # The list fields written item by item, each with the list fields of its items written so (a
 # document's tables and findings, a table's rows): the JSON is never held whole, only the largest
 # single row's or finding's text and the document's other fields.
@@ -230,7 +247,7 @@ def write_dataset(result: DocumentResult, out_dir: Path, stem: str | None = None
         written.append(target)
     for old in root.glob(f"*/region=*/year=*/{glob.escape(name)}"):
         if old not in written:
-            old.unlink(missing_ok=True)
+            remove_file(old, out_dir)
     return written
 
 

@@ -1,7 +1,8 @@
 """CSV copies of the tables, for users who work in spreadsheets.
 
 Per document: each ``<stem>.<kind>.parquet`` beside the JSON gets a ``<stem>.<kind>.csv``
-(``renjana run --csv``). Pooled: every view of the dataset's database but the ``<kind>_leaf`` ones (their
+(``renjana run --csv``: written by the worker with the document's other files, so the manifest
+lists them; never inside ``OUT/dataset/``, whose partition folders hold Parquet parts only). Pooled: every view of the dataset's database but the ``<kind>_leaf`` ones (their
 kind's CSV filtered on ``is_leaf``) as ``OUT/csv/<view>.csv`` (``renjana dataset --csv``). UTF-8 with a byte-order mark, so spreadsheet programs read the
 Indonesian text right; numbers (``__value`` columns) with a point as decimal separator.
 """

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renjana.emit import DATASET_DIR, PART_SHA_CHARS, set_document_id, set_json_document_id
+from renjana.emit import DATASET_DIR, PART_SHA_CHARS, remove_file, set_document_id, set_json_document_id
 from renjana.hashing import MAX_STEM_BYTES, document_id
 from renjana.hashing import file_sha256  # noqa: F401 - part of this module's interface
 from renjana.preflight import safe_name
@@ -215,9 +215,9 @@ class OutputStore:
         self._compact()
 
     def _remove(self, rel: str) -> None:
+        """Remove an output, and the folders up to OUT it leaves empty."""
         target = self.out / rel
-        if target.exists():
-            target.unlink(missing_ok=True)
+        if remove_file(target, self.out):
             self.cleaned.append(str(target))
 
     def _compact(self) -> None:

@@ -122,12 +122,15 @@ class RunSettings:
     ``process`` is the function turning one PDF into a DocumentResult, given as
     ``"module:function"`` or a module-level function (it is pickled into the worker by name).
     ``memory_bytes`` limits each worker, so the machine needs ``workers × memory_bytes``.
+    ``csv``: each table kind's Parquet beside the JSON also as CSV, written by the worker with the
+    document's other files (so the manifest lists them and a rerun's removal covers them).
     """
 
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES
     workers: int = 1
     process: str | ProcessFn = DEFAULT_PROCESS
+    csv: bool = False
 
 
 @dataclass(frozen=True)
@@ -304,9 +307,11 @@ def _out_of_memory(exc: BaseException) -> bool:
                or _ALLOCATION_FAILED in str(e).lower() for e in _chain(exc))
 
 
-def process_one(path: Path, staging_dir: Path, process: str | ProcessFn = DEFAULT_PROCESS) -> Outcome:
+def process_one(path: Path, staging_dir: Path, process: str | ProcessFn = DEFAULT_PROCESS,
+                csv: bool = False) -> Outcome:
     """Run one file through ``process`` in this process and write its outputs under
-    ``staging_dir`` (``<region>/<dinas>/<year>/<stem>.json`` and ``.parquet``). Never raises for
+    ``staging_dir`` (``<region>/<dinas>/<year>/<stem>.json`` and ``.parquet``; with ``csv`` a
+    ``.csv`` beside each of those Parquet files, never inside the dataset). Never raises for
     a bad file: the Outcome says ``failed`` (with a plain reason) or ``memory``."""
     from renjana.emit import write_all
 
@@ -315,6 +320,10 @@ def process_one(path: Path, staging_dir: Path, process: str | ProcessFn = DEFAUL
     try:
         result = _resolve(process)(path)
         written = write_all(result, staging_dir)
+        if csv:
+            from renjana.export import csv_beside
+
+            written += csv_beside(p for p in written if p.parent == written[0].parent)  # JSON's folder
         summary = _summarize(result, [str(p.relative_to(staging_dir)) for p in written])
         del result
         return Outcome(summary.status, summary, summary.reason, staging=str(staging_dir),
@@ -422,7 +431,7 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         path, staging = job
         conn.send(STARTED)
         signal.alarm(alarm_s)
-        outcome = process_one(Path(path), Path(staging), process)
+        outcome = process_one(Path(path), Path(staging), process, csv=settings.csv)
         signal.alarm(0)
         outcome = dataclasses.replace(
             outcome, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))

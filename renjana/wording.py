@@ -22,3 +22,25 @@ def unreadable_input(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "not found (no such file or folder)"
     return f"cannot read the file: {exc.strerror or exc}"
+
+
+# Characters that would break or disguise a line on a terminal: C0/C1 controls and DEL, the
+# line and paragraph separators, and the bidirectional overrides that reorder what follows.
+_HIDDEN = {*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
+           *range(0x2066, 0x206A)}
+_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """``text`` for one line of a terminal: control characters written as escapes
+    (``ctl\\x01\\nname.pdf`` → ``ctl\\\\x01\\\\nname.pdf``), everything else, any script, kept.
+    ``keep_newlines``: line breaks stay (a traceback). For display only: the manifest and the
+    JSON keep the real name."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code not in _HIDDEN or (keep_newlines and ch == "\n"):
+            out.append(ch)
+        else:
+            out.append(_ESCAPES.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
+    return "".join(out)

@@ -139,3 +139,100 @@ def test_progress_without_a_terminal_is_one_line_per_file(tmp_path: Path):
     assert any(line.startswith("FAILED ") and "zz-broken.pdf" in line for line in lines), lines
     again = runner.invoke(app, ["run", str(folder / "plan.pdf"), "-o", str(out)])
     assert "[1/1] plan.pdf ok, done by an earlier run (skipped)" in again.stderr.splitlines(), again.stderr
+
+
+def _drawn_plan(path: Path) -> Path:
+    import pdfgen as g
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    b = g.PdfBuilder(path, footer=g.SLOGAN)
+    b.cover(g.COVER)
+    b.table(g.evaluasi_spec())
+    return b.save()
+
+
+def test_a_missing_input_alone_gets_its_failed_record(tmp_path: Path):
+    """Alone as with other inputs: a record in the output folder's manifest, and a failed run."""
+    missing = tmp_path / "nothere.pdf"
+    result = runner.invoke(app, ["run", str(missing), "-o", str(tmp_path / "out")])
+    assert result.exit_code == EXIT_FAILED, result.output
+    [record] = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()
+                if '"path"' in line]
+    assert record["status"] == "failed" and record["reason"].startswith("not found")
+    assert record["path"] == str(missing) and record["outputs"] == []
+
+
+def test_names_are_printed_as_given_not_as_markup_emoji_or_control_codes(tmp_path: Path):
+    """A file name with rich markup, an emoji code and control characters: each progress and
+    FAILED line shows it literally, control characters as escapes, on its own line; the manifest
+    keeps the real name."""
+    folder = tmp_path / "in"
+    _drawn_plan(folder / "[bold]laporan :x: final.pdf")
+    (folder / "ctl\x01\nname.pdf").write_bytes(b"%PDF-1.4 not really")
+    result = runner.invoke(app, ["run", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == EXIT_FAILED, result.output
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("[1/2] [bold]laporan :x: final.pdf ok ") for line in lines), lines
+    [failed] = [line for line in lines if "name.pdf" in line]
+    assert failed.startswith(f"FAILED {folder}/ctl\\x01\\nname.pdf: "), lines
+    assert "❌" not in result.output and "ctl\x01" not in result.output
+    names = {json.loads(line).get("name") for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()}
+    assert "ctl\x01\nname.pdf" in names
+
+
+def test_query_prints_values_as_data_and_decimals_without_padding(tmp_path: Path):
+    from renjana import emit
+    from renjana.models import DocumentMeta, DocumentResult, Source
+
+    emit.write_json(DocumentResult(source=Source(file="a.pdf", sha256="ab" * 32, pages=1),
+                                   document=DocumentMeta(region="Kota Batu", dinas="Dinas Sosial", year=2024)),
+                    tmp_path)
+    assert runner.invoke(app, ["dataset", str(tmp_path)]).exit_code == 0
+    sql = ("SELECT 'a:x:b :smile: [red]RED[/red]' AS \"[b]t\", 7709750000.000000::DECIMAL(38,6) AS pagu, "
+           "63.280000::DECIMAL(38,6) AS capaian, 2021 AS year, NULL AS missing")
+    result = runner.invoke(app, ["query", str(tmp_path), sql, "--wide"])
+    assert result.exit_code == 0, result.output
+    assert "a:x:b :smile: [red]RED[/red]" in result.stdout and "[b]t" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if "RED" in line)
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[1:] == ["7,709,750,000", "63.28", "2021", "null"], row
+    # numbers right-aligned: the short value ends where its column's header ends
+    header = next(line for line in result.stdout.splitlines() if "capaian" in line)
+    assert row.index("63.28") + len("63.28") == header.index("capaian") + len("capaian")
+
+
+def test_help_paragraphs_are_not_broken_mid_sentence():
+    """typer keeps a help paragraph's own line breaks, and then wraps: each command's help is
+    given as one line per paragraph."""
+    for command in app.registered_commands:
+        for paragraph in command.help.split("\n\n"):
+            assert "\n" not in paragraph, command.help
+    result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "60"})
+    assert "a rerun skips the files already" in " ".join(result.stdout.split())
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert "already done (--force redoes them)." not in lines
+
+
+def test_progress_line_keeps_rate_and_eta_with_two_files_in_flight(tmp_path: Path):
+    """On a 100-column terminal, long names in flight: the pages per second and the ETA are
+    shown whole; the names are cut in the middle (their ends still tell them apart), at most two
+    are named and the others counted."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from renjana.cli import _Progress
+
+    paths = [tmp_path / f"laporan-rencana-kerja-perangkat-daerah-{n}.pdf" for n in ("satu", "dua", "tiga")]
+    console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system=None)
+    progress = _Progress(paths, console)
+    progress.started -= 1000.0  # a run some minutes old: a rate of a few pages a second
+    for path in paths:
+        progress.start(path)
+        progress.page(path, 120, 1400)
+    console.print(progress.bar.get_renderable())
+    [line] = [line for line in console.file.getvalue().splitlines() if line.strip()]
+    assert len(line) <= 100, line
+    assert re.search(r" 0/3 files \d+\.\d pages/s (\d+:\d\d:\d\d|-:--:--) ", line), line
+    assert re.search(r"lapor…h-satu p\.120/1400, lapor…ah-dua p\.120/1400 \+1$", line.rstrip()), line

@@ -201,11 +201,57 @@ def drawn_plan(path: Path) -> Path:
 
 
 def test_run_csv_beside_the_parquet(tmp_path: Path):
+    """``run --csv``: a CSV beside each Parquet file of the document, none inside the dataset
+    (the README's pyarrow snippet reads it), each in the manifest's outputs; a file that fails on
+    a rerun loses them with its other outputs, and no empty folder is left."""
+    out = tmp_path / "out"
     pdf = drawn_plan(tmp_path / "in" / "plan.pdf") if (tmp_path / "in").mkdir() is None else None
-    result = runner.invoke(app, ["run", str(pdf), "-o", str(tmp_path / "out"), "--csv"])
+    result = runner.invoke(app, ["run", str(pdf), "-o", str(out), "--csv"])
     assert result.exit_code == 0, result.output
-    [csv] = (tmp_path / "out").glob("*/*/*/plan.evaluasi_renja.csv")
+    [csv] = out.glob("*/*/*/plan.evaluasi_renja.csv")
     assert csv.read_text(encoding="utf-8-sig").splitlines()[0].startswith("region,year")
+    assert not list((out / "dataset").rglob("*.csv"))
+    assert ds.dataset(out / "dataset/evaluasi_renja", partitioning="hive").to_table().num_rows > 0
+    [record] = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines() if '"path"' in line]
+    assert str(csv.relative_to(out)) in record["outputs"]
+    assert f"csv {csv}" in result.stdout
+    pdf.write_bytes(b"%PDF-1.4 broken now")
+    again = runner.invoke(app, ["run", str(pdf), "-o", str(out), "--csv"])
+    assert again.exit_code != 0
+    left = sorted(str(p.relative_to(out)) for p in out.rglob("*") if not p.name.startswith("."))
+    assert left == ["manifest.jsonl"], left
+
+
+def test_dataset_removes_csvs_an_older_run_left_in_its_partitions(tmp_path: Path):
+    emit.write_all(document("a.pdf"), tmp_path)
+    [part] = (tmp_path / "dataset" / "rencana_program").glob("region=*/year=*/*.parquet")
+    stray = part.with_suffix(".csv")
+    stray.write_text("region,year\n")
+    report = refresh(tmp_path)
+    assert not stray.exists() and str(stray) in report.removed
+    assert ds.dataset(tmp_path / "dataset/rencana_program", partitioning="hive").to_table().num_rows > 0
+
+
+def test_a_document_moved_elsewhere_leaves_no_empty_folders(tmp_path: Path):
+    """A rerun that reads another region or year: the old region/dinas/year folders and dataset
+    partitions, now empty, are removed up to the output folder."""
+    from renjana.manifest import OutputStore
+    from renjana.runner import Outcome, commit_outcome, _summarize
+
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF")
+    out = tmp_path / "out"
+    with OutputStore(out) as store:
+        for region in ("Kota Batu", "Kota Malang"):
+            result = document("a.pdf", region=region)
+            staging = store.staging_dir()
+            written = emit.write_all(result, staging)
+            summary = _summarize(result, [str(p.relative_to(staging)) for p in written])
+            commit_outcome(store, pdf, "ab" * 32, Outcome(summary.status, summary), staging, 0.0)
+    folders = {p.relative_to(out).parts[0] for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert folders == {"kota-malang", "dataset"}, folders
+    partitions = {p.name for p in (out / "dataset").glob("*/region=*")}
+    assert partitions == {"region=kota-malang"}, partitions
 
 
 def test_dask_local_cluster_run(tmp_path: Path):
