@@ -203,13 +203,18 @@ def test_outputs_follow_the_umask(tmp_path: Path):
     assert stat.S_IMODE(os.stat(tmp_path / "out" / MANIFEST_NAME).st_mode) == 0o640
 
 
-def test_failure_on_rerun_removes_old_outputs_and_resume_skips_done(tmp_path: Path):
+def _two_inputs_done(tmp_path: Path) -> tuple[Path, Path, Path, list[Path]]:
+    """a.pdf and b.pdf run once into tmp_path/out: (a, b, out, a's outputs)."""
     path, other = tmp_path / "a.pdf", tmp_path / "b.pdf"
     path.write_bytes(b"%PDF-1.4 fine")
     other.write_bytes(b"%PDF-1.4 other")
     out = tmp_path / "out"
     first = run_files([path, other], out, RunSettings(process=same_office))
-    old = [Path(p) for p in first.results[0].summary.outputs]
+    return path, other, out, [Path(p) for p in first.results[0].summary.outputs]
+
+
+def test_failure_on_rerun_removes_old_outputs_and_resume_skips_done(tmp_path: Path):
+    path, other, out, old = _two_inputs_done(tmp_path)
     assert all(p.exists() for p in old)
     path.write_bytes(b"%PDF-1.4 boom")
     second = run_files([path, other], out, RunSettings(process=same_office))
@@ -223,12 +228,7 @@ def test_a_write_error_fails_its_file_alone(tmp_path: Path, monkeypatch):
     """A document whose files cannot be moved into place (a folder made read-only, a full disk)
     fails with the path named; its earlier outputs go, the batch goes on, nothing is left over,
     and the next run redoes it. (Tests run as root, which writes anywhere: the move fails here.)"""
-    path, other = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    path.write_bytes(b"%PDF-1.4 fine")
-    other.write_bytes(b"%PDF-1.4 other")
-    out = tmp_path / "out"
-    first = run_files([path, other], out, RunSettings(process=same_office))
-    old = [Path(p) for p in first.results[0].summary.outputs]
+    path, other, out, old = _two_inputs_done(tmp_path)
     assert len(old) > 1 and all(p.exists() for p in old)
     real_replace = os.replace
 
