@@ -21,6 +21,7 @@ module makes the whole consistent (:func:`refresh`):
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -92,7 +93,8 @@ def _json_of(out_dir: Path, part: Path, record: dict) -> Path:
 def _remove_parts(root: Path, name: str) -> list[str]:
     """Remove a document's parts (every kind), and the partition folders they leave empty."""
     removed = []
-    for part in root.glob(f"*/{PART_GLOB.rsplit('/', 1)[0]}/{name}"):
+    # The name is literal: a document named "br[red]k" must not be read as a pattern.
+    for part in root.glob(f"*/{PART_GLOB.rsplit('/', 1)[0]}/{glob.escape(name)}"):
         remove_file(part, root.parent)
         removed.append(str(part))
     return removed

@@ -151,6 +151,14 @@ def test_refresh_follows_the_documents(tmp_path: Path):
     assert rows == [("old.pdf",)]
 
 
+def test_refresh_removes_a_document_whose_name_holds_glob_characters(tmp_path: Path):
+    emit.write_all(document("br[red]k.pdf"), tmp_path)
+    next(tmp_path.glob("*/*/*/br[[]red]k.json")).unlink()
+    report = refresh(tmp_path)
+    assert report.removed and all("br[red]k" in p for p in report.removed)
+    assert not list((tmp_path / "dataset").rglob("br[[]red]k*.parquet"))
+
+
 def test_cli_dataset_query_and_csv(tmp_path: Path):
     emit.write_all(document("a.pdf"), tmp_path)
     result = runner.invoke(app, ["dataset", str(tmp_path), "--csv"])
