@@ -57,28 +57,56 @@ def dedupe_overprint(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_
     make sure a copy shares a band with its original in one of them.
     """
     chars = list(chars)
-    ink = [i for i, c in enumerate(chars) if c["text"] != " "]
+    texts = list(map(itemgetter("text"), chars))
+    # Each text numbered by its first appearance; the columns read without a Python step per char.
+    ids = {text: n for n, text in enumerate(dict.fromkeys(texts))}
+    code = np.fromiter(map(ids.__getitem__, texts), dtype=np.int64, count=len(texts))
+    ink = np.flatnonzero(code != ids[" "]) if " " in ids else np.arange(len(texts))
     if len(ink) < 2:
         return chars
-    glyphs = [chars[i] for i in ink]
-    ids: dict[str, int] = {}
-    code = np.fromiter((ids.setdefault(c["text"], len(ids)) for c in glyphs), dtype=np.int64, count=len(ink))
-    x, y, size = glyph_column(glyphs, "x0"), glyph_column(glyphs, "top"), glyph_column(glyphs, "size")
-    width = glyph_column(glyphs, "x1") - x
+    code = code[ink]
+    x, y = glyph_column(chars, "x0")[ink], glyph_column(chars, "top")[ink]
     offset = settings.overprint_max_offset
     band = 2.0 * max(offset, 1e-3)
     drop = np.zeros(len(ink), dtype=bool)
+    size = width = None  # read only when a pair passes the cheap tests
+    x_order = np.argsort(x, kind="stable")
     for shift in (0.0, 0.5):
         line = np.floor(y / band + shift)
-        order = np.lexsort((x, line, code))
+        order = _lexsort(x, line, code, x_order)
+        sorted_code, sorted_line, sorted_x = code[order], line[order], x[order]
         for k in (1, 2, 3):  # neighbours in that order: a copy is next to its original
-            a, b = order[:-k], order[k:]
+            near = ((sorted_code[k:] == sorted_code[:-k]) & (sorted_line[k:] == sorted_line[:-k])
+                    & (np.abs(sorted_x[:-k] - sorted_x[k:]) <= offset))
+            pairs = np.flatnonzero(near)
+            if not len(pairs):
+                continue
+            if size is None:
+                size = glyph_column(chars, "size")[ink]
+                width = glyph_column(chars, "x1")[ink] - x
+            a, b = order[pairs], order[pairs + k]
             first, later = np.minimum(a, b), np.maximum(a, b)  # stream order: the first is kept
             dx = np.abs(x[a] - x[b])
-            copy = ((code[a] == code[b]) & (line[a] == line[b]) & (dx <= offset)
-                    & (np.abs(y[a] - y[b]) <= offset)
+            copy = ((np.abs(y[a] - y[b]) <= offset)
                     & (np.abs(size[a] - size[b]) <= settings.overprint_same_size)
                     & (dx < settings.overprint_width_share * np.maximum(width[first], 0.0)))
             drop[later[copy]] = True
-    dropped = {ink[j] for j in np.nonzero(drop)[0]}
+    dropped = set(ink[np.flatnonzero(drop)].tolist())
     return [c for i, c in enumerate(chars) if i not in dropped] if dropped else chars
+
+
+def _lexsort(x: np.ndarray, line: np.ndarray, code: np.ndarray, x_order: np.ndarray) -> np.ndarray:
+    """``np.lexsort((x, line, code))`` (by code, then line, then x; ties in stream order), about
+    three times faster: ``x_order`` (``np.argsort(x, kind="stable")``) ranks the glyphs by x, and
+    the three keys are folded into one integer, unique per glyph. Falls back on ``np.lexsort``
+    when a band is not finite or the folded key would not fit 63 bits."""
+    if not np.isfinite(line).all():
+        return np.lexsort((x, line, code))
+    low, high = line.min(), line.max()
+    n, bands = len(x), int(high - low) + 1
+    if (int(code.max()) + 1) * bands * n >= 2**62:
+        return np.lexsort((x, line, code))
+    x_rank = np.empty(n, dtype=np.int64)
+    x_rank[x_order] = np.arange(n)
+    key = (code * bands + (line - low).astype(np.int64)) * n + x_rank
+    return np.argsort(key)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter, lt
 
 from renjana.models import BBox
 
@@ -109,6 +111,24 @@ def glyph_turn(ch: dict, settings: ExtractSettings = DEFAULT_SETTINGS) -> int | 
 def _plainly_upright(ch: dict) -> bool:
     matrix = ch.get("matrix")
     return matrix[1] == 0 and matrix[0] > 0 if matrix else ch.get("upright", True)
+
+
+def _all_plainly_upright(chars: list[dict]) -> bool:
+    """``all(_plainly_upright(ch) for ch in chars)``, read without a Python step per char when
+    every char has a matrix (this runs over every char of every page)."""
+    try:
+        matrices = list(map(itemgetter("matrix"), chars))
+    except KeyError:
+        matrices = [None]
+    if not all(matrices):  # a char without a matrix: its upright flag decides
+        return all(map(_plainly_upright, chars))
+    # matrix[1] == 0 is `not matrix[1]` (NaN is neither); matrix[0] > 0 is 0 < matrix[0].
+    return not any(map(itemgetter(1), matrices)) and all(map(partial(lt, 0), map(itemgetter(0), matrices)))
+
+
+def _ink_count(chars: list[dict]) -> int:
+    """How many of ``chars`` are not white space."""
+    return len(chars) - sum(map(str.isspace, map(itemgetter("text"), chars)))
 
 
 def turn_chars(chars: list[dict], turn: int, width: float, height: float) -> list[dict]:
@@ -204,7 +224,7 @@ def page_views(chars: list[dict], segments: list, width: float,
     """
     by_turn: dict[int | None, list[dict]] = {}
     last: int | None = 0
-    if all(_plainly_upright(ch) for ch in chars):
+    if _all_plainly_upright(chars):
         by_turn[0] = list(chars)  # the usual page: every glyph upright (fast)
         chars = ()
     for ch in chars:
@@ -213,8 +233,7 @@ def page_views(chars: list[dict], segments: list, width: float,
             continue
         last = glyph_turn(ch, settings)
         by_turn.setdefault(last, []).append(ch)
-    counts = Counter({t: sum(not c["text"].isspace() for c in group)
-                      for t, group in by_turn.items() if t is not None})
+    counts = Counter({t: _ink_count(group) for t, group in by_turn.items() if t is not None})
     total = sum(counts.values())
     frame = 0
     if total:
@@ -235,5 +254,5 @@ def page_views(chars: list[dict], segments: list, width: float,
                               fills=turn_fills(fills, turn, width, height),
                               glyphs=counts.get(turn, 0)))
     read = sum(v.glyphs for v in views)
-    skewed = sum(not c["text"].isspace() for c in by_turn.get(None, []))
+    skewed = _ink_count(by_turn.get(None, []))
     return views, total - read + skewed
