@@ -37,12 +37,16 @@ from playa.content import ImageObject, PathObject, TextObject
 from playa.font import Type3Font
 from playa.utils import mult_matrix
 
+from . import playa_copies
 from .graphics import page_graphics
 from .reader import PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
 from .textlayer import unmapped_text
 
 Matrix = tuple[float, float, float, float, float, float]
+
+# playa's interpreter copies its graphics and text state at every `q`: a fast copy for them.
+playa_copies.install()
 
 
 def _mult(m: Matrix, n: Matrix) -> Matrix:

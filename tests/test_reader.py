@@ -274,3 +274,41 @@ def test_reading_a_document_leaves_python_s_mapping_check_intact(tmp_path):
         assert [page.number for page in reader.pages()]
     assert isinstance({}, collections.abc.Mapping)
     assert Counter({0: 0})[0] == 0
+
+
+def test_playa_state_copies_are_copy_s_own(tmp_path, monkeypatch):
+    """The fast ``__copy__`` given to playa's graphics and text state (extract/playa_copies.py)
+    makes what ``copy.copy``'s generic path makes: a new object holding the very same values;
+    a page read with it is the page read without it."""
+    import copy
+
+    import playa
+    from playa.content import GraphicState
+    from playa.interp import TextState
+
+    from renjana.extract import playa_copies
+
+    assert sorted(playa_copies.install()) == ["GraphicState", "TextState"]
+    path = tmp_path / "marks.pdf"
+    _draw(path, 90)
+    states = []
+    with playa.open(path, space="default") as pdf:
+        for obj in pdf.pages[0].flatten():
+            states.append(obj.gstate)
+    text = TextState()
+    text.line_matrix, text.glyph_offset = (2.0, 0.0, 0.0, 2.0, 40.0, 320.0), (12.5, 0.0)
+    states.append(text)
+    assert any(s.font is not None for s in states[:-1])
+    for state in states:
+        fast = copy.copy(state)
+        reduce, args, values = state.__reduce_ex__(4)[:3]
+        generic = copy._reconstruct(state, None, reduce, args, values)
+        assert type(fast) is type(generic) and fast is not state
+        got, want = fast.__getstate__(), generic.__getstate__()
+        # the same objects (the compiled TextState boxes its tuples anew on each read: equal)
+        assert repr(got) == repr(want)
+        assert all(got[k] is want[k] for k in want if not isinstance(want[k], tuple))
+    fast_pages = _one(path, "playa")
+    monkeypatch.delattr(GraphicState, "__copy__")
+    monkeypatch.delattr(TextState, "__copy__")
+    assert repr([vars(p) for p in fast_pages]) == repr([vars(p) for p in _one(path, "playa")])
