@@ -118,12 +118,10 @@ def _all_plainly_upright(chars: list[dict]) -> bool:
     every char has a matrix (this runs over every char of every page)."""
     try:
         matrices = list(map(itemgetter("matrix"), chars))
-    except KeyError:
-        matrices = [None]
-    if not all(matrices):  # a char without a matrix: its upright flag decides
+        # matrix[1] == 0 is `not matrix[1]` (NaN is neither); matrix[0] > 0 is 0 < matrix[0].
+        return not any(map(itemgetter(1), matrices)) and all(map(partial(lt, 0), map(itemgetter(0), matrices)))
+    except (KeyError, TypeError, IndexError):  # a char without a matrix: its upright flag decides
         return all(map(_plainly_upright, chars))
-    # matrix[1] == 0 is `not matrix[1]` (NaN is neither); matrix[0] > 0 is 0 < matrix[0].
-    return not any(map(itemgetter(1), matrices)) and all(map(partial(lt, 0), map(itemgetter(0), matrices)))
 
 
 def _ink_count(chars: list[dict]) -> int:
