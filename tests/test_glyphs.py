@@ -184,3 +184,26 @@ def test_space_between_apart_numbers_is_kept(tmp_path):
         _draw(c, 100, 700, "4 2.500")
 
     assert _page_lines(tmp_path, draw) == ["4 2.500"]
+
+
+def test_overprint_sort_is_numpy_s_lexsort():
+    """dedupe_overprint's one-key sort orders glyphs as np.lexsort((x, line, code)) does (ties
+    in stream order), also with equal x, a NaN and band numbers too far apart for one key."""
+    import numpy as np
+
+    from renjana.extract.glyphs import _lexsort
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        n = int(rng.integers(2, 60))
+        x = rng.choice([1.0, 2.0, 2.5, 10.0], n) + (rng.random(n) if trial % 2 else 0.0)
+        line = np.floor(rng.choice([0.0, 1.0, 5.0, -3.0], n))
+        if trial % 7 == 0:
+            line[n // 2] = 1e18  # bands too far apart to fold into one 63-bit key
+        code = rng.integers(0, 4, n)
+        if trial % 5 == 0:
+            x[0] = np.nan
+        if trial % 11 == 0:
+            line[-1] = np.nan
+        want = np.lexsort((x, line, code))
+        assert (_lexsort(x, line, code, np.argsort(x, kind="stable")) == want).all()
