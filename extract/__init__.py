@@ -479,13 +479,17 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: Extrac
 
 def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]]:
     """The chars of each band between consecutive row edges, by the centre of each char."""
-    bands: list[list[dict]] = [[] for _ in range(len(row_edges) - 1)]
+    n_bands = len(row_edges) - 1
+    if n_bands < 1:
+        return []
     centres = (glyph_column(chars, "top") + glyph_column(chars, "bottom")) / 2
-    # Band i holds the centres from row_edges[i] up to (not including) row_edges[i + 1].
-    for ch, i in zip(chars, (np.searchsorted(row_edges, centres, side="right") - 1).tolist()):
-        if 0 <= i < len(bands):
-            bands[i].append(ch)
-    return bands
+    # Band i holds the centres from row_edges[i] up to (not including) row_edges[i + 1]; the chars
+    # of each band keep their order (a stable sort by band), cut where the band changes.
+    band = np.searchsorted(row_edges, centres, side="right") - 1
+    order = np.argsort(band, kind="stable")
+    ends = np.searchsorted(band[order], np.arange(n_bands + 1), side="left").tolist()
+    taken = [chars[i] for i in order.tolist()]
+    return [taken[start:end] for start, end in zip(ends, ends[1:])]
 
 
 def _lattice_table(number: int, region: Region, chars: list[dict], settings: ExtractSettings,
