@@ -286,8 +286,87 @@ def _touching_number(prev: dict | None, nxt: dict | None, touch_gap: float) -> b
 
 
 def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
-    word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
+    """The line printed by ``chars`` (one row of :func:`group_lines`), None when it prints no ink."""
     chars.sort(key=_X0)
+    plain = _plain_line(chars, settings)
+    return plain if plain is not None else _any_line(chars, settings)
+
+
+def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
+    """The line of ``chars`` (sorted by x0) read in one pass, for a line set in one type size
+    with no two neighbouring glyphs a letter spacing apart (most lines); None for any other line
+    (or one without ink), which :func:`_any_line` reads.
+
+    The same reading as :func:`_any_line`'s (this runs once per line of every cell, band and
+    page): no glyph is raised (one size), no run is letter-spaced (no neighbouring glyphs that
+    far apart), and the space glyphs after an ink glyph are written as one space when the next
+    ink glyph comes, unless the two are number glyphs that touch; kept after the last ink glyph,
+    they make the trailing space.
+    """
+    word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
+    spaced_min, space_max = settings.letter_spaced_min, settings.letter_space_max
+    text: list[str] = []
+    edges: list[float] = []  # left and right edge of each character of text, one after the other
+    last_ink: dict | None = None
+    space: dict | None = None  # the first space glyph after last_ink, not written yet
+    for ch in chars:
+        t = ch["text"]
+        if t.isspace():
+            if space is None and last_ink is not None:
+                space = ch
+            continue
+        size = ch["size"]
+        if last_ink is None:
+            first, body = ch, size
+            if size != size:
+                return None  # no size to compare with (NaN)
+            font = ch.get("fontname", "")
+            top, x1, bottom = ch["top"], ch["x1"], ch["bottom"]
+            one_font = True
+            mapped = "confidence" in ch
+        else:
+            if size != body:
+                return None  # mixed sizes: a glyph may be raised
+            if space is not None and not _touching_number(last_ink, ch, touch_gap):
+                text.append(" ")
+                edges += (space["x0"], space["x1"])
+            else:
+                gap = ch["x0"] - last_ink["x1"]
+                if space is None and spaced_min * size <= gap <= space_max * size:
+                    return None  # may be letter-spaced
+                if gap > word_gap * size:
+                    text.append(" ")
+                    edges += (last_ink["x1"], last_ink["x1"])  # no glyph here: zero width
+            space = None
+            if one_font and ch.get("fontname", "") != font:
+                one_font = False
+            mapped = mapped or "confidence" in ch
+            # As min and max keep the first of equal values: only a strictly lower or higher one counts.
+            if ch["top"] < top:
+                top = ch["top"]
+            if ch["x1"] > x1:
+                x1 = ch["x1"]
+            if ch["bottom"] > bottom:
+                bottom = ch["bottom"]
+        text.append(t)
+        edges += (ch["x0"], ch["x1"])
+        last_ink = ch
+    if last_ink is None or mapped or not one_font:
+        return None  # no ink; or read from glyph shapes, or in several fonts: read in full
+    return TextLine(
+        text="".join(text),
+        bbox=BBox(x0=first["x0"], top=top, x1=x1, bottom=bottom),
+        font_size=body,
+        bold=_is_bold(font),
+        trailing_space=space is not None,
+        glyph_x=GlyphEdges.packed(array("d", edges)),  # packed: kept until normalize is done, a million of them in a long PDF
+    )
+
+
+def _any_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
+    """The line of ``chars`` (sorted by x0), None when it prints no ink: for any line (letter-
+    spaced, raised glyphs, several sizes or fonts, glyphs read from their shapes)."""
+    word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
     # Which chars are space glyphs, tested once: every pass below needs it (this runs once per
     # glyph of every cell and page).
     blank = [c["text"].isspace() for c in chars]
