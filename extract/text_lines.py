@@ -294,17 +294,20 @@ def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
 
 def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
     """The line of ``chars`` (sorted by x0) read in one pass, for a line set in one type size
-    with no two neighbouring glyphs a letter spacing apart (most lines); None for any other line
-    (or one without ink), which :func:`_any_line` reads.
+    and one font, none of whose runs of letters may be letter-spaced (most lines); None for any
+    other line (or one without ink), which :func:`_any_line` reads.
 
     The same reading as :func:`_any_line`'s (this runs once per line of every cell, band and
-    page): no glyph is raised (one size), no run is letter-spaced (no neighbouring glyphs that
-    far apart), and the space glyphs after an ink glyph are written as one space when the next
-    ink glyph comes, unless the two are number glyphs that touch; kept after the last ink glyph,
-    they make the trailing space.
+    page): no glyph is raised (one size); no run is letter-spaced, as :func:`_letter_gaps` tells
+    a run that is not before it takes its median (fewer than ``min_spaced_gaps`` gaps, or fewer
+    than half of them at least ``letter_spaced_min`` em wide); the space glyphs after an ink
+    glyph are written as one space when the next ink glyph comes, unless the two are number
+    glyphs that touch; kept after the last ink glyph, they make the trailing space.
     """
     word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
     spaced_min, space_max = settings.letter_spaced_min, settings.letter_space_max
+    min_gaps = settings.min_spaced_gaps
+    gaps = wide = 0  # the current run of letters (see _letter_gaps): its gaps, those letter-spacing wide
     text: list[str] = []
     edges: list[float] = []  # left and right edge of each character of text, one after the other
     last_ink: dict | None = None
@@ -327,16 +330,21 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
         else:
             if size != body:
                 return None  # mixed sizes: a glyph may be raised
+            gap = ch["x0"] - last_ink["x1"]
+            if space is None and gap <= space_max * size:  # the run goes on
+                gaps += 1
+                if gap >= spaced_min * size:
+                    wide += 1
+            elif gaps >= min_gaps and wide * 2 >= gaps:
+                return None  # the run that ended may be letter-spaced
+            else:
+                gaps = wide = 0
             if space is not None and not _touching_number(last_ink, ch, touch_gap):
                 text.append(" ")
                 edges += (space["x0"], space["x1"])
-            else:
-                gap = ch["x0"] - last_ink["x1"]
-                if space is None and spaced_min * size <= gap <= space_max * size:
-                    return None  # may be letter-spaced
-                if gap > word_gap * size:
-                    text.append(" ")
-                    edges += (last_ink["x1"], last_ink["x1"])  # no glyph here: zero width
+            elif gap > word_gap * size:
+                text.append(" ")
+                edges += (last_ink["x1"], last_ink["x1"])  # no glyph here: zero width
             space = None
             if one_font and ch.get("fontname", "") != font:
                 one_font = False
@@ -351,8 +359,8 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
         text.append(t)
         edges += (ch["x0"], ch["x1"])
         last_ink = ch
-    if last_ink is None or mapped or not one_font:
-        return None  # no ink; or read from glyph shapes, or in several fonts: read in full
+    if last_ink is None or mapped or not one_font or (gaps >= min_gaps and wide * 2 >= gaps):
+        return None  # no ink; read from glyph shapes; several fonts; the last run may be letter-spaced
     return TextLine(
         text="".join(text),
         bbox=BBox(x0=first["x0"], top=top, x1=x1, bottom=bottom),
