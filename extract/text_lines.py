@@ -107,10 +107,9 @@ def _runs(row: list[dict], word_gap: float) -> list[list[dict]]:
     return runs
 
 
-def _row_body(row: list[dict], script_size: float) -> tuple[float, list[dict], float, float] | None:
+def _row_body(ink: list[dict], script_size: float) -> tuple[float, list[dict], float, float] | None:
     """A row's body size (median), its body-size glyphs (larger than ``script_size`` of it) and
-    their vertical extent; None if no ink."""
-    ink = _ink(row)
+    their vertical extent; None if no ink (``ink``: the row's :func:`_ink`)."""
     if not ink:
         return None
     body = statistics.median(c["size"] for c in ink)
@@ -118,10 +117,9 @@ def _row_body(row: list[dict], script_size: float) -> tuple[float, list[dict], f
     return body, big, min(c["top"] for c in big), max(c["bottom"] for c in big)
 
 
-def _may_have_host(own: int, row: list[dict], bodies: list, script_size: float) -> bool:
+def _may_have_host(own: int, ink: list[dict], bodies: list, script_size: float) -> bool:
     """A fast test before :func:`_host_of`: some other row is large enough to carry this row's
-    smallest glyph and overlaps it vertically."""
-    ink = _ink(row)
+    smallest glyph and overlaps it vertically (``ink``: the row's :func:`_ink`)."""
     if not ink:
         return False
     smallest = min(c["size"] for c in ink)
@@ -172,10 +170,11 @@ def attach_scripts(rows: list[list[dict]], settings: ExtractSettings = DEFAULT_S
     if not sizes or min(sizes) > script_size * max(sizes):
         return rows  # one size of type throughout: nothing can be a script
     rows = [list(r) for r in rows]
-    bodies = [_row_body(r, script_size) for r in rows]
+    inks = [_ink(r) for r in rows]  # each row's ink glyphs, kept up to date as glyphs move
+    bodies = [_row_body(ink, script_size) for ink in inks]
     largest = max((b[0] for b in bodies if b is not None), default=0.0)
     for own in range(len(rows)):
-        if not _may_have_host(own, rows[own], bodies, script_size):
+        if not _may_have_host(own, inks[own], bodies, script_size):
             continue
         for run in _runs(rows[own], settings.word_gap_ratio):
             if len(run) > settings.max_script_glyphs or max(c["size"] for c in run) > script_size * largest:
@@ -186,9 +185,11 @@ def attach_scripts(rows: list[list[dict]], settings: ExtractSettings = DEFAULT_S
             moved = {id(c) for c in run}
             rows[own] = [c for c in rows[own] if id(c) not in moved]
             rows[host].extend(run)
-            bodies[own] = _row_body(rows[own], script_size)
+            inks[own] = _ink(rows[own])
+            inks[host] = inks[host] + run  # a run is ink glyphs only
+            bodies[own] = _row_body(inks[own], script_size)
     # A row left with space glyphs only has no line of its own.
-    return [r for r in rows if _ink(r)]
+    return [r for r, ink in zip(rows, inks) if ink]
 
 
 # --------------------------------------------------------------------------- word gaps
