@@ -299,15 +299,14 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
     other line (or one without ink), which :func:`_any_line` reads.
 
     The same reading as :func:`_any_line`'s (this runs once per line of every cell, band and
-    page): no glyph is raised (one size); no run is letter-spaced, as :func:`_letter_gaps` tells
+    page): no glyph is raised (one size; the em-based tolerances are then the same points for
+    every glyph); no run is letter-spaced, as :func:`_letter_gaps` tells
     a run that is not before it takes its median (fewer than ``min_spaced_gaps`` gaps, or fewer
     than half of them at least ``letter_spaced_min`` em wide); the space glyphs after an ink
     glyph are written as one space when the next ink glyph comes, unless the two are number
     glyphs that touch; kept after the last ink glyph, they make the trailing space.
     """
-    word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
-    spaced_min, space_max = settings.letter_spaced_min, settings.letter_space_max
-    min_gaps = settings.min_spaced_gaps
+    touch_gap, min_gaps = settings.touch_gap, settings.min_spaced_gaps
     gaps = wide = 0  # the current run of letters (see _letter_gaps): its gaps, those letter-spacing wide
     text: list[str] = []
     edges: list[float] = []  # left and right edge of each character of text, one after the other
@@ -319,22 +318,24 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
             if space is None and last_ink is not None:
                 space = ch
             continue
-        size = ch["size"]
+        left, right = ch["x0"], ch["x1"]
         if last_ink is None:
-            first, body = ch, size
-            if size != size:
+            first, body = ch, ch["size"]
+            if body != body:
                 return None  # no size to compare with (NaN)
+            # In points, for the one size: the word gap, and the least and most letter spacing.
+            word_gap = settings.word_gap_ratio * body
+            spaced_min = settings.letter_spaced_min * body
+            space_max = settings.letter_space_max * body
             font = ch.get("fontname", "")
-            top, x1, bottom = ch["top"], ch["x1"], ch["bottom"]
-            one_font = True
-            mapped = "confidence" in ch
+            top, x1, bottom = ch["top"], right, ch["bottom"]
         else:
-            if size != body:
-                return None  # mixed sizes: a glyph may be raised
-            gap = ch["x0"] - last_ink["x1"]
-            if space is None and gap <= space_max * size:  # the run goes on
+            if ch["size"] != body or ch.get("fontname", "") != font or "confidence" in ch:
+                return None  # mixed sizes (a glyph may be raised) or fonts, or read from glyph shapes
+            gap = left - last_x1
+            if space is None and gap <= space_max:  # the run goes on
                 gaps += 1
-                if gap >= spaced_min * size:
+                if gap >= spaced_min:
                     wide += 1
             elif gaps >= min_gaps and wide * 2 >= gaps:
                 return None  # the run that ended may be letter-spaced
@@ -343,25 +344,22 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
             if space is not None and not _touching_number(last_ink, ch, touch_gap):
                 text.append(" ")
                 edges += (space["x0"], space["x1"])
-            elif gap > word_gap * size:
+            elif gap > word_gap:
                 text.append(" ")
-                edges += (last_ink["x1"], last_ink["x1"])  # no glyph here: zero width
+                edges += (last_x1, last_x1)  # no glyph here: zero width
             space = None
-            if one_font and ch.get("fontname", "") != font:
-                one_font = False
-            mapped = mapped or "confidence" in ch
             # As min and max keep the first of equal values: only a strictly lower or higher one counts.
             if ch["top"] < top:
                 top = ch["top"]
-            if ch["x1"] > x1:
-                x1 = ch["x1"]
+            if right > x1:
+                x1 = right
             if ch["bottom"] > bottom:
                 bottom = ch["bottom"]
         text.append(t)
-        edges += (ch["x0"], ch["x1"])
-        last_ink = ch
-    if last_ink is None or mapped or not one_font or (gaps >= min_gaps and wide * 2 >= gaps):
-        return None  # no ink; read from glyph shapes; several fonts; the last run may be letter-spaced
+        edges += (left, right)
+        last_ink, last_x1 = ch, right
+    if last_ink is None or "confidence" in first or (gaps >= min_gaps and wide * 2 >= gaps):
+        return None  # no ink; read from glyph shapes; the last run may be letter-spaced
     return TextLine(
         text="".join(text),
         bbox=BBox(x0=first["x0"], top=top, x1=x1, bottom=bottom),
