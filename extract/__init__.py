@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import itemgetter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -456,11 +457,13 @@ def _open_at_page_break(region: Region, open_side_min: float) -> None:
         region.text_top = above[len(above) // 2]
 
 
-def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: ExtractSettings) -> list[float]:
+def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: ExtractSettings,
+                     boxes: list[np.ndarray] | None = None) -> list[float]:
     """A column-number line at the top of a grid band that holds more lines below it is a header
-    row of its own whose bottom rule is missing (a producer that split a row there)."""
+    row of its own whose bottom rule is missing (a producer that split a row there). ``boxes``:
+    the chars' :data:`BOX_KEYS` as arrays, when the caller has them."""
     cuts = []
-    for band in _chars_by_band(row_edges, chars):
+    for band in _number_row_bands(row_edges, chars, boxes):
         first_top = min((c["top"] for c in band if not c["text"].isspace()), default=None)
         if first_top is None:
             continue
@@ -477,15 +480,55 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: Extrac
     return cuts
 
 
-def _chars_by_band(row_edges: list[float], chars: list[dict]) -> list[list[dict]]:
-    """The chars of each band between consecutive row edges, by the centre of each char."""
-    bands: list[list[dict]] = [[] for _ in range(len(row_edges) - 1)]
-    centres = (glyph_column(chars, "top") + glyph_column(chars, "bottom")) / 2
-    # Band i holds the centres from row_edges[i] up to (not including) row_edges[i + 1].
-    for ch, i in zip(chars, (np.searchsorted(row_edges, centres, side="right") - 1).tolist()):
-        if 0 <= i < len(bands):
-            bands[i].append(ch)
-    return bands
+def _number_row_bands(row_edges: list[float], chars: list[dict],
+                      boxes: list[np.ndarray] | None = None) -> list[list[dict]]:
+    """The chars of each band (:func:`_chars_by_band`) whose first line (its ink within 1 pt of
+    the band's highest ink glyph) may be a column-number line: every char of it is printed with
+    :data:`NUMBER_ROW_CHARS` or is a space. Tested on arrays: this runs on every char of every
+    lattice, and few bands pass."""
+    n_bands = len(row_edges) - 1
+    if n_bands < 1 or not chars:
+        return []
+    top, bottom = (boxes[2], boxes[3]) if boxes is not None else (glyph_column(chars, "top"),
+                                                                  glyph_column(chars, "bottom"))
+    if np.isnan(top).any():
+        return _chars_by_band(row_edges, chars, boxes)  # no order among the tops: every band is tested
+    texts = list(map(itemgetter("text"), chars))
+    space = np.fromiter(map(str.isspace, texts), dtype=bool, count=len(chars))
+    numeric = np.fromiter(map(NUMBER_ROW_CHARS.__contains__, texts), dtype=bool, count=len(chars))
+    band = np.searchsorted(row_edges, (top + bottom) / 2, side="right") - 1
+    placed = (band >= 0) & (band < n_bands)
+    ink = placed & ~space
+    first_top = np.full(n_bands, np.inf)
+    np.minimum.at(first_top, band[ink], top[ink])
+    first = placed & (np.abs(top - first_top[band.clip(0, n_bands - 1)]) < 1.0)
+    other = np.zeros(n_bands, dtype=bool)  # a char of the first line that is not a number-row char
+    other[band[first & ~numeric & ~space]] = True
+    wanted = np.isfinite(first_top) & ~other
+    # The chars of the wanted bands, each band's in the order of chars (a stable sort by band).
+    taken = np.flatnonzero(placed & wanted[band.clip(0, n_bands - 1)])
+    taken = taken[np.argsort(band[taken], kind="stable")]
+    starts = np.searchsorted(band[taken], np.flatnonzero(wanted), side="left").tolist()
+    picked = [chars[i] for i in taken.tolist()]
+    return [picked[start:end] for start, end in zip(starts, [*starts[1:], len(picked)])]
+
+
+def _chars_by_band(row_edges: list[float], chars: list[dict], boxes: list[np.ndarray] | None = None) -> list[list[dict]]:
+    """The chars of each band between consecutive row edges, by the centre of each char
+    (``boxes``: the chars' :data:`BOX_KEYS` as arrays, when the caller has them)."""
+    n_bands = len(row_edges) - 1
+    if n_bands < 1:
+        return []
+    top, bottom = (boxes[2], boxes[3]) if boxes is not None else (glyph_column(chars, "top"),
+                                                                  glyph_column(chars, "bottom"))
+    centres = (top + bottom) / 2
+    # Band i holds the centres from row_edges[i] up to (not including) row_edges[i + 1]; the chars
+    # of each band keep their order (a stable sort by band), cut where the band changes.
+    band = np.searchsorted(row_edges, centres, side="right") - 1
+    order = np.argsort(band, kind="stable")
+    ends = np.searchsorted(band[order], np.arange(n_bands + 1), side="left").tolist()
+    taken = [chars[i] for i in order.tolist()]
+    return [taken[start:end] for start, end in zip(ends, ends[1:])]
 
 
 def _lattice_table(number: int, region: Region, chars: list[dict], settings: ExtractSettings,
@@ -503,7 +546,7 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
     row_edges = cluster_positions([h.pos for h in region.horizontal]
                                   + [y for y in (region.text_top, region.text_bottom) if y is not None],
                                   settings.edge_cluster)
-    cuts = _number_row_cuts(row_edges, chars, settings)
+    cuts = _number_row_cuts(row_edges, chars, settings, boxes)
     row_edges = sorted(row_edges + cuts)
     # The rules near each edge (as _covers takes them), found once: every atomic cell's sides are
     # tested against them, and a table has hundreds of cells and of rule segments.
@@ -525,12 +568,12 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
 
 
 def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings,
-           known: dict[tuple[float, float], Band] | None = None) -> list[Band]:
+           known: dict[tuple[float, float], Band] | None = None, boxes: list[np.ndarray] | None = None) -> list[Band]:
     """The band between each two consecutive ``row_edges``. ``known``: bands built before, by
     their (top, bottom) edges: a band between the same two edges holds the same chars, so it is
-    taken as it is."""
+    taken as it is. ``boxes``: the chars' :data:`BOX_KEYS` as arrays, when the caller has them."""
     known = known or {}
-    by_band = _chars_by_band(row_edges, chars)
+    by_band = _chars_by_band(row_edges, chars, boxes)
     bands = []
     for edges, band_chars in zip(zip(row_edges, row_edges[1:]), by_band):
         if edges in known:
@@ -601,9 +644,13 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
         header: list[Band] = []
         numbers: list[Band] = []
         layouts: list[tuple[list[float], int, list[float], list[Band]]] = []
+        pieces_boxes = []
         for _, region, chars, _, _ in group:
-            row_edges, header_cuts = _piece_edges(region, chars, settings)
-            bands = _bands(row_edges, chars, settings)
+            # The chars' boxes as arrays, read once for every step of the piece (bands, cells).
+            boxes = [glyph_column(chars, key) for key in BOX_KEYS]
+            pieces_boxes.append(boxes)
+            row_edges, header_cuts = _piece_edges(region, chars, settings, boxes)
+            bands = _bands(row_edges, chars, settings, boxes=boxes)
             n_header = 0 if region.continued else _header_band_count(bands, settings.max_header_bands, settings.min_unit_tokens)
             if n_header:
                 header.append(bands[0])
@@ -620,15 +667,17 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
         # ruled table is ruled too); a body drawn without row rules has one band per piece.
         body_bands = sum(len(edges) - 1 - n for edges, n, _, _ in layouts)
         ruled_rows = body_bands >= settings.min_ruled_rows * len(layouts)
-        for (number, region, chars, _, turn), (row_edges, n_header, header_cuts, bands) in zip(group, layouts):
+        for (number, region, chars, _, turn), (row_edges, n_header, header_cuts, bands), boxes in zip(
+                group, layouts, pieces_boxes):
             table = _text_columns_table(number, region, chars, col_edges, row_edges, n_header, header_cuts,
-                                        ruled_rows, bands, settings)
+                                        ruled_rows, bands, settings, boxes)
             table.turn = turn
             tables.append(table)
     return tables
 
 
-def _piece_edges(region: Region, chars: list[dict], settings: ExtractSettings) -> tuple[list[float], list[float]]:
+def _piece_edges(region: Region, chars: list[dict], settings: ExtractSettings,
+                 boxes: list[np.ndarray] | None = None) -> tuple[list[float], list[float]]:
     """The row edges of a rules-only piece: its rules, where the text bounds it, and the header's
     own rows (column numbers, unit labels) when the header is drawn as one band; and, apart,
     those header cuts (no rule is drawn there)."""
@@ -638,14 +687,20 @@ def _piece_edges(region: Region, chars: list[dict], settings: ExtractSettings) -
     if region.text_bottom is not None:
         positions.append(region.text_bottom)
     edges = cluster_positions(positions, settings.edge_cluster)
-    cuts = _header_cuts(edges[0], edges[1], chars, settings) if not region.continued and len(edges) >= 2 else []
+    cuts = (_header_cuts(edges[0], edges[1], chars, settings, boxes) if not region.continued and len(edges) >= 2
+            else [])
     return sorted(edges + cuts), cuts
 
 
-def _header_cuts(top: float, bottom: float, chars: list[dict], settings: ExtractSettings) -> list[float]:
+def _header_cuts(top: float, bottom: float, chars: list[dict], settings: ExtractSettings,
+                 boxes: list[np.ndarray] | None = None) -> list[float]:
     """Row cuts inside a header band drawn without inner rules: above each line of column
-    numbers and each line of unit labels (``K Rp K Rp``), which are header rows of their own."""
-    lines = group_lines([c for c in chars if top <= (c["top"] + c["bottom"]) / 2 < bottom], settings)
+    numbers and each line of unit labels (``K Rp K Rp``), which are header rows of their own.
+    ``boxes``: the chars' :data:`BOX_KEYS` as arrays, when the caller has them."""
+    if boxes is None:
+        boxes = [glyph_column(chars, key) for key in BOX_KEYS]
+    centres = (boxes[2] + boxes[3]) / 2
+    lines = group_lines([chars[i] for i in np.flatnonzero((top <= centres) & (centres < bottom)).tolist()], settings)
     cuts = []
     for i in range(1, len(lines)):
         line = lines[i]
@@ -719,7 +774,8 @@ def _group_label_spans(runs: list[list[tuple[float, float]]], n_header: int,
 
 def _text_columns_table(number: int, region: Region, chars: list[dict], col_edges: list[float],
                         row_edges: list[float], n_header: int, header_cuts: list[float],
-                        ruled_rows: bool, bands: list[Band], settings: ExtractSettings) -> PageTable:
+                        ruled_rows: bool, bands: list[Band], settings: ExtractSettings,
+                        boxes: list[np.ndarray] | None = None) -> PageTable:
     # A body band that the rules do not divide is divided by its text (rows.split_rows). Where
     # rules divide the body's rows, only a gap proves a missing rule.
     group_cuts = [cut for r in range(n_header)
@@ -738,7 +794,7 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
     if text_cuts or partial:
         built = dict(zip(zip(row_edges, row_edges[1:]), bands))  # bands no cut divides are kept
         row_edges = sorted(set(row_edges) | text_cuts | set(partial))
-        bands = _bands(row_edges, chars, settings, built)
+        bands = _bands(row_edges, chars, settings, built, boxes)
     horizontal = region.horizontal
     # Header phrases span their merged cells, word spaces and all; body text never crosses a column.
     header_join, word_join = settings.header_join_ratio, settings.word_join_ratio
@@ -766,7 +822,7 @@ def _text_columns_table(number: int, region: Region, chars: list[dict], col_edge
                                                   settings)
 
     cells = build_cells(col_edges, row_edges, has_vertical=lambda r, c: not crosses(r, c),
-                        has_horizontal=drawn, chars=chars, settings=settings)
+                        has_horizontal=drawn, chars=chars, settings=settings, boxes=boxes)
     return PageTable(page=number, ruled=False, col_edges=col_edges, row_edges=row_edges, cells=cells,
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
 

@@ -45,10 +45,11 @@ class Band:
     def ink_runs_at(self, join_ratio: float = DEFAULT_SETTINGS.word_join_ratio) -> list[tuple[float, float, float]]:
         """(top, x0, x1) of each run of ink, glyphs closer than ``join_ratio`` em joined."""
         runs: list[tuple[float, float, float]] = []
+        join = join_ratio * self.font_size
         for top, glyphs in self.lines:
             line_runs: list[list[float]] = []
             for x0, x1 in sorted(glyphs):
-                if line_runs and x0 - line_runs[-1][1] <= join_ratio * self.font_size:
+                if line_runs and x0 - line_runs[-1][1] <= join:
                     line_runs[-1][1] = max(line_runs[-1][1], x1)
                 else:
                     line_runs.append([x0, x1])

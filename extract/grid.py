@@ -9,6 +9,7 @@ cross them. Atomic cells with no boundary between them are one merged cell. The 
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 
 import numpy as np
 
@@ -79,7 +80,7 @@ def _chars_by_cell(col_edges: list[float], row_edges: list[float], groups: dict[
     if not chars or n_rows < 1 or n_cols < 1:
         return {}
     x0, x1, top, bottom = boxes if boxes is not None else [glyph_column(chars, key) for key in BOX_KEYS]
-    space = np.array([c["text"].isspace() for c in chars], dtype=bool)
+    space = np.fromiter(map(str.isspace, map(itemgetter("text"), chars)), dtype=bool, count=len(chars))
     # Reading order; lexsort is stable, as Python's sort is (np.rint rounds half to even, as round()).
     order = np.lexsort((x0, np.rint(top)))
     x0, x1, top, bottom, space = x0[order], x1[order], top[order], bottom[order], space[order]
@@ -94,13 +95,22 @@ def _chars_by_cell(col_edges: list[float], row_edges: list[float], groups: dict[
     cell = np.where(inside, owner[row.clip(0), col.clip(0)], -1)
     follows = np.zeros(len(chars), dtype=bool)
     follows[1:] = space[1:] & (np.abs(top[1:] - top[:-1]) < 1) & (np.abs(x0[1:] - x1[:-1]) < space_attach)
-    for k in np.flatnonzero(follows):  # in order: a space after an attached space gets its cell too
-        cell[k] = cell[k - 1]
-    by_cell: dict[int, list[dict]] = {}
-    for i, c in zip(order.tolist(), cell.tolist()):
-        if c >= 0:
-            by_cell.setdefault(c, []).append(chars[i])
-    return by_cell
+    if follows.any():
+        # A space after an attached space gets its cell too: a run of attached spaces takes the
+        # cell of the char right before the run (the first char never follows).
+        lead = np.maximum.accumulate(np.where(follows, 0, np.arange(len(chars))))
+        cell = cell[lead]
+    # The chars of each cell, kept in reading order (a stable sort by cell), cut where the cell changes.
+    placed = cell >= 0
+    cell, order = cell[placed], order[placed]
+    if not len(cell):
+        return {}
+    by = np.argsort(cell, kind="stable")
+    cell, order = cell[by], order[by]
+    taken = [chars[i] for i in order.tolist()]
+    starts = [0, *(np.flatnonzero(np.diff(cell)) + 1).tolist()]
+    ends = [*starts[1:], len(taken)]
+    return {key: taken[start:end] for key, start, end in zip(cell[starts].tolist(), starts, ends)}
 
 
 def build_cells(col_edges: list[float], row_edges: list[float],
@@ -123,7 +133,8 @@ def build_cells(col_edges: list[float], row_edges: list[float],
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
         r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
-        lines: list[TextLine] = group_lines(by_cell.get(root, []), settings)
+        chars_in = by_cell.get(root)
+        lines: list[TextLine] = group_lines(chars_in, settings) if chars_in else []
         cells.append(RawCell(
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=BBox(x0=col_edges[c0], top=row_edges[r0], x1=col_edges[c1 + 1], bottom=row_edges[r1 + 1]),

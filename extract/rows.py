@@ -20,6 +20,7 @@ patterns that say what a code or a whole number looks like stay here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from renjana.models import TextLine
@@ -52,19 +53,29 @@ class RowSplit:
 def column_texts(line: TextLine, col_edges: list[float]) -> dict[int, str]:
     """The text of ``line`` in each column (by glyph centre), stripped; empty columns left out."""
     parts: dict[int, list[str]] = {}
+    # Edges in order (as a table's are): a glyph's column found by bisection, not by a scan.
+    column_of = _sorted_column_of if all(a <= b for a, b in zip(col_edges, col_edges[1:])) else _column_of
     for ch, (x0, x1) in zip(line.text, line.glyph_x):
         centre = (x0 + x1) / 2
-        col = _column_of(centre, col_edges)
+        col = column_of(centre, col_edges)
         if col is not None:
             parts.setdefault(col, []).append(ch)
     return {c: "".join(chars).strip() for c, chars in parts.items() if "".join(chars).strip()}
 
 
 def _column_of(x: float, edges: list[float]) -> int | None:
+    """The first column ``i`` with ``edges[i] <= x < edges[i + 1]``, None when there is none."""
     for i in range(len(edges) - 1):
         if edges[i] <= x < edges[i + 1]:
             return i
     return None
+
+
+def _sorted_column_of(x: float, edges: list[float]) -> int | None:
+    """:func:`_column_of` for ``edges`` in ascending order: the last edge at or left of ``x``
+    starts its column, when an edge right of ``x`` ends it."""
+    i = bisect_right(edges, x) - 1
+    return i if 0 <= i < len(edges) - 1 and x < edges[i + 1] else None
 
 
 def wrap_pitch(lines: list[TextLine], settings: ExtractSettings = DEFAULT_SETTINGS) -> float | None:

@@ -183,6 +183,9 @@ def find_regions(horizontal: list[Rule], vertical: list[Rule],
     same_overlap = settings.same_table_overlap
     bands = [b for b in fill_bands(fills, settings) if b.width >= settings.min_band_width]
     regions: list[Region] = []
+    # The last region grew since its vertical rules were found: they are found again only when
+    # a decision needs them (whether it is a lattice), not at every rule it takes.
+    stale = False
     for rule in sorted((r for r in horizontal if r.length >= settings.min_table_rule), key=lambda r: r.pos):
         current = regions[-1] if regions else None
         if current is not None:
@@ -191,18 +194,25 @@ def find_regions(horizontal: list[Rule], vertical: list[Rule],
             gap_top, gap_bottom = current.bottom, rule.pos
             bridged = any(v.start <= gap_top + join and v.end >= gap_bottom - join
                           for v in vertical if current.x0 - side <= v.pos <= current.x1 + side)
-            lattice = current.ruled or any(current.x0 - side <= v.pos <= current.x1 + side
-                                           for v in vertical if v.start <= gap_bottom and v.end >= gap_top)
-            shaded = any(b.top <= gap_top + on_rule and b.bottom >= gap_bottom - on_rule
-                         and _overlap(b.x0, b.x1, current.x0, current.x1) > 0 for b in bands)
-            if same_width and (bridged or (not lattice and (shaded or not is_break(gap_top, gap_bottom)))):
+            joins = same_width
+            if same_width and not bridged:
+                if stale:
+                    current.vertical = [v for v in vertical if _in_region(v, current, side)]
+                    stale = False
+                lattice = current.ruled or any(current.x0 - side <= v.pos <= current.x1 + side
+                                               for v in vertical if v.start <= gap_bottom and v.end >= gap_top)
+                shaded = any(b.top <= gap_top + on_rule and b.bottom >= gap_bottom - on_rule
+                             and _overlap(b.x0, b.x1, current.x0, current.x1) > 0 for b in bands)
+                joins = not lattice and (shaded or not is_break(gap_top, gap_bottom))
+            if joins:
                 current.horizontal.append(rule)
                 current.x0, current.x1 = min(current.x0, rule.start), max(current.x1, rule.end)
-                current.vertical = [v for v in vertical if _in_region(v, current, side)]
+                stale = True
                 continue
         region = Region(rule.start, rule.end, [rule])
         region.vertical = []
         regions.append(region)
+        stale = False
     for region in regions:
         region.vertical = [v for v in vertical if _in_region(v, region, side)]
         # Outer verticals stand a little outside rules stopped short of the corners.

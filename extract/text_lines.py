@@ -107,10 +107,9 @@ def _runs(row: list[dict], word_gap: float) -> list[list[dict]]:
     return runs
 
 
-def _row_body(row: list[dict], script_size: float) -> tuple[float, list[dict], float, float] | None:
+def _row_body(ink: list[dict], script_size: float) -> tuple[float, list[dict], float, float] | None:
     """A row's body size (median), its body-size glyphs (larger than ``script_size`` of it) and
-    their vertical extent; None if no ink."""
-    ink = _ink(row)
+    their vertical extent; None if no ink (``ink``: the row's :func:`_ink`)."""
     if not ink:
         return None
     body = statistics.median(c["size"] for c in ink)
@@ -118,10 +117,9 @@ def _row_body(row: list[dict], script_size: float) -> tuple[float, list[dict], f
     return body, big, min(c["top"] for c in big), max(c["bottom"] for c in big)
 
 
-def _may_have_host(own: int, row: list[dict], bodies: list, script_size: float) -> bool:
+def _may_have_host(own: int, ink: list[dict], bodies: list, script_size: float) -> bool:
     """A fast test before :func:`_host_of`: some other row is large enough to carry this row's
-    smallest glyph and overlaps it vertically."""
-    ink = _ink(row)
+    smallest glyph and overlaps it vertically (``ink``: the row's :func:`_ink`)."""
     if not ink:
         return False
     smallest = min(c["size"] for c in ink)
@@ -172,10 +170,11 @@ def attach_scripts(rows: list[list[dict]], settings: ExtractSettings = DEFAULT_S
     if not sizes or min(sizes) > script_size * max(sizes):
         return rows  # one size of type throughout: nothing can be a script
     rows = [list(r) for r in rows]
-    bodies = [_row_body(r, script_size) for r in rows]
+    inks = [_ink(r) for r in rows]  # each row's ink glyphs, kept up to date as glyphs move
+    bodies = [_row_body(ink, script_size) for ink in inks]
     largest = max((b[0] for b in bodies if b is not None), default=0.0)
     for own in range(len(rows)):
-        if not _may_have_host(own, rows[own], bodies, script_size):
+        if not _may_have_host(own, inks[own], bodies, script_size):
             continue
         for run in _runs(rows[own], settings.word_gap_ratio):
             if len(run) > settings.max_script_glyphs or max(c["size"] for c in run) > script_size * largest:
@@ -186,9 +185,11 @@ def attach_scripts(rows: list[list[dict]], settings: ExtractSettings = DEFAULT_S
             moved = {id(c) for c in run}
             rows[own] = [c for c in rows[own] if id(c) not in moved]
             rows[host].extend(run)
-            bodies[own] = _row_body(rows[own], script_size)
+            inks[own] = _ink(rows[own])
+            inks[host] = inks[host] + run  # a run is ink glyphs only
+            bodies[own] = _row_body(inks[own], script_size)
     # A row left with space glyphs only has no line of its own.
-    return [r for r in rows if _ink(r)]
+    return [r for r, ink in zip(rows, inks) if ink]
 
 
 # --------------------------------------------------------------------------- word gaps
@@ -286,8 +287,93 @@ def _touching_number(prev: dict | None, nxt: dict | None, touch_gap: float) -> b
 
 
 def _make_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
-    word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
+    """The line printed by ``chars`` (one row of :func:`group_lines`), None when it prints no ink."""
     chars.sort(key=_X0)
+    plain = _plain_line(chars, settings)
+    return plain if plain is not None else _any_line(chars, settings)
+
+
+def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
+    """The line of ``chars`` (sorted by x0) read in one pass, for a line set in one type size
+    and one font, none of whose runs of letters may be letter-spaced (most lines); None for any
+    other line (or one without ink), which :func:`_any_line` reads.
+
+    The same reading as :func:`_any_line`'s (this runs once per line of every cell, band and
+    page): no glyph is raised (one size; the em-based tolerances are then the same points for
+    every glyph); no run is letter-spaced, as :func:`_letter_gaps` tells
+    a run that is not before it takes its median (fewer than ``min_spaced_gaps`` gaps, or fewer
+    than half of them at least ``letter_spaced_min`` em wide); the space glyphs after an ink
+    glyph are written as one space when the next ink glyph comes, unless the two are number
+    glyphs that touch; kept after the last ink glyph, they make the trailing space.
+    """
+    touch_gap, min_gaps = settings.touch_gap, settings.min_spaced_gaps
+    gaps = wide = 0  # the current run of letters (see _letter_gaps): its gaps, those letter-spacing wide
+    text: list[str] = []
+    edges: list[float] = []  # left and right edge of each character of text, one after the other
+    last_ink: dict | None = None
+    space: dict | None = None  # the first space glyph after last_ink, not written yet
+    for ch in chars:
+        t = ch["text"]
+        if t.isspace():
+            if space is None and last_ink is not None:
+                space = ch
+            continue
+        left, right = ch["x0"], ch["x1"]
+        if last_ink is None:
+            first, body = ch, ch["size"]
+            if body != body:
+                return None  # no size to compare with (NaN)
+            # In points, for the one size: the word gap, and the least and most letter spacing.
+            word_gap = settings.word_gap_ratio * body
+            spaced_min = settings.letter_spaced_min * body
+            space_max = settings.letter_space_max * body
+            font = ch.get("fontname", "")
+            top, x1, bottom = ch["top"], right, ch["bottom"]
+        else:
+            if ch["size"] != body or ch.get("fontname", "") != font or "confidence" in ch:
+                return None  # mixed sizes (a glyph may be raised) or fonts, or read from glyph shapes
+            gap = left - last_x1
+            if space is None and gap <= space_max:  # the run goes on
+                gaps += 1
+                if gap >= spaced_min:
+                    wide += 1
+            elif gaps >= min_gaps and wide * 2 >= gaps:
+                return None  # the run that ended may be letter-spaced
+            else:
+                gaps = wide = 0
+            if space is not None and not _touching_number(last_ink, ch, touch_gap):
+                text.append(" ")
+                edges += (space["x0"], space["x1"])
+            elif gap > word_gap:
+                text.append(" ")
+                edges += (last_x1, last_x1)  # no glyph here: zero width
+            space = None
+            # As min and max keep the first of equal values: only a strictly lower or higher one counts.
+            if ch["top"] < top:
+                top = ch["top"]
+            if right > x1:
+                x1 = right
+            if ch["bottom"] > bottom:
+                bottom = ch["bottom"]
+        text.append(t)
+        edges += (left, right)
+        last_ink, last_x1 = ch, right
+    if last_ink is None or "confidence" in first or (gaps >= min_gaps and wide * 2 >= gaps):
+        return None  # no ink; read from glyph shapes; the last run may be letter-spaced
+    return TextLine(
+        text="".join(text),
+        bbox=BBox(x0=first["x0"], top=top, x1=x1, bottom=bottom),
+        font_size=body,
+        bold=_is_bold(font),
+        trailing_space=space is not None,
+        glyph_x=GlyphEdges.packed(array("d", edges)),  # packed: kept until normalize is done, a million of them in a long PDF
+    )
+
+
+def _any_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None:
+    """The line of ``chars`` (sorted by x0), None when it prints no ink: for any line (letter-
+    spaced, raised glyphs, several sizes or fonts, glyphs read from their shapes)."""
+    word_gap, touch_gap = settings.word_gap_ratio, settings.touch_gap
     # Which chars are space glyphs, tested once: every pass below needs it (this runs once per
     # glyph of every cell and page).
     blank = [c["text"].isspace() for c in chars]
