@@ -12,8 +12,9 @@ Before and around extract, the file is checked so nothing is lost silently
 * a truncated file that could be read is marked ``source.damaged``;
 * every stream a page draws (content, forms, images, font programs) is checked to decode whole
   (:mod:`renjana.stream_damage`: zlib's checksum, libjpeg-turbo's warnings, an image's size, a
-  composite font's /Encoding): a page drawing damaged data gets a note naming the object and the
-  file is ``partial``.
+  composite font's /Encoding; on a scanned page, the marks corrupted JPEG data leaves in the
+  decoded image, :mod:`renjana.jpeg_damage`): a page drawing damaged data gets a note naming the
+  object and the file is ``partial``.
 """
 
 from __future__ import annotations
@@ -171,7 +172,9 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
         doc.notes.append(f"damaged: {damaged}; what was read may be incomplete")
     elif any(n.startswith("damaged: ") for n in doc.notes):  # pdfminer's own data-loss warning
         damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
-    streams = page_damage(path, sniffed.offset)
+    # Scanned pages (read or to be read by OCR): their JPEGs are also looked at for visible damage.
+    scanned = frozenset(u.page for u in doc.unread_pages if u.status in ("ocr", "needs-ocr"))
+    streams = page_damage(path, sniffed.offset, scanned=scanned)
     if streams:
         _damaged_streams(doc, streams)
         counted = {u.page for u in doc.unread_pages if u.status != "ocr"}

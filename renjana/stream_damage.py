@@ -17,10 +17,13 @@ garbage. :func:`page_damage` checks, for every page, the streams it draws and th
   character codes cannot be split into glyphs, so its text is garbage.
 
 A JPEG whose entropy-coded data had a byte changed but still decodes (libjpeg resynchronises at
-the next code and warns of nothing) is drawn wrong from there on and cannot be told from a sound
-one without the original: that damage is not found here.
+the next code and warns of nothing) is drawn wrong from there on. On a scanned page (``scanned``)
+the decoded image is looked at for the marks only such damage leaves (:mod:`renjana.jpeg_damage`:
+the paper's grey level stepping in a staircase at a block boundary, the table's rules all broken
+and shifted by whole blocks); damage that leaves neither (a few blocks garbled) is not found.
 
-Cost: one inflate of each Flate stream and one decode of each JPEG image, each object once.
+Cost: one inflate of each Flate stream and one decode of each JPEG image, each object once; on a
+scanned page, a few passes of numpy over the decoded JPEG.
 """
 
 from __future__ import annotations
@@ -68,15 +71,21 @@ class _Seen:
     # Form XObject → the damage found in it and the forms it draws (walked once; a form being
     # walked is already here, empty, so a form that draws itself ends the walk).
     forms: dict[tuple[int, int], list[PageDamage]] = field(default_factory=dict)
+    # Images looked at on a scanned page (their verdict, with what was seen): an image drawn on a
+    # scanned page and on another is judged twice, once each way.
+    looked: dict[tuple[int, int], str | None] = field(default_factory=dict)
 
 
 def page_damage(path: Path, offset: int = 0,
-                settings: StreamDamageSettings = DEFAULT_STREAM_DAMAGE_SETTINGS) -> dict[int, list[PageDamage]]:
+                settings: StreamDamageSettings = DEFAULT_STREAM_DAMAGE_SETTINGS,
+                scanned: frozenset[int] = frozenset()) -> dict[int, list[PageDamage]]:
     """Page number (from 1) → the damaged objects it draws (:class:`PageDamage`, each object once
     a page). Empty when nothing is found or qpdf (pikepdf) cannot open the file (the pipeline's
     other checks report that).
 
-    ``offset``: bytes before ``%PDF`` (HTTP headers) skipped.
+    ``offset``: bytes before ``%PDF`` (HTTP headers) skipped. ``scanned``: the pages that are
+    scans (read or to be read by OCR): their JPEG images that decode without a warning are also
+    looked at for the visible marks of corrupted data (:mod:`renjana.jpeg_damage`).
     """
     import pikepdf
 
@@ -90,7 +99,7 @@ def page_damage(path: Path, offset: int = 0,
     with handle, pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                lines = _page(page.obj, seen, settings)
+                lines = _page(page.obj, seen, settings, number in scanned)
             except Exception:  # noqa: BLE001 - a page dictionary too broken to walk: no verdict
                 continue
             if lines:
@@ -98,7 +107,7 @@ def page_damage(path: Path, offset: int = 0,
     return found
 
 
-def _page(page, seen: _Seen, settings: StreamDamageSettings) -> list[PageDamage]:
+def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False) -> list[PageDamage]:
     import pikepdf
 
     lines: list[PageDamage] = []
@@ -108,7 +117,7 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings) -> list[PageDamage]
         if isinstance(part, pikepdf.Stream):
             _add(lines, _checked(part, "content stream", "the page's drawing stops or goes wrong there",
                                  seen, settings))
-    _resources(page.get("/Resources"), lines, seen, settings, depth=0)
+    _resources(page.get("/Resources"), lines, seen, settings, depth=0, look=look)
     return lines
 
 
@@ -117,7 +126,9 @@ def _add(lines: list[PageDamage], line: str | None, loses_content: bool = True) 
         lines.append(PageDamage(line, loses_content))
 
 
-def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: StreamDamageSettings, depth: int) -> None:
+def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: StreamDamageSettings, depth: int,
+               look: bool = False) -> None:
+    """``look``: the page is a scan: its JPEG images are looked at too (:func:`_checked`)."""
     import pikepdf
 
     if not isinstance(resources, pikepdf.Dictionary) or depth > settings.max_form_depth:
@@ -136,7 +147,7 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
         subtype = xobject.get("/Subtype")
         if subtype == "/Image":
             _add(lines, _checked(xobject, f"image {name}", "the image is drawn wrong or in part", seen, settings,
-                                 image=True))
+                                 image=True, look=look))
         elif subtype == "/Form":
             key = _key(xobject)
             if key is not None and key in seen.forms:  # every page that draws it gets its damage
@@ -147,7 +158,7 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
             if key is not None:
                 seen.forms[key] = inside
             _add(inside, _checked(xobject, f"form {name}", "what it draws stops or goes wrong there", seen, settings))
-            _resources(xobject.get("/Resources"), inside, seen, settings, depth + 1)
+            _resources(xobject.get("/Resources"), inside, seen, settings, depth + 1, look)
             for item in inside:
                 _add(lines, item.what, item.loses_content)
 
@@ -190,14 +201,15 @@ def _key(obj) -> tuple[int, int] | None:
 
 
 def _checked(stream, what: str, effect: str, seen: _Seen, settings: StreamDamageSettings,
-             image: bool = False) -> str | None:
+             image: bool = False, look: bool = False) -> str | None:
     """``what``'s damage in words (``effect``: what it does to the page), None when sound; each
-    object checked once."""
+    object checked once. ``look``: an image on a scanned page, its decoded JPEG looked at too."""
     key = _key(stream)
-    if key is not None and key in seen.verdicts:
-        return seen.verdicts[key]
+    verdicts = seen.looked if look else seen.verdicts
+    if key is not None and key in verdicts:
+        return verdicts[key]
     try:
-        problem = _stream_problem(stream, image, settings)
+        problem = _stream_problem(stream, image, settings, look)
     except Exception:  # noqa: BLE001 - a stream pikepdf cannot even hand over: not ours to judge
         problem = None
     verdict = None
@@ -205,7 +217,7 @@ def _checked(stream, what: str, effect: str, seen: _Seen, settings: StreamDamage
         where = f"{what} (object {key[0]})" if key else what
         verdict = f"{where} {problem}: {effect}"
     if key is not None:
-        seen.verdicts[key] = verdict
+        verdicts[key] = verdict
     return verdict
 
 
@@ -218,9 +230,10 @@ def _filters(stream) -> list[str]:
     return [str(chain)] if chain is not None else []
 
 
-def _stream_problem(stream, image: bool, settings: StreamDamageSettings) -> str | None:
+def _stream_problem(stream, image: bool, settings: StreamDamageSettings, look: bool = False) -> str | None:
     """Why ``stream`` does not decode whole, or None. Only a stream whose filters are all checked
-    here (Flate, DCT, none) is judged: another filter's data is left to the libraries."""
+    here (Flate, DCT, none) is judged: another filter's data is left to the libraries. ``look``:
+    a JPEG that decodes whole is looked at for visible damage too."""
     filters = _filters(stream)
     raw = stream.read_raw_bytes()
     if filters == ["/FlateDecode"]:
@@ -231,7 +244,7 @@ def _stream_problem(stream, image: bool, settings: StreamDamageSettings) -> str 
     if not filters:
         return _short_image(stream, len(raw)) if image else None
     if filters == ["/DCTDecode"] and image:
-        return _jpeg_problem(stream, raw, settings)
+        return _jpeg_problem(stream, raw, settings, look)
     return None
 
 
@@ -291,12 +304,15 @@ def _short_image(stream, size: int) -> str | None:
     return None
 
 
-def _jpeg_problem(stream, raw: bytes, settings: StreamDamageSettings) -> str | None:
+def _jpeg_problem(stream, raw: bytes, settings: StreamDamageSettings, look: bool = False) -> str | None:
     """Why a JPEG image does not decode whole, or None: libjpeg-turbo (simplejpeg, strict: its
     warnings, "premature end of data segment", "bad Huffman code", "extraneous bytes", are
     errors), or a size other than its dictionary's. Pillow and pdfium draw such an image without
-    a word, its lower part gray or shifted."""
+    a word, its lower part gray or shifted. ``look``: the decoded image is then looked at for the
+    marks of corrupted data no decoder reports (:func:`renjana.jpeg_damage.visible_damage`)."""
     import simplejpeg
+
+    from renjana.jpeg_damage import mcu_size, visible_damage
 
     width, height = stream.get("/Width"), stream.get("/Height")
     try:
@@ -304,10 +320,14 @@ def _jpeg_problem(stream, raw: bytes, settings: StreamDamageSettings) -> str | N
         if rows * columns > settings.max_jpeg_pixels:
             return None
         # One channel is all the check needs (less to convert); CMYK cannot be made gray.
-        simplejpeg.decode_jpeg(raw, colorspace="CMYK" if colorspace == "CMYK" else "GRAY", strict=True,
-                               fastdct=True, fastupsample=True)
+        decoded = simplejpeg.decode_jpeg(raw, colorspace="CMYK" if colorspace == "CMYK" else "GRAY", strict=True,
+                                         fastdct=True, fastupsample=True)
     except Exception as exc:  # noqa: BLE001 - simplejpeg's ValueError/RuntimeError for broken data
         return f"(a JPEG) does not decode whole ({str(exc)[:settings.message_chars]})"
     if isinstance(width, int) and isinstance(height, int) and (columns, rows) != (int(width), int(height)):
         return f"(a JPEG) decodes at {columns}×{rows} pixels, its dictionary says {width}×{height}"
+    if look and colorspace != "CMYK":
+        seen = visible_damage(decoded[:, :, 0], mcu_size(raw))
+        if seen:
+            return f"(a JPEG) {seen}; the text from there to the image's end may be missing or wrong"
     return None
