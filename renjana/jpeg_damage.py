@@ -115,8 +115,8 @@ def visible_damage(gray: np.ndarray, mcu: tuple[int, int] = (8, 8),
     if drift is not None:
         row, before, after = drift
         return (f"decodes without a warning, but its paper's grey level steps from {before:.0f} to {after:.0f} "
-                f"at a JPEG block boundary {_down(row, height)} and stays so in every row below (the brightness "
-                "error a corrupted byte passes on to every later block)")
+                f"at a JPEG block boundary {_down(row, height)}, part-way along a row of blocks and across the "
+                "whole width below it (the brightness error a corrupted byte passes on to every later block)")
     jog = _displacement(gray, mcu, settings)
     if jog is not None:
         row, rules, shift = jog
