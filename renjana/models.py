@@ -36,6 +36,27 @@ class Strict(BaseModel):
 
 # One set of all its field names per class of SharedFieldsSet (see there).
 _ALL_FIELDS: dict[type, set[str]] = {}
+# One dict per class of CompactModel that shares its keys with the class's instances (see there).
+_SHARED_KEYS_DICTS: dict[type, dict[str, Any]] = {}
+
+
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    shared = _ALL_FIELDS.get(cls)
+    if shared is None:
+        shared = _ALL_FIELDS[cls] = set(cls.model_fields)
+    return shared
+
+
+def _shared_keys_dict(cls: type[BaseModel]) -> dict[str, Any]:
+    """A dict of ``cls``'s fields (each None) sharing its table of keys with ``cls``'s instances:
+    the ``__dict__`` CPython made for an instance given its fields one by one (PEP 412)."""
+    model = _SHARED_KEYS_DICTS.get(cls)
+    if model is None:
+        twin = cls.__new__(cls)  # no dict yet: the first attribute set makes a shared-key one
+        for name in cls.model_fields:
+            object.__setattr__(twin, name, None)
+        model = _SHARED_KEYS_DICTS[cls] = twin.__dict__
+    return model
 
 
 class SharedFieldsSet(Strict):
@@ -50,11 +71,7 @@ class SharedFieldsSet(Strict):
     """
 
     def model_post_init(self, context: Any, /) -> None:
-        cls = type(self)
-        shared = _ALL_FIELDS.get(cls)
-        if shared is None:
-            shared = _ALL_FIELDS[cls] = set(cls.model_fields)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(type(self)) or _all_fields(type(self)))
 
 
 class CompactModel(SharedFieldsSet):
@@ -65,24 +82,22 @@ class CompactModel(SharedFieldsSet):
     pydantic stores an instance's values in a dict of its own, keys and all (184 bytes for four
     fields, 272 for seven). CPython can share one table of keys among the instances of a class
     (PEP 412), leaving each only its values: about half the size. pydantic's own dict is replaced
-    by such a dict, built as CPython builds it for an instance given its attributes one by one;
-    it behaves as any dict (dumps, equality, assignment). About a microsecond an instance.
+    by such a dict: a copy of one made once per class (see :func:`_shared_keys_dict`; copying a
+    key-sharing dict keeps sharing), given the instance's values; it behaves as any dict (dumps,
+    equality, assignment). Well under a microsecond an instance.
     """
 
     def model_post_init(self, context: Any, /) -> None:
-        super().model_post_init(context)
-        self._share_keys()
+        # One function (no super() call): pydantic calls it for every box, cell source and value.
+        cls = type(self)
+        values = (_SHARED_KEYS_DICTS.get(cls) or _shared_keys_dict(cls)).copy()
+        values.update(self.__dict__)  # the same keys in the same order: the dict stays key-sharing
+        object.__setattr__(self, "__dict__", values)
+        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(cls) or _all_fields(cls))
 
     def __setstate__(self, state: dict[Any, Any]) -> None:  # unpickled (normalize's first pass)
         super().__setstate__(state)
-        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(type(self), self.model_fields_set))
-        self._share_keys()
-
-    def _share_keys(self) -> None:
-        twin = type(self).__new__(type(self))  # no dict yet: the first attribute set makes a shared-key one
-        for name, value in self.__dict__.items():
-            object.__setattr__(twin, name, value)
-        object.__setattr__(self, "__dict__", twin.__dict__)
+        self.model_post_init(None)
 
 
 class BBox(CompactModel):
