@@ -28,10 +28,27 @@ def is_number_row(texts: list[str]) -> bool:
 
 def row_texts(table: PageTable, row: int, text_of) -> list[str]:
     """The text of each atomic column of ``row`` (a merged cell's text in its first column)."""
-    texts = [""] * table.n_cols
+    return _texts(table, (cell for cell in table.cells if cell.row == row), text_of)
+
+
+def top_rows_texts(table: PageTable, rows: int, text_of) -> list[list[str]]:
+    """:func:`row_texts` of each of the table's first ``rows`` rows (its cells looked through once)."""
+    return [_texts(table, cells, text_of) for cells in _top_rows(table, rows)]
+
+
+def _top_rows(table: PageTable, rows: int) -> list[list[RawCell]]:
+    """The cells of each of the table's first ``rows`` rows, in the table's order."""
+    by_row: list[list[RawCell]] = [[] for _ in range(rows)]
     for cell in table.cells:
-        if cell.row == row:
-            texts[cell.col] = text_of(cell)
+        if cell.row < rows:
+            by_row[cell.row].append(cell)
+    return by_row
+
+
+def _texts(table: PageTable, cells, text_of) -> list[str]:
+    texts = [""] * table.n_cols
+    for cell in cells:
+        texts[cell.col] = text_of(cell)
     return texts
 
 
@@ -39,8 +56,8 @@ def header_depth(table: PageTable, text_of) -> int:
     """How many rows at the top of this page table are header rows (0 when none)."""
     limit = min(MAX_HEADER_ROWS, table.n_rows)
     last_number_row = None
-    for r in range(limit):
-        texts = row_texts(table, r, text_of)
+    for r, cells in enumerate(_top_rows(table, limit)):
+        texts = _texts(table, cells, text_of)
         if is_number_row(texts):
             last_number_row = r  # group numbers (5, 6, 7 over K/Rp pairs) can come before the last
         elif any(BODY_VALUE.match(t.strip()) for t in texts):
@@ -68,7 +85,7 @@ def leaf_labels(table: PageTable, depth: int, text_of) -> tuple[list[list[str]],
     The column-number row may sit anywhere in the header (above or below the K/Rp row)."""
     stacks: list[list[str]] = [[] for _ in range(table.n_cols)]
     numbers = [""] * table.n_cols
-    number_rows = {r for r in range(depth) if is_number_row(row_texts(table, r, text_of))}
+    number_rows = {r for r, texts in enumerate(top_rows_texts(table, depth, text_of)) if is_number_row(texts)}
     number_row = max(number_rows, default=None)
     cells: list[RawCell] = sorted((c for c in table.cells if c.row < depth), key=lambda c: (c.row, c.col))
     for cell in cells:

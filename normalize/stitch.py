@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from renjana.models import BBox, PageTable, TextLine
 
-from .header import header_depth, is_number_row, row_texts
+from .header import header_depth, is_number_row, row_texts, top_rows_texts
 from .numbers import is_valid_number
 
 CAPTION_START = re.compile(r"^\s*(tabel|table|formulir|lampiran|\d{1,2}\.\d{1,2}\.?\s)", re.IGNORECASE)
@@ -77,7 +77,7 @@ def _other_header(piece: PageTable, first: PageTable) -> bool:
     depth = header_depth(piece, _plain_text)
     if not depth or not is_number_row(row_texts(piece, depth - 1, _plain_text)):
         return False
-    own = [squeeze(" ".join(row_texts(first, r, _plain_text))) for r in range(header_depth(first, _plain_text))]
+    own = [squeeze(" ".join(texts)) for texts in top_rows_texts(first, header_depth(first, _plain_text), _plain_text)]
     text = squeeze(" ".join(row_texts(piece, 0, _plain_text)))
     if text in own:
         return False
@@ -116,7 +116,7 @@ def build_logical(pieces: Iterable[PageTable], known_cells: Mapping[str, int] | 
 def _body_rows(logical: LogicalTable, rest: Iterator[PageTable],
                known_cells: Mapping[str, int] | None) -> Iterator[DraftRow]:
     first, depth = logical.first, logical.depth
-    first_header = [row_texts(first, r, _plain_text) for r in range(depth)]
+    first_header = top_rows_texts(first, depth, _plain_text)
     drafts = _draft_rows(first, depth, first_header)
     # The last row so far is held back: the next piece's first row may be its tail.
     held = drafts.pop() if drafts else None
@@ -137,12 +137,13 @@ def _body_rows(logical: LogicalTable, rest: Iterator[PageTable],
 
 def _repeated_header_depth(piece: PageTable, first_header: list[list[str]]) -> int:
     depth = header_depth(piece, _plain_text)
-    texts = [row_texts(piece, r, _plain_text) for r in range(min(depth, piece.n_rows))]
+    top = top_rows_texts(piece, min(max(depth, len(first_header)), piece.n_rows), _plain_text)
+    texts = top[:depth]
     if depth and (texts == first_header[:depth] or is_number_row(texts[-1])):
         return depth
     # The header is repeated without a number row: drop the rows equal to the first header.
     same = 0
-    while same < min(len(first_header), piece.n_rows) and row_texts(piece, same, _plain_text) == first_header[same]:
+    while same < min(len(first_header), piece.n_rows) and top[same] == first_header[same]:
         same += 1
     return same
 
