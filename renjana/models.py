@@ -100,6 +100,10 @@ class CompactModel(SharedFieldsSet):
         self.model_post_init(None)
 
 
+# A field BBox.__init__ was not given (None is no float either, but pydantic must say it was given).
+_NOT_GIVEN: Any = object()
+
+
 class BBox(CompactModel):
     """A box on a page: x0 < x1 left to right, top < bottom top to bottom."""
 
@@ -107,6 +111,25 @@ class BBox(CompactModel):
     top: float
     x1: float
     bottom: float
+
+    def __init__(self, /, *, x0: float = _NOT_GIVEN, top: float = _NOT_GIVEN, x1: float = _NOT_GIVEN,
+                 bottom: float = _NOT_GIVEN, **other: Any) -> None:
+        # Extract makes a box of four floats it computed for every text line and cell (some
+        # 50,000 in eight documents), at half of pydantic's cost here: four Python floats are
+        # what validating them gives (the same objects; non-finite ones are allowed), and the
+        # instance is set up as pydantic and CompactModel.model_post_init set it up. Any other
+        # input (an int, a numpy float, a field missing or unknown) is pydantic's to validate.
+        if type(x0) is float and type(top) is float and type(x1) is float and type(bottom) is float and not other:
+            values = (_SHARED_KEYS_DICTS.get(BBox) or _shared_keys_dict(BBox)).copy()
+            values["x0"], values["top"], values["x1"], values["bottom"] = x0, top, x1, bottom
+            object.__setattr__(self, "__dict__", values)
+            object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(BBox) or _all_fields(BBox))
+            object.__setattr__(self, "__pydantic_extra__", None)
+            object.__setattr__(self, "__pydantic_private__", None)
+            return
+        given = {name: value for name, value in (("x0", x0), ("top", top), ("x1", x1), ("bottom", bottom))
+                 if value is not _NOT_GIVEN}
+        super().__init__(**given, **other)
 
     @property
     def width(self) -> float:

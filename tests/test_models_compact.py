@@ -63,3 +63,20 @@ def test_streamed_json_is_the_text_json_dumps_gives(tmp_path: Path):
     path = emit.write_json(result, tmp_path)
     expected = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
     assert path.read_text(encoding="utf-8") == expected
+
+
+def test_box_of_four_floats_is_the_box_pydantic_validates():
+    import numpy as np
+    from pydantic import ValidationError
+
+    fast = BBox(x0=1.5, top=2.0, x1=3.25, bottom=float("inf"))
+    validated = BBox.model_validate({"x0": 1.5, "top": 2.0, "x1": 3.25, "bottom": float("inf")})
+    assert fast == validated and fast.__getstate__() == validated.__getstate__()
+    assert fast.model_fields_set == {"x0", "top", "x1", "bottom"} and fast.model_dump_json() == validated.model_dump_json()
+    assert BBox(x0=0, top=np.float64(1.5), x1=2.0, bottom=3.0).model_dump() == {"x0": 0.0, "top": 1.5, "x1": 2.0, "bottom": 3.0}
+    for bad in ({"x0": 1.0, "top": 2.0, "x1": 3.0}, {"x0": 1.0, "top": 2.0, "x1": 3.0, "bottom": 4.0, "left": 0.0},
+                {"x0": None, "top": 2.0, "x1": 3.0, "bottom": 4.0}, {"x0": "a", "top": 2.0, "x1": 3.0, "bottom": 4.0}):
+        with pytest.raises(ValidationError):
+            BBox(**bad)
+    with pytest.raises(TypeError):
+        BBox(1.0, 2.0, 3.0, 4.0)  # keywords only, as pydantic's own __init__
