@@ -59,6 +59,17 @@ def _shared_keys_dict(cls: type[BaseModel]) -> dict[str, Any]:
     return model
 
 
+def _set_up(model: BaseModel, values: dict[str, Any]) -> None:
+    """Set ``model`` up as pydantic's validation and :meth:`SharedFieldsSet.model_post_init` set up
+    an instance of those ``values`` (every field, in the class's order, each already what validating
+    it gives): the fast paths of the models extract makes by the ten thousand (BBox, TextLine),
+    whose other input pydantic validates."""
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", _ALL_FIELDS.get(type(model)) or _all_fields(type(model)))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+
+
 class SharedFieldsSet(Strict):
     """A model of which one document holds hundreds of thousands (boxes, text lines, cells,
     cell sources, parsed values) or tens of thousands (rows, findings).
@@ -120,12 +131,9 @@ class BBox(CompactModel):
         # instance is set up as pydantic and CompactModel.model_post_init set it up. Any other
         # input (an int, a numpy float, a field missing or unknown) is pydantic's to validate.
         if type(x0) is float and type(top) is float and type(x1) is float and type(bottom) is float and not other:
-            values = (_SHARED_KEYS_DICTS.get(BBox) or _shared_keys_dict(BBox)).copy()
+            values = (_SHARED_KEYS_DICTS.get(BBox) or _shared_keys_dict(BBox)).copy()  # as CompactModel's
             values["x0"], values["top"], values["x1"], values["bottom"] = x0, top, x1, bottom
-            object.__setattr__(self, "__dict__", values)
-            object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(BBox) or _all_fields(BBox))
-            object.__setattr__(self, "__pydantic_extra__", None)
-            object.__setattr__(self, "__pydantic_private__", None)
+            _set_up(self, values)
             return
         given = {name: value for name, value in (("x0", x0), ("top", top), ("x1", x1), ("bottom", bottom))
                  if value is not _NOT_GIVEN}
@@ -229,6 +237,24 @@ class TextLine(SharedFieldsSet):
     repair: str | None = None
     # Other readings of the line by a second OCR reader that disagreed (``--ocr-check``).
     alternatives: list[str] = Field(default_factory=list)
+
+    def __init__(self, /, **data: Any) -> None:
+        # A line of a PDF's text layer, as extract makes one for every line of every cell: its
+        # values already of their fields' exact types are what validating them gives (the same
+        # objects), so it is set up directly; any other input is pydantic's to validate.
+        if (data.keys() == _PDF_LINE_FIELDS and type(data["text"]) is str and type(data["bbox"]) is BBox
+                and type(data["font_size"]) is float and type(data["bold"]) is bool
+                and type(data["trailing_space"]) is bool and type(data["glyph_x"]) is GlyphEdges):
+            _set_up(self, {"text": data["text"], "bbox": data["bbox"], "font_size": data["font_size"],
+                           "bold": data["bold"], "trailing_space": data["trailing_space"],
+                           "glyph_x": data["glyph_x"], "source": "pdf", "confidence": None, "repair": None,
+                           "alternatives": []})
+            return
+        super().__init__(**data)
+
+
+# The fields extract gives a line of the text layer (TextLine's fast path); the others keep their defaults.
+_PDF_LINE_FIELDS = frozenset({"text", "bbox", "font_size", "bold", "trailing_space", "glyph_x"})
 
 
 # --------------------------------------------------------------------------- extract output

@@ -80,3 +80,17 @@ def test_box_of_four_floats_is_the_box_pydantic_validates():
             BBox(**bad)
     with pytest.raises(TypeError):
         BBox(1.0, 2.0, 3.0, 4.0)  # keywords only, as pydantic's own __init__
+
+
+def test_text_layer_line_is_the_line_pydantic_validates():
+    from pydantic import ValidationError
+
+    given = dict(text="Dinas", bbox=BBox(x0=1.0, top=2.0, x1=9.0, bottom=8.0), font_size=7.0, bold=True,
+                 trailing_space=False, glyph_x=GlyphEdges([(1.0, 3.0), (3.0, 9.0)]))
+    fast, validated = TextLine(**given), TextLine.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+    assert fast.alternatives == [] and fast.alternatives is not TextLine(**given).alternatives
+    assert TextLine(**given, source="ocr", confidence=0.5).source == "ocr"
+    assert TextLine(**{**given, "font_size": 7}).font_size == 7.0
+    with pytest.raises(ValidationError):
+        TextLine(**{**given, "text": None})
