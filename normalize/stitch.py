@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 
-from renjana.models import BBox, PageTable, TextLine
+from renjana.models import BBox, PageTable, RawCell, TextLine
 
-from .header import header_depth, is_number_row, row_texts, top_rows_texts
+from .header import MAX_HEADER_ROWS, header_depth, is_number_row, texts_of, top_rows, top_rows_texts
 from .numbers import is_valid_number
 
 CAPTION_START = re.compile(r"^\s*(tabel|table|formulir|lampiran|\d{1,2}\.\d{1,2}\.?\s)", re.IGNORECASE)
@@ -74,16 +74,28 @@ def continues(table: PageTable, first: PageTable, last: PageTable) -> bool:
 
 def _other_header(piece: PageTable, first: PageTable) -> bool:
     """The piece starts with a header (ending in a column-number row) unlike the table's own."""
-    depth = header_depth(piece, _plain_text)
-    if not depth or not is_number_row(row_texts(piece, depth - 1, _plain_text)):
+    depth, by_row = _header_rows(piece)
+    if not depth or not is_number_row(texts_of(piece, by_row[depth - 1], _plain_text)):
         return False
-    own = [squeeze(" ".join(texts)) for texts in top_rows_texts(first, header_depth(first, _plain_text), _plain_text)]
-    text = squeeze(" ".join(row_texts(piece, 0, _plain_text)))
+    first_depth, first_rows = _header_rows(first)
+    own = [squeeze(" ".join(texts_of(first, cells, _plain_text))) for cells in first_rows[:first_depth]]
+    text = squeeze(" ".join(texts_of(piece, by_row[0], _plain_text)))
     if text in own:
         return False
     if _read_by_ocr(piece) or _read_by_ocr(first):
         return not any(SequenceMatcher(None, text, o, autojunk=False).ratio() >= OCR_HEADER_MATCH for o in own)
     return True
+
+
+def _header_rows(table: PageTable, at_least: int = 0) -> tuple[int, list[list[RawCell]]]:
+    """The table's header depth (:func:`header_depth`) and the cells of its first rows, at least
+    of its header's and of ``at_least`` rows (as far as the table goes), its cells looked through
+    once (twice for a header deeper than :data:`MAX_HEADER_ROWS`: a tall merged cell)."""
+    by_row = top_rows(table, min(max(MAX_HEADER_ROWS, at_least), table.n_rows))
+    depth = header_depth(table, _plain_text, by_row)
+    if depth > len(by_row):
+        by_row = top_rows(table, depth)
+    return depth, by_row
 
 
 def _read_by_ocr(table: PageTable) -> bool:
@@ -136,14 +148,14 @@ def _body_rows(logical: LogicalTable, rest: Iterator[PageTable],
 
 
 def _repeated_header_depth(piece: PageTable, first_header: list[list[str]]) -> int:
-    depth = header_depth(piece, _plain_text)
-    top = top_rows_texts(piece, min(max(depth, len(first_header)), piece.n_rows), _plain_text)
-    texts = top[:depth]
+    depth, by_row = _header_rows(piece, len(first_header))
+    texts = [texts_of(piece, cells, _plain_text) for cells in by_row[:depth]]
     if depth and (texts == first_header[:depth] or is_number_row(texts[-1])):
         return depth
     # The header is repeated without a number row: drop the rows equal to the first header.
     same = 0
-    while same < min(len(first_header), piece.n_rows) and top[same] == first_header[same]:
+    while (same < min(len(first_header), piece.n_rows)
+           and texts_of(piece, by_row[same], _plain_text) == first_header[same]):
         same += 1
     return same
 
