@@ -96,7 +96,11 @@ class Lexicon:
     def add_text(self, text: str) -> None:
         """Whole words (never a line's cut end): their letter runs, and hyphenated forms as printed."""
         self.words.update(w.casefold() for w in WORD.findall(text) if len(w) > 1)
-        self.hyphenated.update(w.casefold() for w in HYPHENATED.findall(text))
+        # A hyphenated form spans no space: only the tokens holding a hyphen are searched (the
+        # pattern is slow over long runs of letters, and most text has no hyphen).
+        hyphens = [token for token in text.split() if "-" in token]
+        if hyphens:
+            self.hyphenated.update(w.casefold() for w in HYPHENATED.findall(" ".join(hyphens)))
 
     def knows_hyphenated(self, form: str) -> bool:
         """The document printed ``form`` (``a-b``) whole, or the vocabulary lists it with its hyphen."""
@@ -104,7 +108,10 @@ class Lexicon:
         return key in self.hyphenated or key in self.words
 
     def add_line(self, text: str) -> None:
-        """A whole printed line: its slashes show how the document spaces them."""
+        """A whole printed line (or several, one a line of ``text``): its slashes show how the
+        document spaces them."""
+        if "/" not in text:
+            return
         for word, space in SLASHED.findall(text):
             counts = self.slashes.setdefault(word.casefold(), [0, 0])
             counts[0 if space else 1] += 1

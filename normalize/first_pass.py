@@ -114,7 +114,7 @@ class FirstPass:
         # The lexicon reads the table's words and lines at once, one apart from the next by a
         # newline: none of its patterns matches across one, so it learns what it learns line by line.
         self.lexicon.add_text("\n".join(inner))
-        self.lexicon.add_line("\n".join(printed))
+        self.lexicon.add_line("\n".join(text for text in printed if "/" in text))  # only slashes count
 
     def join_context(self, text: list[PageText]) -> JoinContext:
         """What the cell-text joiner may know of this document: its words (the tables' and those
