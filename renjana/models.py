@@ -62,8 +62,8 @@ def _shared_keys_dict(cls: type[BaseModel]) -> dict[str, Any]:
 def _set_up(model: BaseModel, values: dict[str, Any]) -> None:
     """Set ``model`` up as pydantic's validation and :meth:`SharedFieldsSet.model_post_init` set up
     an instance of those ``values`` (every field, in the class's order, each already what validating
-    it gives): the fast paths of the models extract makes by the ten thousand (BBox, TextLine),
-    whose other input pydantic validates."""
+    it gives): the fast paths of the models extract makes by the ten thousand (BBox, TextLine,
+    RawCell), whose other input pydantic validates."""
     object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", _ALL_FIELDS.get(type(model)) or _all_fields(type(model)))
     object.__setattr__(model, "__pydantic_extra__", None)
@@ -238,23 +238,22 @@ class TextLine(SharedFieldsSet):
     # Other readings of the line by a second OCR reader that disagreed (``--ocr-check``).
     alternatives: list[str] = Field(default_factory=list)
 
-    def __init__(self, /, **data: Any) -> None:
-        # A line of a PDF's text layer, as extract makes one for every line of every cell: its
-        # values already of their fields' exact types are what validating them gives (the same
-        # objects), so it is set up directly; any other input is pydantic's to validate.
-        if (data.keys() == _PDF_LINE_FIELDS and type(data["text"]) is str and type(data["bbox"]) is BBox
-                and type(data["font_size"]) is float and type(data["bold"]) is bool
-                and type(data["trailing_space"]) is bool and type(data["glyph_x"]) is GlyphEdges):
-            _set_up(self, {"text": data["text"], "bbox": data["bbox"], "font_size": data["font_size"],
-                           "bold": data["bold"], "trailing_space": data["trailing_space"],
-                           "glyph_x": data["glyph_x"], "source": "pdf", "confidence": None, "repair": None,
-                           "alternatives": []})
+    def __init__(self, /, *, text: str = _NOT_GIVEN, bbox: BBox = _NOT_GIVEN, font_size: float = _NOT_GIVEN,
+                 bold: bool = False, trailing_space: bool = False, glyph_x: GlyphEdges = _NOT_GIVEN,
+                 **other: Any) -> None:
+        # A line of a PDF's text layer, as extract makes one for every line of every cell (some
+        # 30,000 in eight documents): values already of their fields' exact types are what
+        # validating them gives (the same objects), so it is set up directly. Any other input
+        # (another type, a field missing, an OCR line's fields) is pydantic's to validate.
+        if (type(text) is str and type(bbox) is BBox and type(font_size) is float and type(bold) is bool
+                and type(trailing_space) is bool and type(glyph_x) is GlyphEdges and not other):
+            _set_up(self, {"text": text, "bbox": bbox, "font_size": font_size, "bold": bold,
+                           "trailing_space": trailing_space, "glyph_x": glyph_x, "source": "pdf",
+                           "confidence": None, "repair": None, "alternatives": []})
             return
-        super().__init__(**data)
-
-
-# The fields extract gives a line of the text layer (TextLine's fast path); the others keep their defaults.
-_PDF_LINE_FIELDS = frozenset({"text", "bbox", "font_size", "bold", "trailing_space", "glyph_x"})
+        given = {name: value for name, value in (("text", text), ("bbox", bbox), ("font_size", font_size),
+                                                 ("glyph_x", glyph_x)) if value is not _NOT_GIVEN}
+        super().__init__(**given, bold=bold, trailing_space=trailing_space, **other)
 
 
 # --------------------------------------------------------------------------- extract output
@@ -267,6 +266,22 @@ class RawCell(SharedFieldsSet):
     colspan: int = 1
     bbox: BBox
     lines: list[TextLine] = Field(default_factory=list)
+
+    def __init__(self, /, *, row: int = _NOT_GIVEN, col: int = _NOT_GIVEN, rowspan: int = 1, colspan: int = 1,
+                 bbox: BBox = _NOT_GIVEN, lines: list[TextLine] = _NOT_GIVEN, **other: Any) -> None:
+        # A cell as extract's grid makes one, for every cell of every table: values already of
+        # their fields' exact types are what validating them gives (``lines`` a new list of the
+        # same lines, as pydantic copies a list), so it is set up directly. Any other input is
+        # pydantic's to validate.
+        if (type(row) is int and type(col) is int and type(rowspan) is int and type(colspan) is int
+                and type(bbox) is BBox and type(lines) is list and not other
+                and all(type(line) is TextLine for line in lines)):
+            _set_up(self, {"row": row, "col": col, "rowspan": rowspan, "colspan": colspan, "bbox": bbox,
+                           "lines": list(lines)})
+            return
+        given = {name: value for name, value in (("row", row), ("col", col), ("bbox", bbox), ("lines", lines))
+                 if value is not _NOT_GIVEN}
+        super().__init__(**given, rowspan=rowspan, colspan=colspan, **other)
 
     @property
     def text(self) -> str:

@@ -94,3 +94,17 @@ def test_text_layer_line_is_the_line_pydantic_validates():
     assert TextLine(**{**given, "font_size": 7}).font_size == 7.0
     with pytest.raises(ValidationError):
         TextLine(**{**given, "text": None})
+
+
+def test_grid_cell_is_the_cell_pydantic_validates():
+    from pydantic import ValidationError
+
+    lines = [line([(10.0, 14.0)]), line([(1.0, 2.0)])]
+    given = dict(row=2, col=1, rowspan=1, colspan=3, bbox=BBox(x0=0.0, top=0.0, x1=50.0, bottom=20.0), lines=lines)
+    fast, validated = RawCell(**given), RawCell.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+    assert fast.lines == lines and fast.lines is not lines  # a new list, as pydantic makes
+    assert RawCell(row=0, col=0, bbox=given["bbox"]).lines == []
+    for bad in ({**given, "lines": ["a"]}, {**given, "row": None}, {**given, "page": 1}):
+        with pytest.raises(ValidationError):
+            RawCell(**bad)
