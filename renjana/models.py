@@ -62,8 +62,8 @@ def _shared_keys_dict(cls: type[BaseModel]) -> dict[str, Any]:
 def _set_up(model: BaseModel, values: dict[str, Any]) -> None:
     """Set ``model`` up as pydantic's validation and :meth:`SharedFieldsSet.model_post_init` set up
     an instance of those ``values`` (every field, in the class's order, each already what validating
-    it gives): the fast paths of the models extract makes by the ten thousand (BBox, TextLine,
-    RawCell), whose other input pydantic validates."""
+    it gives): the fast paths of the models a document holds by the ten thousand (BBox, TextLine,
+    RawCell, ParsedValue, CellSource), whose other input pydantic validates."""
     object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", _ALL_FIELDS.get(type(model)) or _all_fields(type(model)))
     object.__setattr__(model, "__pydantic_extra__", None)
@@ -379,6 +379,20 @@ class ParsedValue(CompactModel):
     decimals: int | None = None  # digits printed after the decimal separator
     reason: str | None = None
 
+    def __init__(self, /, *, number: Decimal | None = None, unit: str | None = None, decimals: int | None = None,
+                 reason: str | None = None, **other: Any) -> None:
+        # Normalize parses one of every numeric cell: values already of their fields' exact types
+        # are what validating them gives (the same objects; pydantic refuses a Decimal that is
+        # not finite), so it is set up directly. Any other input is pydantic's to validate.
+        if ((number is None or type(number) is Decimal and number.is_finite()) and (unit is None or type(unit) is str)
+                and (decimals is None or type(decimals) is int) and (reason is None or type(reason) is str)
+                and not other):
+            values = (_SHARED_KEYS_DICTS.get(ParsedValue) or _shared_keys_dict(ParsedValue)).copy()
+            values["number"], values["unit"], values["decimals"], values["reason"] = number, unit, decimals, reason
+            _set_up(self, values)
+            return
+        super().__init__(number=number, unit=unit, decimals=decimals, reason=reason, **other)
+
 
 class CellSource(CompactModel):
     """Where a cell's text came from: its box, page, the raw lines, and how sure the repair is."""
@@ -392,6 +406,27 @@ class CellSource(CompactModel):
     # OCR cells: the cell as a second reader read it, where it disagreed (``--ocr-check``); the
     # text above stays the first reader's. None when no second reader disagreed.
     alternatives: list[str] | None = None
+
+    def __init__(self, /, *, page: int = _NOT_GIVEN, bbox: BBox | None = None, lines: list[str] = _NOT_GIVEN,
+                 confidence: float = 1.0, repair: str | None = None, source: str = "pdf",
+                 alternatives: list[str] | None = None, **other: Any) -> None:
+        # Normalize finishes every cell with one: values already of their fields' exact types are
+        # what validating them gives (``lines`` a new list of the same texts, as pydantic copies
+        # a list), so it is set up directly. Any other input (an OCR cell's alternatives
+        # too) is pydantic's to validate.
+        if (type(page) is int and (bbox is None or type(bbox) is BBox) and type(confidence) is float
+                and (repair is None or type(repair) is str) and type(source) is str and source in ("pdf", "ocr")
+                and alternatives is None and not other
+                and (lines is _NOT_GIVEN or type(lines) is list and all(type(text) is str for text in lines))):
+            values = (_SHARED_KEYS_DICTS.get(CellSource) or _shared_keys_dict(CellSource)).copy()
+            values["page"], values["bbox"], values["confidence"] = page, bbox, confidence
+            values["lines"] = [] if lines is _NOT_GIVEN else list(lines)
+            values["repair"], values["source"], values["alternatives"] = repair, source, None
+            _set_up(self, values)
+            return
+        given = {name: value for name, value in (("page", page), ("lines", lines)) if value is not _NOT_GIVEN}
+        super().__init__(**given, bbox=bbox, confidence=confidence, repair=repair, source=source,
+                         alternatives=alternatives, **other)
 
 
 class Column(Strict):

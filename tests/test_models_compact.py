@@ -108,3 +108,25 @@ def test_grid_cell_is_the_cell_pydantic_validates():
     for bad in ({**given, "lines": ["a"]}, {**given, "row": None}, {**given, "page": 1}):
         with pytest.raises(ValidationError):
             RawCell(**bad)
+
+
+@pytest.mark.parametrize("given", [
+    {"page": 1, "bbox": None},
+    {"page": 3, "bbox": BBox(x0=1.0, top=2.0, x1=3.0, bottom=4.0), "lines": ["Dinas", "Koperasi"], "confidence": 0.95,
+     "repair": "joined at 'Dinas|Koperasi'", "source": "pdf", "alternatives": None},
+    {"page": 2, "bbox": None, "lines": ["5O"], "confidence": 0.4, "source": "ocr", "alternatives": ["50"]},
+])
+def test_cell_source_is_the_source_pydantic_validates(given):
+    fast, validated = CellSource(**given), CellSource.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+
+
+@pytest.mark.parametrize("given", [{"reason": "empty"}, {"number": Decimal("-1.50"), "decimals": 2},
+                                   {"number": Decimal("12"), "unit": "m²", "decimals": 0}, {"number": 7}])
+def test_parsed_value_is_the_value_pydantic_validates(given):
+    from pydantic import ValidationError
+
+    fast, validated = ParsedValue(**given), ParsedValue.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+    with pytest.raises(ValidationError):
+        ParsedValue(number=Decimal("NaN"))
