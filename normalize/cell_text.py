@@ -163,6 +163,8 @@ def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
     """The cell's text, joined line by line, with the confidence of the weakest join."""
     if not lines:
         return Joined("")
+    if len(lines) == 1:  # most cells: nothing to join
+        return Joined(lines[0].text.strip())
     if is_stacked(lines):
         return Joined(rebuild_stacked(lines, ctx.lexicon), LEXICON,
                       ["stacked letters: words rebuilt from the lexicon"])
