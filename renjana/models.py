@@ -76,6 +76,14 @@ def _set_up(model: BaseModel, values: dict[str, Any]) -> None:
     object.__setattr__(model, "__pydantic_private__", None)
 
 
+def _fast_path(init: Any) -> Any:
+    """Mark a model's fast-path ``__init__`` (see :func:`_set_up`) as pydantic marks its own base
+    ``__init__``: pydantic then validates what it is handed itself (``model_validate``, JSON, a dict
+    inside another model), as for a model without an ``__init__`` of its own, instead of calling it."""
+    init.__pydantic_base_init__ = True
+    return init
+
+
 class SharedFieldsSet(Strict):
     """A model of which one document holds hundreds of thousands (boxes, text lines, cells,
     cell sources, parsed values) or tens of thousands (rows, findings).
@@ -129,6 +137,7 @@ class BBox(CompactModel):
     x1: float
     bottom: float
 
+    @_fast_path
     def __init__(self, /, *, x0: float = _NOT_GIVEN, top: float = _NOT_GIVEN, x1: float = _NOT_GIVEN,
                  bottom: float = _NOT_GIVEN, **other: Any) -> None:
         # Extract makes a box of four floats it computed for every text line and cell (some
@@ -244,6 +253,7 @@ class TextLine(SharedFieldsSet):
     # Other readings of the line by a second OCR reader that disagreed (``--ocr-check``).
     alternatives: list[str] = Field(default_factory=list)
 
+    @_fast_path
     def __init__(self, /, *, text: str = _NOT_GIVEN, bbox: BBox = _NOT_GIVEN, font_size: float = _NOT_GIVEN,
                  bold: bool = False, trailing_space: bool = False, glyph_x: GlyphEdges = _NOT_GIVEN,
                  **other: Any) -> None:
@@ -273,6 +283,7 @@ class RawCell(SharedFieldsSet):
     bbox: BBox
     lines: list[TextLine] = Field(default_factory=list)
 
+    @_fast_path
     def __init__(self, /, *, row: int = _NOT_GIVEN, col: int = _NOT_GIVEN, rowspan: int = 1, colspan: int = 1,
                  bbox: BBox = _NOT_GIVEN, lines: list[TextLine] = _NOT_GIVEN, **other: Any) -> None:
         # A cell as extract's grid makes one, for every cell of every table: values already of
@@ -385,6 +396,7 @@ class ParsedValue(CompactModel):
     decimals: int | None = None  # digits printed after the decimal separator
     reason: str | None = None
 
+    @_fast_path
     def __init__(self, /, *, number: Decimal | None = None, unit: str | None = None, decimals: int | None = None,
                  reason: str | None = None, **other: Any) -> None:
         # Normalize parses one of every numeric cell: values already of their fields' exact types
@@ -413,6 +425,7 @@ class CellSource(CompactModel):
     # text above stays the first reader's. None when no second reader disagreed.
     alternatives: list[str] | None = None
 
+    @_fast_path
     def __init__(self, /, *, page: int = _NOT_GIVEN, bbox: BBox | None = None, lines: list[str] = _NOT_GIVEN,
                  confidence: float = 1.0, repair: str | None = None, source: str = "pdf",
                  alternatives: list[str] | None = None, **other: Any) -> None:
