@@ -318,8 +318,8 @@ def _decide_gap(last_word: str, first_word: str, prev: TextLine, line: TextLine,
 
     # Geometry: how much room did the line leave, and how wide is what follows?
     size = prev.font_size or 7.0
-    first_glyphs = line.glyph_x[: len(first_word)]
-    char_width = (first_glyphs[0][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5
+    glyphs = line.glyph_x
+    char_width = (glyphs[0][1] - glyphs[0][0]) if len(glyphs) else size * 0.5  # the next line's first glyph
     if remaining < -EDGE_SLACK:
         # The line is wider than its cell: this producer does not cut words here, so a gap.
         return True, GEOMETRY, "line overflows its cell: words are not cut here"

@@ -235,8 +235,9 @@ def _wrapped_on(cell: DraftCell, next_line: TextLine) -> bool:
         return True
     room = cell.bbox.x1 - PADDING - last.bbox.x1
     word = next_line.text.split()[0]
-    glyphs = next_line.glyph_x[: len(word)]
-    width = glyphs[-1][1] - glyphs[0][0] if glyphs else 0.5 * next_line.font_size * len(word)
+    glyphs = next_line.glyph_x
+    end = min(len(word), len(glyphs)) - 1  # the word's last glyph
+    width = glyphs[end][1] - glyphs[0][0] if end >= 0 else 0.5 * next_line.font_size * len(word)
     return room < width + SPACE_SHARE * next_line.font_size
 
 
