@@ -96,7 +96,11 @@ class Lexicon:
     def add_text(self, text: str) -> None:
         """Whole words (never a line's cut end): their letter runs, and hyphenated forms as printed."""
         self.words.update(w.casefold() for w in WORD.findall(text) if len(w) > 1)
-        self.hyphenated.update(w.casefold() for w in HYPHENATED.findall(text))
+        # A hyphenated form spans no space: only the tokens holding a hyphen are searched (the
+        # pattern is slow over long runs of letters, and most text has no hyphen).
+        hyphens = [token for token in text.split() if "-" in token]
+        if hyphens:
+            self.hyphenated.update(w.casefold() for w in HYPHENATED.findall(" ".join(hyphens)))
 
     def knows_hyphenated(self, form: str) -> bool:
         """The document printed ``form`` (``a-b``) whole, or the vocabulary lists it with its hyphen."""
@@ -104,7 +108,10 @@ class Lexicon:
         return key in self.hyphenated or key in self.words
 
     def add_line(self, text: str) -> None:
-        """A whole printed line: its slashes show how the document spaces them."""
+        """A whole printed line (or several, one a line of ``text``): its slashes show how the
+        document spaces them."""
+        if "/" not in text:
+            return
         for word, space in SLASHED.findall(text):
             counts = self.slashes.setdefault(word.casefold(), [0, 0])
             counts[0 if space else 1] += 1
@@ -156,6 +163,8 @@ def join_lines(lines: list[TextLine], cell: BBox, ctx: JoinContext) -> Joined:
     """The cell's text, joined line by line, with the confidence of the weakest join."""
     if not lines:
         return Joined("")
+    if len(lines) == 1:  # most cells: nothing to join
+        return Joined(lines[0].text.strip())
     if is_stacked(lines):
         return Joined(rebuild_stacked(lines, ctx.lexicon), LEXICON,
                       ["stacked letters: words rebuilt from the lexicon"])
@@ -309,8 +318,8 @@ def _decide_gap(last_word: str, first_word: str, prev: TextLine, line: TextLine,
 
     # Geometry: how much room did the line leave, and how wide is what follows?
     size = prev.font_size or 7.0
-    first_glyphs = line.glyph_x[: len(first_word)]
-    char_width = (first_glyphs[0][1] - first_glyphs[0][0]) if first_glyphs else size * 0.5
+    glyphs = line.glyph_x
+    char_width = (glyphs[0][1] - glyphs[0][0]) if len(glyphs) else size * 0.5  # the next line's first glyph
     if remaining < -EDGE_SLACK:
         # The line is wider than its cell: this producer does not cut words here, so a gap.
         return True, GEOMETRY, "line overflows its cell: words are not cut here"

@@ -87,23 +87,34 @@ class FirstPass:
 
     def _learn(self, table: PageTable) -> None:
         """The table's part of the document-wide evidence (see :meth:`join_context`)."""
-        lexicon = self.lexicon
+        inner: list[str] = []  # the words of each line but its first and last (which may be cut)
+        printed: list[str] = []  # each line as printed
+        breaks = breaks_with_space = 0
+        ocr = False
         for cell in table.cells:
             lines = cell.lines
             if not lines:
                 continue
-            for line in lines[:-1]:
-                self._breaks += 1
-                self._breaks_with_space += line.trailing_space
+            texts = []
             for line in lines:
-                words = line.text.split()
-                lexicon.add_text(" ".join(words[1:-1]))  # words inside a line were never cut
-                lexicon.add_line(line.text)
-                self.any_ocr = self.any_ocr or line.source == "ocr"
+                texts.append(line.text)
+                inner.extend(line.text.split()[1:-1])  # words inside a line were never cut
+                breaks_with_space += line.trailing_space
+                ocr = ocr or line.source == "ocr"
+            breaks += len(lines) - 1
+            breaks_with_space -= lines[-1].trailing_space  # a cell's last line ends no line break
+            printed.extend(texts)
             if len(lines) >= 2 and table.ruled:
                 self._paddings.append(min(min(line.bbox.x0 for line in lines) - cell.bbox.x0,
                                           min(cell.bbox.x1 - line.bbox.x1 for line in lines)))
-            self.known_cells[squeeze(" ".join(line.text for line in lines))] += 1
+            self.known_cells[squeeze(" ".join(texts))] += 1
+        self._breaks += breaks
+        self._breaks_with_space += breaks_with_space
+        self.any_ocr = self.any_ocr or ocr
+        # The lexicon reads the table's words and lines at once, one apart from the next by a
+        # newline: none of its patterns matches across one, so it learns what it learns line by line.
+        self.lexicon.add_text("\n".join(inner))
+        self.lexicon.add_line("\n".join(text for text in printed if "/" in text))  # only slashes count
 
     def join_context(self, text: list[PageText]) -> JoinContext:
         """What the cell-text joiner may know of this document: its words (the tables' and those

@@ -28,26 +28,49 @@ def is_number_row(texts: list[str]) -> bool:
 
 def row_texts(table: PageTable, row: int, text_of) -> list[str]:
     """The text of each atomic column of ``row`` (a merged cell's text in its first column)."""
-    texts = [""] * table.n_cols
+    return texts_of(table, (cell for cell in table.cells if cell.row == row), text_of)
+
+
+def top_rows_texts(table: PageTable, rows: int, text_of) -> list[list[str]]:
+    """:func:`row_texts` of each of the table's first ``rows`` rows (its cells looked through once)."""
+    return [texts_of(table, cells, text_of) for cells in top_rows(table, rows)]
+
+
+def top_rows(table: PageTable, rows: int) -> list[list[RawCell]]:
+    """The cells of each of the table's first ``rows`` rows, in the table's order. (Looking through
+    a table's cells costs: their objects lie all over memory.)"""
+    by_row: list[list[RawCell]] = [[] for _ in range(rows)]
     for cell in table.cells:
-        if cell.row == row:
-            texts[cell.col] = text_of(cell)
+        if cell.row < rows:
+            by_row[cell.row].append(cell)
+    return by_row
+
+
+def texts_of(table: PageTable, cells, text_of) -> list[str]:
+    """The text of each atomic column of a row of ``cells`` (as :func:`row_texts`)."""
+    texts = [""] * table.n_cols
+    for cell in cells:
+        texts[cell.col] = text_of(cell)
     return texts
 
 
-def header_depth(table: PageTable, text_of) -> int:
-    """How many rows at the top of this page table are header rows (0 when none)."""
+def header_depth(table: PageTable, text_of, by_row: list[list[RawCell]] | None = None) -> int:
+    """How many rows at the top of this page table are header rows (0 when none). ``by_row``: the
+    cells of its first rows (:func:`top_rows`, at least ``min(MAX_HEADER_ROWS, table.n_rows)``
+    rows) when the caller has them."""
     limit = min(MAX_HEADER_ROWS, table.n_rows)
+    if by_row is None:
+        by_row = top_rows(table, limit)
     last_number_row = None
     for r in range(limit):
-        texts = row_texts(table, r, text_of)
+        texts = texts_of(table, by_row[r], text_of)
         if is_number_row(texts):
             last_number_row = r  # group numbers (5, 6, 7 over K/Rp pairs) can come before the last
         elif any(BODY_VALUE.match(t.strip()) for t in texts):
             break
     if last_number_row is not None:
         return last_number_row + 1
-    first = [c for c in table.cells if c.row == 0]
+    first = by_row[0] if limit else [c for c in table.cells if c.row == 0]
     depth = max((c.rowspan for c in first), default=1)
     if depth == 1 and any(re.match(r"^\d+(\.\d+)+\.?$", text_of(c)) for c in first):
         return 0  # starts with a kode: no header on this page
@@ -68,7 +91,7 @@ def leaf_labels(table: PageTable, depth: int, text_of) -> tuple[list[list[str]],
     The column-number row may sit anywhere in the header (above or below the K/Rp row)."""
     stacks: list[list[str]] = [[] for _ in range(table.n_cols)]
     numbers = [""] * table.n_cols
-    number_rows = {r for r in range(depth) if is_number_row(row_texts(table, r, text_of))}
+    number_rows = {r for r, texts in enumerate(top_rows_texts(table, depth, text_of)) if is_number_row(texts)}
     number_row = max(number_rows, default=None)
     cells: list[RawCell] = sorted((c for c in table.cells if c.row < depth), key=lambda c: (c.row, c.col))
     for cell in cells:

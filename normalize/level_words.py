@@ -43,6 +43,12 @@ def letter_spaced(text: str) -> bool:
         sum(len(p) == 1 for p in pieces) >= LETTER_SPACED_SHARE * len(pieces)
 
 
+# Normalize and validate ask for the same labels' words several times over (a row's level, its
+# parent's, an agency block): the answer of a label is kept.
+OPENING_WORDS_KEPT = 4096
+
+
+@lru_cache(maxsize=OPENING_WORDS_KEPT)
 def opening_word(text: str) -> str | None:
     """The category of the level word opening ``text`` (see the words file), or None.
 

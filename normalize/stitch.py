@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 
-from renjana.models import BBox, PageTable, TextLine
+from renjana.models import BBox, PageTable, RawCell, TextLine
 
-from .header import header_depth, is_number_row, row_texts
+from .header import MAX_HEADER_ROWS, header_depth, is_number_row, texts_of, top_rows, top_rows_texts
 from .numbers import is_valid_number
 
 CAPTION_START = re.compile(r"^\s*(tabel|table|formulir|lampiran|\d{1,2}\.\d{1,2}\.?\s)", re.IGNORECASE)
@@ -74,16 +74,28 @@ def continues(table: PageTable, first: PageTable, last: PageTable) -> bool:
 
 def _other_header(piece: PageTable, first: PageTable) -> bool:
     """The piece starts with a header (ending in a column-number row) unlike the table's own."""
-    depth = header_depth(piece, _plain_text)
-    if not depth or not is_number_row(row_texts(piece, depth - 1, _plain_text)):
+    depth, by_row = _header_rows(piece)
+    if not depth or not is_number_row(texts_of(piece, by_row[depth - 1], _plain_text)):
         return False
-    own = [squeeze(" ".join(row_texts(first, r, _plain_text))) for r in range(header_depth(first, _plain_text))]
-    text = squeeze(" ".join(row_texts(piece, 0, _plain_text)))
+    first_depth, first_rows = _header_rows(first)
+    own = [squeeze(" ".join(texts_of(first, cells, _plain_text))) for cells in first_rows[:first_depth]]
+    text = squeeze(" ".join(texts_of(piece, by_row[0], _plain_text)))
     if text in own:
         return False
     if _read_by_ocr(piece) or _read_by_ocr(first):
         return not any(SequenceMatcher(None, text, o, autojunk=False).ratio() >= OCR_HEADER_MATCH for o in own)
     return True
+
+
+def _header_rows(table: PageTable, at_least: int = 0) -> tuple[int, list[list[RawCell]]]:
+    """The table's header depth (:func:`header_depth`) and the cells of its first rows, at least
+    of its header's and of ``at_least`` rows (as far as the table goes), its cells looked through
+    once (twice for a header deeper than :data:`MAX_HEADER_ROWS`: a tall merged cell)."""
+    by_row = top_rows(table, min(max(MAX_HEADER_ROWS, at_least), table.n_rows))
+    depth = header_depth(table, _plain_text, by_row)
+    if depth > len(by_row):
+        by_row = top_rows(table, depth)
+    return depth, by_row
 
 
 def _read_by_ocr(table: PageTable) -> bool:
@@ -116,7 +128,7 @@ def build_logical(pieces: Iterable[PageTable], known_cells: Mapping[str, int] | 
 def _body_rows(logical: LogicalTable, rest: Iterator[PageTable],
                known_cells: Mapping[str, int] | None) -> Iterator[DraftRow]:
     first, depth = logical.first, logical.depth
-    first_header = [row_texts(first, r, _plain_text) for r in range(depth)]
+    first_header = top_rows_texts(first, depth, _plain_text)
     drafts = _draft_rows(first, depth, first_header)
     # The last row so far is held back: the next piece's first row may be its tail.
     held = drafts.pop() if drafts else None
@@ -136,13 +148,14 @@ def _body_rows(logical: LogicalTable, rest: Iterator[PageTable],
 
 
 def _repeated_header_depth(piece: PageTable, first_header: list[list[str]]) -> int:
-    depth = header_depth(piece, _plain_text)
-    texts = [row_texts(piece, r, _plain_text) for r in range(min(depth, piece.n_rows))]
+    depth, by_row = _header_rows(piece, len(first_header))
+    texts = [texts_of(piece, cells, _plain_text) for cells in by_row[:depth]]
     if depth and (texts == first_header[:depth] or is_number_row(texts[-1])):
         return depth
     # The header is repeated without a number row: drop the rows equal to the first header.
     same = 0
-    while same < min(len(first_header), piece.n_rows) and row_texts(piece, same, _plain_text) == first_header[same]:
+    while (same < min(len(first_header), piece.n_rows)
+           and texts_of(piece, by_row[same], _plain_text) == first_header[same]):
         same += 1
     return same
 
@@ -222,8 +235,9 @@ def _wrapped_on(cell: DraftCell, next_line: TextLine) -> bool:
         return True
     room = cell.bbox.x1 - PADDING - last.bbox.x1
     word = next_line.text.split()[0]
-    glyphs = next_line.glyph_x[: len(word)]
-    width = glyphs[-1][1] - glyphs[0][0] if glyphs else 0.5 * next_line.font_size * len(word)
+    glyphs = next_line.glyph_x
+    end = min(len(word), len(glyphs)) - 1  # the word's last glyph
+    width = glyphs[end][1] - glyphs[0][0] if end >= 0 else 0.5 * next_line.font_size * len(word)
     return room < width + SPACE_SHARE * next_line.font_size
 
 

@@ -36,6 +36,52 @@ class Strict(BaseModel):
 
 # One set of all its field names per class of SharedFieldsSet (see there).
 _ALL_FIELDS: dict[type, set[str]] = {}
+# One dict per class of CompactModel that shares its keys with the class's instances (see there).
+_SHARED_KEYS_DICTS: dict[type, dict[str, Any]] = {}
+
+
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    shared = _ALL_FIELDS.get(cls)
+    if shared is None:
+        shared = _ALL_FIELDS[cls] = set(cls.model_fields)
+    return shared
+
+
+def _shared_keys_dict(cls: type[BaseModel]) -> dict[str, Any]:
+    """A dict of ``cls``'s fields (each None) sharing its table of keys with ``cls``'s instances:
+    the ``__dict__`` CPython made for an instance given its fields one by one (PEP 412)."""
+    model = _SHARED_KEYS_DICTS.get(cls)
+    if model is None:
+        twin = cls.__new__(cls)  # no dict yet: the first attribute set makes a shared-key one
+        for name in cls.model_fields:
+            object.__setattr__(twin, name, None)
+        model = _SHARED_KEYS_DICTS[cls] = twin.__dict__
+    return model
+
+
+def _set_up(model: BaseModel, values: dict[str, Any]) -> None:
+    """Set ``model`` up as pydantic's validation and :meth:`SharedFieldsSet.model_post_init` set up
+    an instance of those ``values`` (every field, in the class's order, each already what validating
+    it gives): the fast paths of the models a document holds by the ten thousand (BBox, TextLine,
+    RawCell, ParsedValue, CellSource), whose other input pydantic validates.
+
+    Validating a model costs about a microsecond more than this, and a document makes some
+    150,000 of them. Each fast path takes only values of its fields' exact types (no subclass, no
+    conversion), which pydantic returns as they are; ``tests/test_models_compact.py`` holds each
+    to the instance pydantic validates (a field added to one of these models must be added to
+    its fast path too, or those tests fail)."""
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", _ALL_FIELDS.get(type(model)) or _all_fields(type(model)))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+
+
+def _fast_path(init: Any) -> Any:
+    """Mark a model's fast-path ``__init__`` (see :func:`_set_up`) as pydantic marks its own base
+    ``__init__``: pydantic then validates what it is handed itself (``model_validate``, JSON, a dict
+    inside another model), as for a model without an ``__init__`` of its own, instead of calling it."""
+    init.__pydantic_base_init__ = True
+    return init
 
 
 class SharedFieldsSet(Strict):
@@ -50,11 +96,7 @@ class SharedFieldsSet(Strict):
     """
 
     def model_post_init(self, context: Any, /) -> None:
-        cls = type(self)
-        shared = _ALL_FIELDS.get(cls)
-        if shared is None:
-            shared = _ALL_FIELDS[cls] = set(cls.model_fields)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(type(self)) or _all_fields(type(self)))
 
 
 class CompactModel(SharedFieldsSet):
@@ -65,24 +107,26 @@ class CompactModel(SharedFieldsSet):
     pydantic stores an instance's values in a dict of its own, keys and all (184 bytes for four
     fields, 272 for seven). CPython can share one table of keys among the instances of a class
     (PEP 412), leaving each only its values: about half the size. pydantic's own dict is replaced
-    by such a dict, built as CPython builds it for an instance given its attributes one by one;
-    it behaves as any dict (dumps, equality, assignment). About a microsecond an instance.
+    by such a dict: a copy of one made once per class (see :func:`_shared_keys_dict`; copying a
+    key-sharing dict keeps sharing), given the instance's values; it behaves as any dict (dumps,
+    equality, assignment). Well under a microsecond an instance.
     """
 
     def model_post_init(self, context: Any, /) -> None:
-        super().model_post_init(context)
-        self._share_keys()
+        # One function (no super() call): pydantic calls it for every box, cell source and value.
+        cls = type(self)
+        values = (_SHARED_KEYS_DICTS.get(cls) or _shared_keys_dict(cls)).copy()
+        values.update(self.__dict__)  # the same keys in the same order: the dict stays key-sharing
+        object.__setattr__(self, "__dict__", values)
+        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(cls) or _all_fields(cls))
 
     def __setstate__(self, state: dict[Any, Any]) -> None:  # unpickled (normalize's first pass)
         super().__setstate__(state)
-        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS.get(type(self), self.model_fields_set))
-        self._share_keys()
+        self.model_post_init(None)
 
-    def _share_keys(self) -> None:
-        twin = type(self).__new__(type(self))  # no dict yet: the first attribute set makes a shared-key one
-        for name, value in self.__dict__.items():
-            object.__setattr__(twin, name, value)
-        object.__setattr__(self, "__dict__", twin.__dict__)
+
+# A field a fast-path __init__ (see _set_up) was not given: pydantic must say it is missing.
+_NOT_GIVEN: Any = object()
 
 
 class BBox(CompactModel):
@@ -92,6 +136,23 @@ class BBox(CompactModel):
     top: float
     x1: float
     bottom: float
+
+    @_fast_path
+    def __init__(self, /, *, x0: float = _NOT_GIVEN, top: float = _NOT_GIVEN, x1: float = _NOT_GIVEN,
+                 bottom: float = _NOT_GIVEN, **other: Any) -> None:
+        # Extract makes a box of four floats it computed for every text line and cell (some
+        # 50,000 in eight documents), at half of pydantic's cost here: four Python floats are
+        # what validating them gives (the same objects; non-finite ones are allowed), and the
+        # instance is set up as pydantic and CompactModel.model_post_init set it up. Any other
+        # input (an int, a numpy float, a field missing or unknown) is pydantic's to validate.
+        if type(x0) is float and type(top) is float and type(x1) is float and type(bottom) is float and not other:
+            values = (_SHARED_KEYS_DICTS.get(BBox) or _shared_keys_dict(BBox)).copy()  # as CompactModel's
+            values["x0"], values["top"], values["x1"], values["bottom"] = x0, top, x1, bottom
+            _set_up(self, values)
+            return
+        given = {name: value for name, value in (("x0", x0), ("top", top), ("x1", x1), ("bottom", bottom))
+                 if value is not _NOT_GIVEN}
+        super().__init__(**given, **other)
 
     @property
     def width(self) -> float:
@@ -192,6 +253,24 @@ class TextLine(SharedFieldsSet):
     # Other readings of the line by a second OCR reader that disagreed (``--ocr-check``).
     alternatives: list[str] = Field(default_factory=list)
 
+    @_fast_path
+    def __init__(self, /, *, text: str = _NOT_GIVEN, bbox: BBox = _NOT_GIVEN, font_size: float = _NOT_GIVEN,
+                 bold: bool = False, trailing_space: bool = False, glyph_x: GlyphEdges = _NOT_GIVEN,
+                 **other: Any) -> None:
+        # A line of a PDF's text layer, as extract makes one for every line of every cell (some
+        # 30,000 in eight documents): values already of their fields' exact types are what
+        # validating them gives (the same objects), so it is set up directly. Any other input
+        # (another type, a field missing, an OCR line's fields) is pydantic's to validate.
+        if (type(text) is str and type(bbox) is BBox and type(font_size) is float and type(bold) is bool
+                and type(trailing_space) is bool and type(glyph_x) is GlyphEdges and not other):
+            _set_up(self, {"text": text, "bbox": bbox, "font_size": font_size, "bold": bold,
+                           "trailing_space": trailing_space, "glyph_x": glyph_x, "source": "pdf",
+                           "confidence": None, "repair": None, "alternatives": []})
+            return
+        given = {name: value for name, value in (("text", text), ("bbox", bbox), ("font_size", font_size),
+                                                 ("glyph_x", glyph_x)) if value is not _NOT_GIVEN}
+        super().__init__(**given, bold=bold, trailing_space=trailing_space, **other)
+
 
 # --------------------------------------------------------------------------- extract output
 class RawCell(SharedFieldsSet):
@@ -203,6 +282,23 @@ class RawCell(SharedFieldsSet):
     colspan: int = 1
     bbox: BBox
     lines: list[TextLine] = Field(default_factory=list)
+
+    @_fast_path
+    def __init__(self, /, *, row: int = _NOT_GIVEN, col: int = _NOT_GIVEN, rowspan: int = 1, colspan: int = 1,
+                 bbox: BBox = _NOT_GIVEN, lines: list[TextLine] = _NOT_GIVEN, **other: Any) -> None:
+        # A cell as extract's grid makes one, for every cell of every table: values already of
+        # their fields' exact types are what validating them gives (``lines`` a new list of the
+        # same lines, as pydantic copies a list), so it is set up directly. Any other input is
+        # pydantic's to validate.
+        if (type(row) is int and type(col) is int and type(rowspan) is int and type(colspan) is int
+                and type(bbox) is BBox and type(lines) is list and not other
+                and all(type(line) is TextLine for line in lines)):
+            _set_up(self, {"row": row, "col": col, "rowspan": rowspan, "colspan": colspan, "bbox": bbox,
+                           "lines": list(lines)})
+            return
+        given = {name: value for name, value in (("row", row), ("col", col), ("bbox", bbox), ("lines", lines))
+                 if value is not _NOT_GIVEN}
+        super().__init__(**given, rowspan=rowspan, colspan=colspan, **other)
 
     @property
     def text(self) -> str:
@@ -300,6 +396,21 @@ class ParsedValue(CompactModel):
     decimals: int | None = None  # digits printed after the decimal separator
     reason: str | None = None
 
+    @_fast_path
+    def __init__(self, /, *, number: Decimal | None = None, unit: str | None = None, decimals: int | None = None,
+                 reason: str | None = None, **other: Any) -> None:
+        # Normalize parses one of every numeric cell: values already of their fields' exact types
+        # are what validating them gives (the same objects; pydantic refuses a Decimal that is
+        # not finite), so it is set up directly. Any other input is pydantic's to validate.
+        if ((number is None or type(number) is Decimal and number.is_finite()) and (unit is None or type(unit) is str)
+                and (decimals is None or type(decimals) is int) and (reason is None or type(reason) is str)
+                and not other):
+            values = (_SHARED_KEYS_DICTS.get(ParsedValue) or _shared_keys_dict(ParsedValue)).copy()
+            values["number"], values["unit"], values["decimals"], values["reason"] = number, unit, decimals, reason
+            _set_up(self, values)
+            return
+        super().__init__(number=number, unit=unit, decimals=decimals, reason=reason, **other)
+
 
 class CellSource(CompactModel):
     """Where a cell's text came from: its box, page, the raw lines, and how sure the repair is."""
@@ -313,6 +424,28 @@ class CellSource(CompactModel):
     # OCR cells: the cell as a second reader read it, where it disagreed (``--ocr-check``); the
     # text above stays the first reader's. None when no second reader disagreed.
     alternatives: list[str] | None = None
+
+    @_fast_path
+    def __init__(self, /, *, page: int = _NOT_GIVEN, bbox: BBox | None = None, lines: list[str] = _NOT_GIVEN,
+                 confidence: float = 1.0, repair: str | None = None, source: str = "pdf",
+                 alternatives: list[str] | None = None, **other: Any) -> None:
+        # Normalize finishes every cell with one: values already of their fields' exact types are
+        # what validating them gives (``lines`` a new list of the same texts, as pydantic copies
+        # a list), so it is set up directly. Any other input (an OCR cell's alternatives
+        # too) is pydantic's to validate.
+        if (type(page) is int and (bbox is None or type(bbox) is BBox) and type(confidence) is float
+                and (repair is None or type(repair) is str) and type(source) is str and source in ("pdf", "ocr")
+                and alternatives is None and not other
+                and (lines is _NOT_GIVEN or type(lines) is list and all(type(text) is str for text in lines))):
+            values = (_SHARED_KEYS_DICTS.get(CellSource) or _shared_keys_dict(CellSource)).copy()
+            values["page"], values["bbox"], values["confidence"] = page, bbox, confidence
+            values["lines"] = [] if lines is _NOT_GIVEN else list(lines)
+            values["repair"], values["source"], values["alternatives"] = repair, source, None
+            _set_up(self, values)
+            return
+        given = {name: value for name, value in (("page", page), ("lines", lines)) if value is not _NOT_GIVEN}
+        super().__init__(**given, bbox=bbox, confidence=confidence, repair=repair, source=source,
+                         alternatives=alternatives, **other)
 
 
 class Column(Strict):

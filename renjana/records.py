@@ -120,12 +120,23 @@ def _leaves(table: Table) -> list[bool]:
 
 def _row_box(row: Row) -> tuple[float | None, ...]:
     """The union of the row's cell boxes on the row's page (PDF points, origin top-left)."""
-    boxes = [s.bbox for s in row.sources if s.bbox is not None and s.page == row.page
-             and s.bbox.x1 > s.bbox.x0]
-    if not boxes:
-        return (None, None, None, None)
-    return (min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes),
-            max(b.bottom for b in boxes))
+    x0 = top = x1 = bottom = None
+    for source in row.sources:  # one pass (a record per row): min and max as the builtins take them
+        b = source.bbox
+        if b is None or source.page != row.page or not b.x1 > b.x0:
+            continue
+        if x0 is None:
+            x0, top, x1, bottom = b.x0, b.top, b.x1, b.bottom
+            continue
+        if b.x0 < x0:
+            x0 = b.x0
+        if b.top < top:
+            top = b.top
+        if b.x1 > x1:
+            x1 = b.x1
+        if b.bottom > bottom:
+            bottom = b.bottom
+    return (x0, top, x1, bottom)
 
 
 def document_fields(result: DocumentResult, doc_id: str | None = None) -> dict:
@@ -159,6 +170,10 @@ def _column_types(table: Table) -> tuple[list[tuple[int, str, str]], dict[str, p
 def _records(result: DocumentResult, table: Table, doc_id: str | None = None) -> Iterator[dict]:
     """The records of :func:`table_records`, one at a time."""
     names, types = _column_types(table)
+    # Per column: position, key, and its record fields' names (None: the column has no such field).
+    fields = [(i, key, name, name + VALUE_SUFFIX if name + VALUE_SUFFIX in types else None,
+               name + UNIT_SUFFIX if name + UNIT_SUFFIX in types else None,
+               name + CONFIDENCE_SUFFIX, name + REPAIR_SUFFIX) for i, key, name in names]
     document = document_fields(result, doc_id)
     leaves = _leaves(table)
     for index, row in enumerate(table.rows):
@@ -173,16 +188,17 @@ def _records(result: DocumentResult, table: Table, doc_id: str | None = None) ->
             "row_confidence": min(confidences) if confidences else None,
             "x0": x0, "top": top, "x1": x1, "bottom": bottom,
         }
-        for i, key, name in names:
-            record[name] = row.cells[i] if i < len(row.cells) else None
-            value = row.values.get(key)
-            if name + VALUE_SUFFIX in types:
-                record[name + VALUE_SUFFIX] = _decimal(value.number) if value else None
-            if name + UNIT_SUFFIX in types:
-                record[name + UNIT_SUFFIX] = value.unit if value else None
-            source = row.sources[i] if i < len(row.sources) else None
-            record[name + CONFIDENCE_SUFFIX] = source.confidence if source else None
-            record[name + REPAIR_SUFFIX] = source.repair if source else None
+        cells, values, sources = row.cells, row.values, row.sources
+        for i, key, name, value_name, unit_name, confidence_name, repair_name in fields:
+            record[name] = cells[i] if i < len(cells) else None
+            value = values.get(key)
+            if value_name is not None:
+                record[value_name] = _decimal(value.number) if value else None
+            if unit_name is not None:
+                record[unit_name] = value.unit if value else None
+            source = sources[i] if i < len(sources) else None
+            record[confidence_name] = source.confidence if source else None
+            record[repair_name] = source.repair if source else None
         yield record
 
 

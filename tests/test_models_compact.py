@@ -63,3 +63,70 @@ def test_streamed_json_is_the_text_json_dumps_gives(tmp_path: Path):
     path = emit.write_json(result, tmp_path)
     expected = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
     assert path.read_text(encoding="utf-8") == expected
+
+
+def test_box_of_four_floats_is_the_box_pydantic_validates():
+    import numpy as np
+    from pydantic import ValidationError
+
+    fast = BBox(x0=1.5, top=2.0, x1=3.25, bottom=float("inf"))
+    validated = BBox.model_validate({"x0": 1.5, "top": 2.0, "x1": 3.25, "bottom": float("inf")})
+    assert fast == validated and fast.__getstate__() == validated.__getstate__()
+    assert fast.model_fields_set == {"x0", "top", "x1", "bottom"} and fast.model_dump_json() == validated.model_dump_json()
+    assert BBox(x0=0, top=np.float64(1.5), x1=2.0, bottom=3.0).model_dump() == {"x0": 0.0, "top": 1.5, "x1": 2.0, "bottom": 3.0}
+    for bad in ({"x0": 1.0, "top": 2.0, "x1": 3.0}, {"x0": 1.0, "top": 2.0, "x1": 3.0, "bottom": 4.0, "left": 0.0},
+                {"x0": None, "top": 2.0, "x1": 3.0, "bottom": 4.0}, {"x0": "a", "top": 2.0, "x1": 3.0, "bottom": 4.0}):
+        with pytest.raises(ValidationError):
+            BBox(**bad)
+    with pytest.raises(TypeError):
+        BBox(1.0, 2.0, 3.0, 4.0)  # keywords only, as pydantic's own __init__
+
+
+def test_text_layer_line_is_the_line_pydantic_validates():
+    from pydantic import ValidationError
+
+    given = dict(text="Dinas", bbox=BBox(x0=1.0, top=2.0, x1=9.0, bottom=8.0), font_size=7.0, bold=True,
+                 trailing_space=False, glyph_x=GlyphEdges([(1.0, 3.0), (3.0, 9.0)]))
+    fast, validated = TextLine(**given), TextLine.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+    assert fast.alternatives == [] and fast.alternatives is not TextLine(**given).alternatives
+    assert TextLine(**given, source="ocr", confidence=0.5).source == "ocr"
+    assert TextLine(**{**given, "font_size": 7}).font_size == 7.0
+    with pytest.raises(ValidationError):
+        TextLine(**{**given, "text": None})
+
+
+def test_grid_cell_is_the_cell_pydantic_validates():
+    from pydantic import ValidationError
+
+    lines = [line([(10.0, 14.0)]), line([(1.0, 2.0)])]
+    given = dict(row=2, col=1, rowspan=1, colspan=3, bbox=BBox(x0=0.0, top=0.0, x1=50.0, bottom=20.0), lines=lines)
+    fast, validated = RawCell(**given), RawCell.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+    assert fast.lines == lines and fast.lines is not lines  # a new list, as pydantic makes
+    assert RawCell(row=0, col=0, bbox=given["bbox"]).lines == []
+    for bad in ({**given, "lines": ["a"]}, {**given, "row": None}, {**given, "page": 1}):
+        with pytest.raises(ValidationError):
+            RawCell(**bad)
+
+
+@pytest.mark.parametrize("given", [
+    {"page": 1, "bbox": None},
+    {"page": 3, "bbox": BBox(x0=1.0, top=2.0, x1=3.0, bottom=4.0), "lines": ["Dinas", "Koperasi"], "confidence": 0.95,
+     "repair": "joined at 'Dinas|Koperasi'", "source": "pdf", "alternatives": None},
+    {"page": 2, "bbox": None, "lines": ["5O"], "confidence": 0.4, "source": "ocr", "alternatives": ["50"]},
+])
+def test_cell_source_is_the_source_pydantic_validates(given):
+    fast, validated = CellSource(**given), CellSource.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+
+
+@pytest.mark.parametrize("given", [{"reason": "empty"}, {"number": Decimal("-1.50"), "decimals": 2},
+                                   {"number": Decimal("12"), "unit": "m²", "decimals": 0}, {"number": 7}])
+def test_parsed_value_is_the_value_pydantic_validates(given):
+    from pydantic import ValidationError
+
+    fast, validated = ParsedValue(**given), ParsedValue.model_validate(given)
+    assert fast == validated and fast.__getstate__() == validated.__getstate__() and repr(fast) == repr(validated)
+    with pytest.raises(ValidationError):
+        ParsedValue(number=Decimal("NaN"))

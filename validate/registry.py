@@ -315,7 +315,7 @@ class TableView:
         return self.aliases.get(key, key)
 
     def has(self, key: str) -> bool:
-        return self.key(key) in self._index
+        return self.aliases.get(key, key) in self._index
 
     def has_like(self, pattern: str) -> bool:
         """``has`` for a key or a shell-style pattern (``target_*_rp``)."""
@@ -324,7 +324,7 @@ class TableView:
         return any(fnmatch.fnmatchcase(k, pattern) for k in self._index)
 
     def col(self, key: str) -> int | None:
-        return self._index.get(self.key(key))
+        return self._index.get(self.aliases.get(key, key))
 
     def keys(self) -> list[str]:
         return list(self._index)
@@ -339,9 +339,9 @@ class TableView:
 
     def value(self, r: int, key: str) -> ParsedValue | None:
         """The ParsedValue of a cell; None when the table has no such column."""
-        if not self.has(key):
+        k = self.aliases.get(key, key)  # (rules ask for values by the thousand: self.key and self.has inlined)
+        if k not in self._index:
             return None
-        k = self.key(key)
         v = self.rows[r].values.get(k)
         if v is not None:
             return v
