@@ -45,7 +45,8 @@ POLL_S = 0.01
 LARGE_TIMEOUT_S = 1800
 
 
-def run(inputs: list[Path], out: Path, timeout_s: float = TIMEOUT_S) -> tuple[int, float]:
+def run(inputs: list[Path], out: Path, timeout_s: float | None = None) -> tuple[int, float]:
+    timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     started = time.monotonic()
     done = subprocess.run([*RENJANA, *map(str, inputs), "-o", str(out), "--workers", "2",
                            "--timeout", str(timeout_s)], capture_output=True, text=True)
@@ -169,14 +170,19 @@ def startup(work: Path, kills: int) -> None:
 
 
 def main() -> None:
+    global TIMEOUT_S
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=["bad", "damaged", "kill", "startup"])
     parser.add_argument("work", type=Path)
     parser.add_argument("--large", action="store_true")
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_S,
+                        help="per-file limit of the batches, seconds (raise it on a loaded machine: "
+                             "a scan that needs 40 s alone can pass 120 s when other jobs share the cores)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    TIMEOUT_S = args.timeout
     {"bad": lambda: bad(args.work, args.large), "damaged": lambda: damaged(args.work, args.n),
      "kill": lambda: kill(args.work, args.kills), "startup": lambda: startup(args.work, args.kills)}[args.what]()
 
