@@ -402,7 +402,12 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT_BYTES, CORE_LIMIT_BYTES))
     if settings.memory_bytes is not None:
+        # Never above the hard limit the worker inherited (``ulimit -v``): an unprivileged
+        # process cannot raise it, and trying fails every file.
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         backstop = address_space_limit(settings.memory_bytes)
+        if hard != resource.RLIM_INFINITY:
+            backstop = min(backstop, hard)
         resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
     sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
     # Library warnings (pdfminer's "Incorrect length for stream", …) would print on stderr

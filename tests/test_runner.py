@@ -265,3 +265,23 @@ def report_lifeline(path: Path) -> DocumentResult:
 
     return DocumentResult(source=Source(file="x.pdf", sha256="0" * 64, pages=1),
                           document=DocumentMeta(), notes=[f"pdeathsig {parent_death_signal()}"])
+
+
+def test_a_hard_address_space_limit_below_the_backstop_is_kept(tmp_path: Path):
+    # ``ulimit -v 6 GiB`` in the user's shell: below the workers' 8 GiB RLIMIT_AS backstop. An
+    # unprivileged worker cannot raise a hard limit, so the backstop must stay under it, not fail.
+    [path] = touch(tmp_path, "a.pdf")
+    code = (
+        "import resource, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "limit = 6 << 30\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+        "from renjana.runner import RunSettings, run_files\n"
+        f"report = run_files([__import__('pathlib').Path({str(path)!r})], __import__('pathlib').Path({str(tmp_path / 'out')!r}),\n"
+        "                   RunSettings(process='test_runner:fake_process', memory_bytes=512 << 20))\n"
+        "result = report.results[0]\n"
+        "print(result.status, result.failure)\n"
+        "sys.exit(0 if result.ok else 1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
