@@ -131,9 +131,13 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
             # table or a page left for OCR may still put one before them.
             handover.release(before=min([number, *need_ocr, *(item[0] for item in pending)]))
             doc.page_sizes.append((width, height))
-            if not (page.glyphs or graphics.segments or graphics.fills or page.has_images):
+            if page.decoded and not (page.glyphs or graphics.segments or graphics.fills or page.has_images):
                 doc.empty_pages.append(number)
-            if page.damaged:  # what was read of the page stays; the page is not counted as read
+            if page.damaged and not page.decoded:  # the library gave up on the page: nothing of it
+                doc.unread_pages.append(UnreadPage(page=number, status="unreadable",
+                                                   reason=f"not read: its content is damaged ({page.damaged})"))
+                doc.notes.append(f"page {number}: not read: its content could not be decoded ({page.damaged})")
+            elif page.damaged:  # what was read of the page stays; the page is not counted as read
                 doc.unread_pages.append(UnreadPage(page=number, status="unreadable",
                                                    reason=f"partly read: its content is damaged ({page.damaged})"))
                 doc.notes.append(f"page {number}: partly read: its content did not decode whole ({page.damaged})")

@@ -39,9 +39,10 @@ from playa.utils import mult_matrix
 
 from . import playa_copies
 from .graphics import page_graphics
-from .reader import PageContent, ReaderError, damage_of, decode_errors
+from .reader import MAX_DAMAGE_CHARS, PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
 from .textlayer import unmapped_text
+from renjana.wording import printable
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -78,8 +79,11 @@ class PlayaReader:
             before = len(cached)
             page = self._pdf.pages[index]
             with decode_errors() as errors:
-                content = _read_page(index + 1, page, self._settings, fonts)
-            content.damaged = damage_of(errors, _stream_sizes(page))
+                try:
+                    content = _read_page(index + 1, page, self._settings, fonts)
+                except Exception as exc:  # noqa: BLE001 - a filter that raises (ASCII85, …): this page only
+                    content = _undecodable_page(index + 1, page, exc)
+            content.damaged = content.damaged or damage_of(errors, _stream_sizes(page))
             _forget_streams(cached, len(cached) - before)
             yield content
 
@@ -125,6 +129,19 @@ def _forget_streams(cached: dict, added: int) -> None:
         # keys instead of taking values: a scan read after two born-digital files got no OCR).
         if ContentStream in type(obj).__mro__ and getattr(obj.get("Type"), "name", None) != "ObjStm":
             del cached[number]
+
+
+def _undecodable_page(number: int, page, exc: Exception) -> PageContent:
+    """An empty page whose ``damaged`` says why its content could not be read: playa's
+    interpreter raised (a filter such as ASCII85Decode that raises on bad data instead of
+    logging, as Flate does). Nothing of the page is kept: what it drew before the error cannot be
+    told apart from what it would have drawn after. The other pages are read as usual."""
+    try:
+        _device, _frame, width, height = _frames(page)
+    except Exception:  # noqa: BLE001 - a page without a usable media box
+        width = height = 0.0
+    return PageContent(number=number, width=width, height=height, decoded=False,
+                       damaged=printable(f"{type(exc).__name__}: {exc}")[:MAX_DAMAGE_CHARS])
 
 
 def _stream_sizes(page) -> list[tuple[int, int, object]]:

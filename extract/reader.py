@@ -84,6 +84,9 @@ class PageContent:
     # What the PDF library said when the page's content did not decode whole (a truncated or
     # corrupted compressed stream): the page was read only as far as its data goes. None: whole.
     damaged: str | None = None
+    # False when the library raised on the page's content (a filter that fails outright): the
+    # page holds nothing, and ``damaged`` says why; it is not an empty page.
+    decoded: bool = True
 
 
 # Messages the PDF libraries log when a page's content stream does not decode whole: playa's

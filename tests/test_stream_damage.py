@@ -128,3 +128,30 @@ def test_damaged_form_is_noted_on_every_page_that_draws_it(tmp_path: Path):
     found = page_damage(path)
     assert sorted(found) == [1, 2] and all("form /Fm1 (object 5) does not decompress" in found[n][0].what
                                            for n in found)
+
+
+def test_a_page_whose_filter_raises_is_unread_and_the_others_are_read(tmp_path: Path):
+    # ASCII85Decode raises on a character outside its alphabet (Flate only logs): that page is
+    # listed as not read, with the reason, and the next page is read as usual.
+    import base64
+
+    good = b"BT /F1 12 Tf 50 700 Td (Program 1.234.567) Tj ET"
+    bad = bytearray(base64.a85encode(good, adobe=True))
+    bad[10] = 0x07  # a control character inside the ASCII85 data
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+    path = g.write_raw_pdf(tmp_path / "a85.pdf", [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        page % (7, 5),
+        page % (7, 6),
+        _stream(b"/Filter /ASCII85Decode", bytes(bad)),
+        _stream(b"", good),
+        font,
+    ])
+    result = process_file(path)
+    unread = result.source.unread_pages
+    assert [u.page for u in unread] == [1], unread
+    assert unread[0].reason.startswith("not read: its content is damaged (ValueError"), unread[0].reason
+    assert any(note.startswith("page 1: not read: its content could not be decoded") for note in result.notes), result.notes
+    assert _file_status(result)[0] == "partial"
