@@ -113,8 +113,11 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     unsure_pages: dict[int, str] = {}  # glyph-mapped page → the codes its maps left unsure
     unsure_cells: dict[int, int] = {}  # such a page → how many of its table cells print them
 
+    table_pages: set[int] = set()  # pages where a table was found
+
     def finish(table: PageTable) -> None:
         _finish_table(table, doc, settings)
+        table_pages.add(table.page)
         if table.page in unsure_pages:  # counted here: the table may not be kept in doc.tables
             unsure_cells[table.page] = unsure_cells.get(table.page, 0) + _unsure_cells(table)
 
@@ -190,8 +193,29 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
     handover.add(_rules_only_tables(pending, settings), FROM_RULES_ONLY)
     handover.release()
     _note_unsure_cells(doc, unsure_pages, unsure_cells)
+    _note_pages_after_unread(doc, table_pages)
     _clamp_text_to_pages(doc)
     return doc
+
+
+def _note_pages_after_unread(doc: ExtractedDocument, table_pages: set[int]) -> None:
+    """A note for the pages right after an unread (or partly read) page that hold text but no
+    table: a table that began on the unread page (its header, which names it and its columns)
+    may run on over them, and without its start nothing there is read as a table. Their text
+    stays in ``doc.text``; the note says what may be missing (``table_pages``: pages where a
+    table was found)."""
+    unread = {item.page for item in doc.unread_pages}
+    with_text = {text.page for text in doc.text if text.lines}
+    for start in sorted(unread):
+        after = []
+        number = start + 1
+        while number in with_text and number not in table_pages and number not in unread:
+            after.append(number)
+            number += 1
+        if after:
+            pages = f"page {after[0]}" if len(after) == 1 else f"pages {after[0]}-{after[-1]}"
+            doc.notes.append(f"{pages}: no table found though text is printed there: a table begun on "
+                             f"page {start}, which was not read whole, may continue there unread")
 
 
 def _mapped_page(glyph_maps, path: Path, page, doc: ExtractedDocument) -> str | None:
