@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -131,7 +132,16 @@ def damage_of(messages: list[str], streams=()) -> str | None:
     for objid, present, declared in streams:
         if isinstance(declared, int) and 0 <= present < declared:
             return f"its content stream (object {objid}) holds {present} of its {declared} bytes: cut short"
-    return messages[0][:MAX_DAMAGE_CHARS] if messages else None
+    return _plain_stream_message(messages[0])[:MAX_DAMAGE_CHARS] if messages else None
+
+
+def _plain_stream_message(message: str) -> str:
+    """A library's message without the stream object it quotes (playa ends "… truncated stream:
+    <ContentStream(21): raw=0, {'Length': 0, …}>"): the object's number instead."""
+    quoted = re.search(r":?\s*<ContentStream\((\d+)\).*$", message, flags=re.DOTALL)
+    if quoted is None:
+        return message
+    return f"{message[:quoted.start()]} (object {quoted.group(1)})"
 
 
 MAX_DAMAGE_CHARS = 120

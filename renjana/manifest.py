@@ -135,6 +135,8 @@ class OutputStore:
         # done by a plain run, whose outputs lack the variant's files.
         self.version = (version or tool_version()) + (f"+{variant}" if variant else "")
         self.umask = _umask()
+        if self.out.exists() and not self.out.is_dir():
+            raise OutputError(f"output folder {self.out} cannot be used: it is a file, not a folder")
         try:
             self.out.mkdir(parents=True, exist_ok=True)
             fd, probe = tempfile.mkstemp(dir=self.out, prefix=".renjana-probe-")

@@ -165,7 +165,7 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
     elif page_tree_loop:  # qpdf refuses a looping page tree; the note above says what was read
         damaged = None
     else:
-        damaged = _content_damage(path, sniffed.offset, pdfium_failed)
+        damaged = _content_damage(path, sniffed.offset, pdfium_failed, doc.pages)
     if not damaged and pdfium_failed and doc.pages:
         damaged = "pdfium cannot open the file: it is damaged"
     if damaged:
@@ -229,15 +229,17 @@ def _empty_pages_lost(doc: ExtractedDocument, damaged: str) -> None:
                      f"file: {'its' if len(lost) == 1 else 'their'} content was probably lost")
 
 
-def _content_damage(path: Path, offset: int, pdfium_failed: bool) -> str | None:
-    """Why the content pdfminer read may be incomplete, from qpdf's syntax check; None if sound."""
+def _content_damage(path: Path, offset: int, pdfium_failed: bool, pages: int | None = None) -> str | None:
+    """Why the content pdfminer read may be incomplete, from qpdf's syntax check; None if sound.
+    ``pages``: the file's page count when known (a one-page file's damage is on page 1)."""
     damage = content_damage(path, offset)
     if not damage.opened:
         return ("neither pdfium nor qpdf can open the file" if pdfium_failed
                 else "qpdf cannot open the file") + ": it is damaged"
     if not damage.messages:
         return None
-    where = f"page {', '.join(map(str, damage.pages))}" if damage.pages else "a page"
+    pages_named = damage.pages or ((1,) if pages == 1 else ())
+    where = f"page {', '.join(map(str, pages_named))}" if pages_named else "a page"
     return f"{where}: damaged content ({damage.messages[0].removeprefix('WARNING: ').strip()})"
 
 

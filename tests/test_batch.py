@@ -305,6 +305,13 @@ def test_output_folder_checked_before_any_pdf(tmp_path: Path):
         run_files([tmp_path / "never-opened.pdf"], blocker / "out", RunSettings(process=same_office))
 
 
+def test_an_output_folder_that_is_a_file_says_so(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="cannot be used: it is a file, not a folder"):
+        run_files([tmp_path / "never-opened.pdf"], blocker, RunSettings(process=same_office))
+
+
 # --------------------------------------------------------------------------- real pipeline
 def test_non_utf8_name(tmp_path: Path, drawn: Path):
     name = os.fsdecode(b"renja_caf\xe9_\xff.pdf")

@@ -158,3 +158,11 @@ def test_a_page_whose_filter_raises_is_unread_and_the_others_are_read(tmp_path: 
     # Page 2 holds text but no table: a table begun on page 1 may run on there, unread.
     assert any(note.startswith("page 2: no table found though text is printed there: a table begun on page 1")
                for note in result.notes), result.notes
+
+
+def test_a_library_message_names_the_stream_object_instead_of_quoting_it():
+    from extract.reader import damage_of
+
+    message = ("Error -5 while decompressing data: incomplete or truncated stream: "
+               "<ContentStream(21): raw=0, {'Length': 0, 'Filter': /'FlateDecode'}>")
+    assert damage_of([message]) == "Error -5 while decompressing data: incomplete or truncated stream (object 21)"
