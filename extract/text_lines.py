@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import statistics
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 
 from renjana.models import BBox, GlyphEdges, TextLine
@@ -43,6 +45,9 @@ __getattr__ = legacy_constants(__name__, {
 # Sort keys of glyph dicts (itemgetter: no Python call per glyph).
 _TOP_X0 = itemgetter("top", "x0")
 _X0 = itemgetter("x0")
+_TOP = itemgetter("top")
+_SIZE = itemgetter("size")
+_UPRIGHT = itemgetter("upright")
 
 
 @lru_cache(maxsize=256)
@@ -61,16 +66,56 @@ def group_lines(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_SETTI
     fields).
     """
     same_line = settings.same_line_tolerance
+    ordered = sorted(chars, key=_TOP_X0)
+    try:
+        if not all(map(_UPRIGHT, ordered)):
+            ordered = [ch for ch in ordered if ch["upright"]]
+    except KeyError:  # a char without the flag counts as upright
+        ordered = [ch for ch in ordered if ch.get("upright", True)]
+    tops = list(map(_TOP, ordered))
+    total = sum(tops)
+    if total != total:  # a NaN top (or infinities): no order to rely on, each glyph tested in turn
+        return _make_lines(_rows_one_by_one(ordered, same_line), settings)
     # Per row: its first glyph's top, how near (points) another glyph's top must be to join it,
-    # and its glyphs. A glyph joins the newest of the last three rows it is near.
+    # and its glyphs. A glyph joins the newest of the last three rows it is near. The glyphs go
+    # top-down, so those that join the newest row right after it starts are the next ones whose
+    # top is less than ``reach`` below its own (``top - ref_top`` grows with ``top``): found by
+    # bisection, then checked with the same subtraction (this runs on every glyph of every cell).
+    rows: list[tuple[float, float, list[dict]]] = []
+    n, i = len(ordered), 0
+    while i < n:
+        ch, top = ordered[i], tops[i]
+        for ref_top, reach, members in reversed(rows[-3:-1]):
+            if abs(top - ref_top) < reach:
+                members.append(ch)
+                i += 1
+                break
+        else:  # (the newest row is not near: its glyphs were all taken when it began)
+            reach = same_line * max(ch["size"], 1.0)
+            members = [ch]
+            rows.append((top, reach, members))
+            j = bisect_left(tops, top + reach, i + 1)
+            while j > i + 1 and not tops[j - 1] - top < reach:
+                j -= 1
+            while j < n and tops[j] - top < reach:
+                j += 1
+            members.extend(ordered[i + 1:j])
+            i = j
+    return _make_lines([members for _, _, members in rows], settings)
+
+
+def _make_lines(rows: list[list[dict]], settings: ExtractSettings) -> list[TextLine]:
+    """The lines of :func:`group_lines`'s rows, scripts attached."""
+    grouped = attach_scripts(rows, settings)
+    return [line for line in (_make_line(row, settings) for row in grouped) if line is not None]
+
+
+def _rows_one_by_one(ordered: list[dict], same_line: float) -> list[list[dict]]:
+    """:func:`group_lines`'s rows, each glyph tested in turn (``ordered``: upright glyphs by top, x0)."""
     rows: list[tuple[float, float, list[dict]]] = []
     newest: tuple[float, float, list[dict]] | None = None  # rows[-1]
-    for ch in sorted(chars, key=_TOP_X0):
-        if not ch.get("upright", True):
-            continue
+    for ch in ordered:
         top = ch["top"]
-        # Most glyphs join the newest row: tested first, without building the three-row window
-        # (this runs once per glyph of every cell and page).
         if newest is not None and abs(top - newest[0]) < newest[1]:
             newest[2].append(ch)
             continue
@@ -81,8 +126,7 @@ def group_lines(chars: Iterable[dict], settings: ExtractSettings = DEFAULT_SETTI
         else:
             newest = (top, same_line * max(ch["size"], 1.0), [ch])
             rows.append(newest)
-    grouped = attach_scripts([members for _, _, members in rows], settings)
-    return [line for line in (_make_line(row, settings) for row in grouped) if line is not None]
+    return [members for _, _, members in rows]
 
 
 # --------------------------------------------------------------------------- scripts
@@ -166,6 +210,12 @@ def attach_scripts(rows: list[list[dict]], settings: ExtractSettings = DEFAULT_S
     script_size = settings.script_size_ratio
     if len(rows) < 2:
         return rows  # one row: nothing to move (most cells, fast)
+    # All glyphs, spaces too, in one size of type (read in C; no NaN among them): then the ink
+    # glyphs are too, and nothing can be a script (most multi-row inputs, fast).
+    every = list(map(_SIZE, chain.from_iterable(rows)))
+    total = sum(every)
+    if total == total and min(every) > script_size * max(every):
+        return rows
     sizes = [c["size"] for r in rows for c in r if not c["text"].isspace()]
     if not sizes or min(sizes) > script_size * max(sizes):
         return rows  # one size of type throughout: nothing can be a script
@@ -341,7 +391,8 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
                 return None  # the run that ended may be letter-spaced
             else:
                 gaps = wide = 0
-            if space is not None and not _touching_number(last_ink, ch, touch_gap):
+            # (_touching_number, inlined: this runs once per word of every line)
+            if space is not None and not (last_t in NUMBER_CHARS and t in NUMBER_CHARS and gap <= touch_gap):
                 text.append(" ")
                 edges += (space["x0"], space["x1"])
             elif gap > word_gap:
@@ -357,7 +408,7 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
                 bottom = ch["bottom"]
         text.append(t)
         edges += (left, right)
-        last_ink, last_x1 = ch, right
+        last_ink, last_x1, last_t = ch, right, t
     if last_ink is None or "confidence" in first or (gaps >= min_gaps and wide * 2 >= gaps):
         return None  # no ink; read from glyph shapes; the last run may be letter-spaced
     return TextLine(
