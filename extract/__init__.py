@@ -464,8 +464,11 @@ def _covers(rules: list[Rule], pos: float, a: float, b: float, settings: Extract
     [a, b] (all but ``cover_share`` of it at each end)."""
     margin = (b - a) * settings.cover_share
     near = settings.edge_cluster + settings.cover_slack
-    return any(abs(r.pos - pos) <= near and r.start <= a + margin and r.end >= b - margin
-               for r in rules)
+    # A loop, not any() over a generator: this runs for every side of every atomic cell.
+    for r in rules:
+        if abs(r.pos - pos) <= near and r.start <= a + margin and r.end >= b - margin:
+            return True
+    return False
 
 
 def _open_at_page_break(region: Region, open_side_min: float) -> None:

@@ -130,9 +130,9 @@ def build_cells(col_edges: list[float], row_edges: list[float],
     by_cell = _chars_by_cell(col_edges, row_edges, groups, chars, settings.space_attach, boxes)
     cells: list[RawCell] = []
     for root, members in groups.items():
-        rows = [m[0] for m in members]
+        # Members are listed rows then columns: the first and last hold the lowest and highest row.
         cols = [m[1] for m in members]
-        r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+        r0, r1, c0, c1 = members[0][0], members[-1][0], min(cols), max(cols)
         chars_in = by_cell.get(root)
         lines: list[TextLine] = group_lines(chars_in, settings) if chars_in else []
         cells.append(RawCell(
