@@ -400,6 +400,7 @@ def _page_tables(number: int, chars: list[dict], segments: list[Segment], fills:
             tables.append(_lattice_table(number, region, mine, settings, [column[taken] for column in boxes]))
         else:
             captioned = caption_between(region.top - settings.caption_max_gap, region.top)
+            region.glyph_boxes = [column[taken] for column in boxes]
             rules_only.append((number, region, mine, captioned))
     outside = [chars[i] for i in np.flatnonzero(~inside_any).tolist()]
     last = rules_only[-1][1] if rules_only else None
@@ -489,12 +490,13 @@ def _open_at_page_break(region: Region, open_side_min: float) -> None:
 
 
 def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: ExtractSettings,
-                     boxes: list[np.ndarray] | None = None) -> list[float]:
+                     boxes: list[np.ndarray] | None = None, space: np.ndarray | None = None) -> list[float]:
     """A column-number line at the top of a grid band that holds more lines below it is a header
     row of its own whose bottom rule is missing (a producer that split a row there). ``boxes``:
-    the chars' :data:`BOX_KEYS` as arrays, when the caller has them."""
+    the chars' :data:`BOX_KEYS` as arrays, ``space``: which are space glyphs, when the caller
+    has them."""
     cuts = []
-    for band in _number_row_bands(row_edges, chars, boxes):
+    for band in _number_row_bands(row_edges, chars, boxes, space):
         first_top = min((c["top"] for c in band if not c["text"].isspace()), default=None)
         if first_top is None:
             continue
@@ -512,11 +514,11 @@ def _number_row_cuts(row_edges: list[float], chars: list[dict], settings: Extrac
 
 
 def _number_row_bands(row_edges: list[float], chars: list[dict],
-                      boxes: list[np.ndarray] | None = None) -> list[list[dict]]:
+                      boxes: list[np.ndarray] | None = None, space: np.ndarray | None = None) -> list[list[dict]]:
     """The chars of each band (:func:`_chars_by_band`) whose first line (its ink within 1 pt of
     the band's highest ink glyph) may be a column-number line: every char of it is printed with
     :data:`NUMBER_ROW_CHARS` or is a space. Tested on arrays: this runs on every char of every
-    lattice, and few bands pass."""
+    lattice, and few bands pass. ``space``: which chars are space glyphs, when the caller has it."""
     n_bands = len(row_edges) - 1
     if n_bands < 1 or not chars:
         return []
@@ -525,7 +527,8 @@ def _number_row_bands(row_edges: list[float], chars: list[dict],
     if np.isnan(top).any():
         return _chars_by_band(row_edges, chars, boxes)  # no order among the tops: every band is tested
     texts = list(map(itemgetter("text"), chars))
-    space = np.fromiter(map(str.isspace, texts), dtype=bool, count=len(chars))
+    if space is None:
+        space = np.fromiter(map(str.isspace, texts), dtype=bool, count=len(chars))
     numeric = np.fromiter(map(NUMBER_ROW_CHARS.__contains__, texts), dtype=bool, count=len(chars))
     band = np.searchsorted(row_edges, (top + bottom) / 2, side="right") - 1
     placed = (band >= 0) & (band < n_bands)
@@ -577,7 +580,9 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
     row_edges = cluster_positions([h.pos for h in region.horizontal]
                                   + [y for y in (region.text_top, region.text_bottom) if y is not None],
                                   settings.edge_cluster)
-    cuts = _number_row_cuts(row_edges, chars, settings, boxes)
+    # Which chars are space glyphs, read once for the number-row cuts and the cells.
+    space = np.fromiter(map(str.isspace, map(itemgetter("text"), chars)), dtype=bool, count=len(chars))
+    cuts = _number_row_cuts(row_edges, chars, settings, boxes, space)
     row_edges = sorted(row_edges + cuts)
     # The rules near each edge (as _covers takes them), found once: every atomic cell's sides are
     # tested against them, and a table has hundreds of cells and of rule segments.
@@ -593,6 +598,7 @@ def _lattice_table(number: int, region: Region, chars: list[dict], settings: Ext
         chars=chars,
         settings=settings,
         boxes=boxes,
+        space=space,
     )
     return PageTable(page=number, ruled=True, col_edges=col_edges, row_edges=row_edges, cells=cells,
                      bbox=BBox(x0=col_edges[0], top=row_edges[0], x1=col_edges[-1], bottom=row_edges[-1]))
@@ -677,8 +683,10 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
         layouts: list[tuple[list[float], int, list[float], list[Band]]] = []
         pieces_boxes = []
         for _, region, chars, _, _ in group:
-            # The chars' boxes as arrays, read once for every step of the piece (bands, cells).
-            boxes = [glyph_column(chars, key) for key in BOX_KEYS]
+            # The chars' boxes as arrays, read once for every step of the piece (bands, cells):
+            # those of the page's arrays when _page_tables kept them.
+            boxes = (region.glyph_boxes if region.glyph_boxes is not None
+                     else [glyph_column(chars, key) for key in BOX_KEYS])
             pieces_boxes.append(boxes)
             row_edges, header_cuts = _piece_edges(region, chars, settings, boxes)
             bands = _bands(row_edges, chars, settings, boxes=boxes)

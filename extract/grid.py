@@ -65,7 +65,7 @@ def merge_atomic_cells(n_rows: int, n_cols: int, has_vertical: Callable[[int, in
 
 def _chars_by_cell(col_edges: list[float], row_edges: list[float], groups: dict[int, list[tuple[int, int]]],
                    chars: list[dict], space_attach: float,
-                   boxes: list[np.ndarray] | None = None) -> dict[int, list[dict]]:
+                   boxes: list[np.ndarray] | None = None, space: np.ndarray | None = None) -> dict[int, list[dict]]:
     """The chars of each merged cell (``groups``: :func:`merge_atomic_cells`), in reading order
     (rounded top, then x0).
 
@@ -74,13 +74,15 @@ def _chars_by_cell(col_edges: list[float], row_edges: list[float], groups: dict[
     same line (tops within 1 pt) and within ``space_attach`` points of it (in a narrow column
     the space after a word can stick out past the cell's edge). Chars whose centre is outside
     the grid go nowhere. Done on arrays: this runs on every char of every table. ``boxes``: the
-    chars' :data:`.glyphs.BOX_KEYS` as arrays, when the caller has them.
+    chars' :data:`.glyphs.BOX_KEYS` as arrays, ``space``: which chars are space glyphs, when the
+    caller has them.
     """
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
     if not chars or n_rows < 1 or n_cols < 1:
         return {}
     x0, x1, top, bottom = boxes if boxes is not None else [glyph_column(chars, key) for key in BOX_KEYS]
-    space = np.fromiter(map(str.isspace, map(itemgetter("text"), chars)), dtype=bool, count=len(chars))
+    if space is None:
+        space = np.fromiter(map(str.isspace, map(itemgetter("text"), chars)), dtype=bool, count=len(chars))
     # Reading order; lexsort is stable, as Python's sort is (np.rint rounds half to even, as round()).
     order = np.lexsort((x0, np.rint(top)))
     x0, x1, top, bottom, space = x0[order], x1[order], top[order], bottom[order], space[order]
@@ -117,17 +119,18 @@ def build_cells(col_edges: list[float], row_edges: list[float],
                 has_vertical: Callable[[int, int], bool],
                 has_horizontal: Callable[[int, int], bool],
                 chars: list[dict], settings: ExtractSettings = DEFAULT_SETTINGS,
-                boxes: list[np.ndarray] | None = None) -> list[RawCell]:
+                boxes: list[np.ndarray] | None = None, space: np.ndarray | None = None) -> list[RawCell]:
     """Merge atomic cells and fill them with text lines.
 
     ``has_vertical(row, k)`` says the boundary at ``col_edges[k]`` is drawn in atomic row
     ``row``; ``has_horizontal(k, col)`` says the boundary at ``row_edges[k]`` is drawn in
     atomic column ``col``. ``settings``: ``space_attach`` and the text-line tolerances.
-    ``boxes``: the chars' boxes as arrays (:data:`.glyphs.BOX_KEYS`), when the caller has them.
+    ``boxes``: the chars' boxes as arrays (:data:`.glyphs.BOX_KEYS`), ``space``: which chars are
+    space glyphs (bools), when the caller has them.
     """
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
     groups = merge_atomic_cells(n_rows, n_cols, has_vertical, has_horizontal)
-    by_cell = _chars_by_cell(col_edges, row_edges, groups, chars, settings.space_attach, boxes)
+    by_cell = _chars_by_cell(col_edges, row_edges, groups, chars, settings.space_attach, boxes, space)
     cells: list[RawCell] = []
     for root, members in groups.items():
         # Members are listed rows then columns: the first and last hold the lowest and highest row.

@@ -132,6 +132,9 @@ class Region:
     # (``text_bottom``), a continuation page printed without a top rule (``text_top``).
     text_top: float | None = None
     text_bottom: float | None = None
+    # The boxes of the chars a rules-only region holds (extract's BOX_KEYS, arrays), set when the
+    # page's were read as arrays: its table is built pages later and reads them again otherwise.
+    glyph_boxes: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def top(self) -> float:
