@@ -616,14 +616,18 @@ def _bands(row_edges: list[float], chars: list[dict], settings: ExtractSettings,
         if edges in known:
             bands.append(known[edges])
             continue
-        lines = group_lines(band_chars, settings)
-        # Printed space glyphs count as ink: a phrase is continuous inside its cell, and the gap
-        # between two cells (where no space glyph is printed) stays empty.
-        glyphs = [(line.bbox.top, [g for g in line.glyph_x if g[1] > g[0]]) for line in lines]
-        size = max((line.font_size for line in lines), default=7.0)
-        bands.append(Band(lines=glyphs, text=" ".join(line.text for line in lines), font_size=size,
-                          line_texts=[line.text for line in lines], text_lines=lines))
+        bands.append(_band_of(group_lines(band_chars, settings)))
     return bands
+
+
+def _band_of(lines: list[TextLine]) -> Band:
+    """The band printed by ``lines`` (its chars' :func:`group_lines`)."""
+    # Printed space glyphs count as ink: a phrase is continuous inside its cell, and the gap
+    # between two cells (where no space glyph is printed) stays empty.
+    glyphs = [(line.bbox.top, [g for g in line.glyph_x if g[1] > g[0]]) for line in lines]
+    size = max((line.font_size for line in lines), default=7.0)
+    return Band(lines=glyphs, text=" ".join(line.text for line in lines), font_size=size,
+                line_texts=[line.text for line in lines], text_lines=lines)
 
 
 def _header_band_count(bands: list[Band], max_bands: int, min_unit_tokens: int = 3) -> int:
@@ -688,8 +692,8 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
             boxes = (region.glyph_boxes if region.glyph_boxes is not None
                      else [glyph_column(chars, key) for key in BOX_KEYS])
             pieces_boxes.append(boxes)
-            row_edges, header_cuts = _piece_edges(region, chars, settings, boxes)
-            bands = _bands(row_edges, chars, settings, boxes=boxes)
+            row_edges, header_cuts, known = _piece_edges(region, chars, settings, boxes)
+            bands = _bands(row_edges, chars, settings, known, boxes)
             n_header = 0 if region.continued else _header_band_count(bands, settings.max_header_bands, settings.min_unit_tokens)
             if n_header:
                 header.append(bands[0])
@@ -716,26 +720,32 @@ def _rules_only_tables(pending: list[tuple[int, Region, list[dict], bool, int]],
 
 
 def _piece_edges(region: Region, chars: list[dict], settings: ExtractSettings,
-                 boxes: list[np.ndarray] | None = None) -> tuple[list[float], list[float]]:
+                 boxes: list[np.ndarray] | None = None
+                 ) -> tuple[list[float], list[float], dict[tuple[float, float], Band]]:
     """The row edges of a rules-only piece: its rules, where the text bounds it, and the header's
     own rows (column numbers, unit labels) when the header is drawn as one band; and, apart,
-    those header cuts (no rule is drawn there)."""
+    those header cuts (no rule is drawn there), and the header band by its edges when no cut
+    divides it (its lines were grouped to look for cuts: :func:`_bands` takes it as it is)."""
     positions = [h.pos for h in region.horizontal]
     if region.text_top is not None:
         positions.append(region.text_top)
     if region.text_bottom is not None:
         positions.append(region.text_bottom)
     edges = cluster_positions(positions, settings.edge_cluster)
-    cuts = (_header_cuts(edges[0], edges[1], chars, settings, boxes) if not region.continued and len(edges) >= 2
-            else [])
-    return sorted(edges + cuts), cuts
+    if region.continued or len(edges) < 2:
+        return edges, [], {}
+    cuts, lines = _header_cuts(edges[0], edges[1], chars, settings, boxes)
+    if cuts:
+        return sorted(edges + cuts), cuts, {}
+    return edges, cuts, {(edges[0], edges[1]): _band_of(lines)}
 
 
 def _header_cuts(top: float, bottom: float, chars: list[dict], settings: ExtractSettings,
-                 boxes: list[np.ndarray] | None = None) -> list[float]:
+                 boxes: list[np.ndarray] | None = None) -> tuple[list[float], list[TextLine]]:
     """Row cuts inside a header band drawn without inner rules: above each line of column
-    numbers and each line of unit labels (``K Rp K Rp``), which are header rows of their own.
-    ``boxes``: the chars' :data:`BOX_KEYS` as arrays, when the caller has them."""
+    numbers and each line of unit labels (``K Rp K Rp``), which are header rows of their own;
+    and the band's lines (the chars whose centre is in [top, bottom), as :func:`_chars_by_band`
+    takes a band's). ``boxes``: the chars' :data:`BOX_KEYS` as arrays, when the caller has them."""
     if boxes is None:
         boxes = [glyph_column(chars, key) for key in BOX_KEYS]
     centres = (boxes[2] + boxes[3]) / 2
@@ -752,7 +762,7 @@ def _header_cuts(top: float, bottom: float, chars: list[dict], settings: Extract
                    and lines[j].bbox.top - lines[j - 1].bbox.top <= settings.header_line_pitch * line.font_size):
                 j -= 1
             cuts.append((lines[j - 1].bbox.bottom + lines[j].bbox.top) / 2)
-    return sorted(set(cuts))
+    return sorted(set(cuts)), lines
 
 
 def _formula_fragment(text: str) -> bool:
