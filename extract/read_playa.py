@@ -30,6 +30,8 @@ import dataclasses
 import mmap
 from collections.abc import Iterator
 from itertools import islice
+from math import isfinite
+from operator import itemgetter
 from pathlib import Path
 
 import playa
@@ -358,40 +360,104 @@ def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) ->
     rtc, rtd = gstate.rise * tc, gstate.rise * td
     fontname = info.fontname
     append = out.append
-    pos = x
-    unmapped = 0
-    for arg in obj.args:
-        if isinstance(arg, (int, float)):
-            pos -= arg * 0.001 * fontsize * horizontal_scaling
-            continue
-        decoded, bad = info.glyphs(arg)
-        unmapped += bad
-        for cid, text, adv in decoded:
-            ge = ke + (pos * a + yc + e)
-            gf = kf + (pos * b + yd + f)
-            ux0, uy0 = clo + ge, dlo + gf
-            ux1, uy1 = ga * adv + chi + ge, gb * adv + dhi + gf
-            x0 = fa * ux0 + fc * uy0 + fe
-            x1 = fa * ux1 + fc * uy1 + fe
-            t0 = fb * ux0 + fd * uy0 + ff
-            t1 = fb * ux1 + fd * uy1 + ff
-            if x1 < x0:
-                x0, x1 = x1, x0
-            if t1 < t0:
-                t0, t1 = t1, t0
-            te, tf = ge - rtc, gf - rtd
-            append({"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1, "size": t1 - t0,
-                    "fontname": fontname, "upright": upright,
-                    "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)})
-            disp = adv + scaled_charspace
-            if cid == 32:
-                disp += scaled_wordspace
-            pos += disp * fontsize * horizontal_scaling
+    start = len(out)
+    # An upright line in an unturned page (the usual text object): its glyphs' vertical values
+    # (top, bottom, size, the matrix's f) do not depend on where the glyph sits along the line,
+    # so they are computed once (see _level_line). When that cannot be shown to the bit, every
+    # glyph is computed whole.
+    level = None
+    if b == 0.0 and gb == 0.0 and fb == 0.0 and db == 0.0:
+        level = _level_line(x, kf, yd, f, dlo, dhi, fc, fd, ff, rtd, dc, dd, df)
+    if level is not None:
+        k0, k1, top, bottom, size, tfdc, mf = level
+        pos, unmapped = x, 0
+        for arg in obj.args:
+            if isinstance(arg, (int, float)):
+                pos -= arg * 0.001 * fontsize * horizontal_scaling
+                continue
+            decoded, bad = info.glyphs(arg)
+            unmapped += bad
+            for cid, text, adv in decoded:
+                ge = ke + (pos * a + yc + e)
+                x0 = fa * (clo + ge) + k0 + fe
+                x1 = fa * (ga * adv + chi + ge) + k1 + fe
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
+                        "fontname": fontname, "upright": upright,
+                        "matrix": (ma, mb, mc, md, (ge - rtc) * da + tfdc + de, mf)})
+                disp = adv + scaled_charspace
+                if cid == 32:
+                    disp += scaled_wordspace
+                pos += disp * fontsize * horizontal_scaling
+        # The shared values hold when every glyph's horizontal position was a finite number
+        # (then each ±0 product in them is a zero, see _level_line); else the object is redone.
+        added = out[start:]
+        if not (isfinite(pos) and isfinite(sum(map(_X0, added))) and isfinite(sum(map(_X1, added)))):
+            del out[start:]
+            level = None
+    if level is None:
+        pos, unmapped = x, 0
+        for arg in obj.args:
+            if isinstance(arg, (int, float)):
+                pos -= arg * 0.001 * fontsize * horizontal_scaling
+                continue
+            decoded, bad = info.glyphs(arg)
+            unmapped += bad
+            for cid, text, adv in decoded:
+                ge = ke + (pos * a + yc + e)
+                gf = kf + (pos * b + yd + f)
+                ux0, uy0 = clo + ge, dlo + gf
+                ux1, uy1 = ga * adv + chi + ge, gb * adv + dhi + gf
+                x0 = fa * ux0 + fc * uy0 + fe
+                x1 = fa * ux1 + fc * uy1 + fe
+                t0 = fb * ux0 + fd * uy0 + ff
+                t1 = fb * ux1 + fd * uy1 + ff
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                if t1 < t0:
+                    t0, t1 = t1, t0
+                te, tf = ge - rtc, gf - rtd
+                append({"text": text, "x0": x0, "x1": x1, "top": t0, "bottom": t1, "size": t1 - t0,
+                        "fontname": fontname, "upright": upright,
+                        "matrix": (ma, mb, mc, md, te * da + tf * dc + de, te * db + tf * dd + df)})
+                disp = adv + scaled_charspace
+                if cid == 32:
+                    disp += scaled_wordspace
+                pos += disp * fontsize * horizontal_scaling
     # What playa's iteration leaves for its interpreter: where the next text object starts
     # (without it the interpreter decodes the object's strings once more).
     if obj._next_glyph_offset is None:
         obj._next_glyph_offset = (pos, y)
     return unmapped
+
+
+_X0, _X1 = itemgetter("x0"), itemgetter("x1")
+
+
+def _level_line(x: float, kf: float, yd: float, f: float, dlo: float, dhi: float, fc: float, fd: float,
+                ff: float, rtd: float, dc: float, dd: float, df: float) -> tuple[float, ...] | None:
+    """The values :func:`_glyphs` computes for each glyph of a text object that do not change
+    along its line, when the line is level (the matrix's b, the glyph's gb, the frame's fb and
+    the device's db all 0): ``(fc * uy0, fc * uy1, top, bottom, size, tf * dc, matrix f)``,
+    each to the bit what the per-glyph sums give; None when that is not certain.
+
+    Per glyph, each of these sums starts with a product by one of those zeros (``pos * b``,
+    ``gb * adv``, ``fb * ux0``, ``te * db``): ±0 for a finite factor, its sign depending on the
+    glyph. Adding ±0 to a non-zero number gives that number exactly, so a sum whose value is not
+    0 is the same whatever the sign: these values are taken only when every such sum is non-zero
+    (and :func:`_glyphs` checks that every glyph's position was finite)."""
+    gf = kf + (x * 0.0 + yd + f)
+    uy0, uy1 = dlo + gf, 0.0 + dhi + gf
+    t0 = 0.0 + fd * uy0 + ff
+    t1 = 0.0 + fd * uy1 + ff
+    tf = gf - rtd
+    mf = 0.0 + tf * dd + df
+    if gf == 0.0 or uy1 == 0.0 or t0 == 0.0 or t1 == 0.0 or mf == 0.0:
+        return None
+    if t1 < t0:
+        t0, t1 = t1, t0
+    return fc * uy0, fc * uy1, t0, t1, t1 - t0, tf * dc, mf
 
 
 def _glyphs_generic(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) -> int:
