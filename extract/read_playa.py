@@ -360,6 +360,7 @@ def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) ->
     rtc, rtd = gstate.rise * tc, gstate.rise * td
     fontname = info.fontname
     append = out.append
+    cached = info.decoded.get  # the font's decoded short strings (see _Font.glyphs)
     start = len(out)
     # An upright line in an unturned page (the usual text object): its glyphs' vertical values
     # (top, bottom, size, the matrix's f) do not depend on where the glyph sits along the line,
@@ -375,7 +376,7 @@ def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) ->
             if isinstance(arg, (int, float)):
                 pos -= arg * 0.001 * fontsize * horizontal_scaling
                 continue
-            decoded, bad = info.glyphs(arg)
+            decoded, bad = cached(arg) or info.glyphs(arg)
             unmapped += bad
             for cid, text, adv in decoded:
                 ge = ke + (pos * a + yc + e)
@@ -402,7 +403,7 @@ def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) ->
             if isinstance(arg, (int, float)):
                 pos -= arg * 0.001 * fontsize * horizontal_scaling
                 continue
-            decoded, bad = info.glyphs(arg)
+            decoded, bad = cached(arg) or info.glyphs(arg)
             unmapped += bad
             for cid, text, adv in decoded:
                 ge = ke + (pos * a + yc + e)
