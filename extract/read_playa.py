@@ -367,7 +367,7 @@ def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) ->
     # so they are computed once (see _level_line). When that cannot be shown to the bit, every
     # glyph is computed whole.
     level = None
-    if b == 0.0 and gb == 0.0 and fb == 0.0 and db == 0.0:
+    if b == 0.0 and gb == 0.0 and fb == 0.0 and db == 0.0 and isfinite(rtc):  # te * db is then ±0
         level = _level_line(x, kf, yd, f, dlo, dhi, fc, fd, ff, rtd, dc, dd, df)
     if level is not None:
         k0, k1, top, bottom, size, tfdc, mf = level
