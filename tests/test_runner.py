@@ -285,3 +285,27 @@ def test_a_hard_address_space_limit_below_the_backstop_is_kept(tmp_path: Path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+
+
+def test_descendants_are_the_whole_process_tree():
+    # The RSS poll's process tree, from /proc's children files: the same processes psutil finds.
+    import psutil
+
+    from renjana.runner import _descendants
+
+    tree = subprocess.Popen(["bash", "-c", "sleep 30 & (sleep 30 & wait) & wait"])
+    try:
+        deadline = time.monotonic() + 10
+        expected: set[int] = set()
+        while time.monotonic() < deadline and len(expected) < 3:
+            time.sleep(0.05)
+            expected = {child.pid for child in psutil.Process(tree.pid).children(recursive=True)}
+        found = _descendants(tree.pid)
+        if found is None:
+            pytest.skip("this kernel has no /proc/PID/task/TID/children")
+        assert set(found) == expected and len(expected) >= 3
+    finally:
+        for child in psutil.Process(tree.pid).children(recursive=True):
+            child.kill()
+        tree.kill()
+        tree.wait()
