@@ -361,6 +361,7 @@ def _plain_line(chars: list[dict], settings: ExtractSettings) -> TextLine | None
     text: list[str] = []
     edges: list[float] = []  # left and right edge of each character of text, one after the other
     last_ink: dict | None = None
+    last_x1, last_t = 0.0, ""  # last_ink's right edge and text (read only once last_ink is set)
     space: dict | None = None  # the first space glyph after last_ink, not written yet
     for ch in chars:
         t = ch["text"]
