@@ -106,7 +106,7 @@ def _summary_table(report: RunReport, title: str = "renjana run") -> Table:
 # A metavar on every option (and "" on flags) keeps Python type names out of --help.
 Inputs = Annotated[list[Path], typer.Argument(metavar="INPUT", help="PDF files or folders.")]
 Out = Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="Output folder.")]
-Timeout = Annotated[float, typer.Option(min=0.001, metavar="SECONDS", help="Wall-time limit per file.")]
+Timeout = Annotated[float, typer.Option(min=0.001, max=1e7, metavar="SECONDS", help="Wall-time limit per file.")]
 MemoryMb = Annotated[int, typer.Option(min=1, metavar="MIB", help="Memory limit per file, MiB.")]
 Workers = Annotated[int, typer.Option(min=1, metavar="N", help="Files processed at once (local pool).")]
 Verbose = Annotated[bool, typer.Option("-v", "--verbose", metavar="", help="Show tracebacks of failures.")]

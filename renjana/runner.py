@@ -87,6 +87,8 @@ STARTED = "started"
 PAGE = "page"
 # A worker's own alarm fires this long after the parent's deadline (the parent acts first).
 ALARM_GRACE_S = 5.0
+# The longest alarm a worker can set (signal.alarm's C int): about 68 years.
+MAX_ALARM_S = 2**31 - 1
 # A worker whose resident memory passed this share of its limit is retired after its file, so the
 # next file gets a fresh process with its full limit (Python and glibc seldom give freed memory back).
 RETIRE_SHARE = 0.5
@@ -457,7 +459,9 @@ def _worker_main(conn: Connection, parent_pid: int, settings: RunSettings) -> No
         conn.close()
         return
     set_listener(lambda page, pages: conn.send((PAGE, page, pages)))
-    alarm_s = math.ceil(settings.timeout_s + ALARM_GRACE_S)
+    # signal.alarm takes a C unsigned int of seconds: a longer (or infinite) limit is the longest alarm.
+    limit_s = settings.timeout_s + ALARM_GRACE_S
+    alarm_s = math.ceil(limit_s) if math.isfinite(limit_s) and limit_s < MAX_ALARM_S else MAX_ALARM_S
     done = 0
     while True:
         try:

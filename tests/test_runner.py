@@ -7,6 +7,7 @@ the "spawn" workers import them by name.
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -309,3 +310,10 @@ def test_descendants_are_the_whole_process_tree():
             child.kill()
         tree.kill()
         tree.wait()
+
+
+def test_an_endless_time_limit_is_the_longest_alarm_not_a_failure(tmp_path: Path):
+    # signal.alarm takes a C int: an infinite or huge limit must not stop the worker from starting.
+    [path] = touch(tmp_path, "a.pdf")
+    report = run_files([path], tmp_path / "out", RunSettings(process=fake_process, timeout_s=math.inf))
+    assert report.results[0].ok, report.results[0].failure
