@@ -135,6 +135,9 @@ class OutputStore:
         # done by a plain run, whose outputs lack the variant's files.
         self.version = (version or tool_version()) + (f"+{variant}" if variant else "")
         self.umask = _umask()
+        if self.out.is_symlink() and not self.out.exists():
+            raise OutputError(f"output folder {self.out} cannot be used: it is a symbolic link to "
+                              f"{os.readlink(self.out)}, which does not exist")
         if self.out.exists() and not self.out.is_dir():
             raise OutputError(f"output folder {self.out} cannot be used: it is a file, not a folder")
         try:

@@ -524,3 +524,10 @@ def test_a_blank_page_of_a_sound_pdf_is_read(tmp_path: Path):
     builder.save()
     doc, damaged = read_checked(path)
     assert damaged is None and doc.empty_pages == [doc.pages] and doc.unread_pages == []
+
+
+def test_an_output_folder_that_is_a_dangling_link_says_so(tmp_path: Path):
+    link = tmp_path / "out"
+    link.symlink_to(tmp_path / "gone")
+    with pytest.raises(OutputError, match="it is a symbolic link to .*gone, which does not exist"):
+        run_files([tmp_path / "never-opened.pdf"], link, RunSettings(process=same_office))
