@@ -213,8 +213,7 @@ def _note_pages_after_unread(doc: ExtractedDocument, table_pages: set[int]) -> N
             after.append(number)
             number += 1
         if after:
-            pages = f"page {after[0]}" if len(after) == 1 else f"pages {after[0]}-{after[-1]}"
-            doc.notes.append(f"{pages}: no table found though text is printed there: a table begun on "
+            doc.notes.append(f"{_page_ranges(after)}: no table found though text is printed there: a table begun on "
                              f"page {start}, which was not read whole, may continue there unread")
 
 
