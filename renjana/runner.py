@@ -391,6 +391,8 @@ def _descendants(pid: int) -> list[int] | None:
     reads); None where the kernel has no such file, and psutil is asked instead. psutil's
     ``children(recursive=True)`` reads the ``stat`` file of every process on the machine: polled
     every :data:`RSS_POLL_S` for each busy worker, that took a tenth of a core from the workers."""
+    if not os.path.exists(f"/proc/self/task/{os.getpid()}/children"):
+        return None  # not Linux, or a kernel without CONFIG_PROC_CHILDREN
     found: list[int] = []
     stack = [pid]
     while stack:
@@ -398,19 +400,13 @@ def _descendants(pid: int) -> list[int] | None:
         try:
             tasks = os.listdir(f"/proc/{parent}/task")
         except OSError:
-            if parent == pid:
-                return None if not os.path.isdir("/proc/self/task") else []
-            continue  # exited between the listing and the reading
+            continue  # gone between the listing and the reading
         for task in tasks:
             try:
                 with open(f"/proc/{parent}/task/{task}/children", "rb") as handle:
                     children = [int(word) for word in handle.read().split()]
-            except FileNotFoundError:
-                if not os.path.exists(f"/proc/self/task/{os.getpid()}/children"):
-                    return None  # a kernel without CONFIG_PROC_CHILDREN
-                continue
             except (OSError, ValueError):
-                continue
+                continue  # the thread or process ended meanwhile
             found.extend(children)
             stack.extend(children)
     return found
