@@ -44,7 +44,7 @@ from .graphics import page_graphics
 from .reader import MAX_DAMAGE_CHARS, PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
 from .textlayer import unmapped_text
-from renjana.wording import printable
+from renjana.wording import printable, shorten
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -143,7 +143,7 @@ def _undecodable_page(number: int, page, exc: Exception) -> PageContent:
     except Exception:  # noqa: BLE001 - a page without a usable media box
         width = height = 0.0
     return PageContent(number=number, width=width, height=height, decoded=False,
-                       damaged=printable(f"{type(exc).__name__}: {exc}")[:MAX_DAMAGE_CHARS])
+                       damaged=shorten(printable(f"{type(exc).__name__}: {exc}"), MAX_DAMAGE_CHARS))
 
 
 def _stream_sizes(page) -> list[tuple[int, int, object]]:

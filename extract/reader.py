@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypedDict
 
+from renjana.wording import shorten
+
 from .graphics import PageGraphics
 from .settings import DEFAULT_SETTINGS, ExtractSettings
 
@@ -132,7 +134,7 @@ def damage_of(messages: list[str], streams=()) -> str | None:
     for objid, present, declared in streams:
         if isinstance(declared, int) and 0 <= present < declared:
             return f"its content stream (object {objid}) holds {present} of its {declared} bytes: cut short"
-    return _plain_stream_message(messages[0])[:MAX_DAMAGE_CHARS] if messages else None
+    return shorten(_plain_stream_message(messages[0]), MAX_DAMAGE_CHARS) if messages else None
 
 
 def _plain_stream_message(message: str) -> str:

@@ -31,6 +31,19 @@ _HIDDEN = {*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A
 _ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut at the last space before the limit and
+    ended by `` …`` so a quoted library message is never cut mid-word (one word longer than the
+    limit is cut inside it). Text within the limit is returned as it is."""
+    if len(text) <= limit:
+        return text
+    head = text[:max(0, limit - 2)]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:") + " …"
+
+
 def printable(text: str, keep_newlines: bool = False) -> str:
     """``text`` for one line of a terminal: control characters written as escapes
     (``ctl\\x01\\nname.pdf`` → ``ctl\\\\x01\\\\nname.pdf``), everything else, any script, kept.

@@ -236,3 +236,15 @@ def test_progress_line_keeps_rate_and_eta_with_two_files_in_flight(tmp_path: Pat
     assert len(line) <= 100, line
     assert re.search(r" 0/3 files \d+\.\d pages/s (\d+:\d\d:\d\d|-:--:--) ", line), line
     assert re.search(r"lapor…h-satu p\.120/1400, lapor…ah-dua p\.120/1400 \+1$", line.rstrip()), line
+
+
+def test_shorten_cuts_a_message_between_words():
+    from renjana.wording import shorten
+
+    message = "expected dictionary key but found non-name object; inserting key /QPDFFake1 " * 3
+    short = shorten(message, 60)
+    assert len(short) <= 60 and short.endswith(" …")
+    assert message.startswith(short[:-2])                       # a prefix of the message
+    assert message[len(short[:-2])] in " ,;:"                  # ends where a word ended
+    assert shorten("short", 60) == "short"
+    assert shorten("x" * 100, 20) == "x" * 18 + " …"           # one long word: cut inside it
