@@ -66,7 +66,9 @@ EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
     """PDFs named or found under the inputs (recursively, ``*.pdf`` in any case, sorted), without
-    repeats; and the inputs that do not exist."""
+    repeats; and the inputs that do not exist. A path named twice (a file and its folder, ``a.pdf``
+    and ``./a.pdf``) is one input; a symbolic link is an input of its own, like a copy: the user
+    sees every name they gave in the manifest (folders reached through a link are not entered)."""
     found, seen, missing = [], set(), []
     for item in inputs:
         if item.is_dir():
@@ -77,8 +79,9 @@ def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
             missing.append(item)
             continue
         for pdf in pdfs:
-            if pdf.resolve() not in seen:
-                seen.add(pdf.resolve())
+            key = os.path.abspath(pdf)
+            if key not in seen:
+                seen.add(key)
                 found.append(pdf)
     return found, missing
 

@@ -39,6 +39,17 @@ def test_find_pdfs_recursive_case_insensitive_sorted(tmp_path: Path):
     assert missing == [tmp_path / "nope"]
 
 
+def test_find_pdfs_keeps_a_link_as_its_own_input(tmp_path: Path):
+    """A link beside its target is a name the user gave: it gets its own manifest line; the same
+    path named twice is one input; a folder reached through a link is not entered (no loops)."""
+    (tmp_path / "a.pdf").write_bytes(b"")
+    (tmp_path / "b.pdf").symlink_to("a.pdf")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to("..")
+    found, _ = find_pdfs([tmp_path, tmp_path / "sub" / ".." / "a.pdf"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.pdf", "b.pdf"]
+
+
 def test_schema_writes_json_schemas(tmp_path: Path):
     result = runner.invoke(app, ["schema", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
