@@ -60,7 +60,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from renjana.manifest import DONE_STATUSES, OutputStore, file_sha256
-from renjana.wording import count, unreadable_input
+from renjana.wording import count, shorten, unreadable_input
 from renjana.models import DocumentResult
 from renjana.preflight import InputError, safe_name
 from renjana.progress import set_listener
@@ -141,7 +141,8 @@ class Summary:
 
     ``pages`` are the pages pdfminer read; ``pages_in_file`` what the file has (cross-checked
     with pdfium); ``pages_read`` those read as data (not needing OCR, not unreadable). ``status``
-    is ``ok``, ``partial`` (pages unreadable or the file damaged) or ``needs-ocr``.
+    is ``ok``, ``partial`` (pages unreadable or the file damaged), ``needs-ocr``, or ``failed``
+    when not one of its pages could be read (its outputs are then not kept).
     """
 
     outputs: list[str]
@@ -241,6 +242,13 @@ def _file_status(result: DocumentResult) -> tuple[str, str, int, int]:
     lost = [u for u in not_read if u.status in ("unreadable", "text-unreadable")]
     ocr = [u for u in not_read if u.status == "needs-ocr"]
     damaged = getattr(result.source, "damaged", None)
+    if lost and not ocr and len(not_read) >= in_file:
+        # Not one page read (every page unreadable, none waiting for OCR): the output would hold
+        # nothing but notes, so the file fails, with its notes kept in the manifest record.
+        why = lost[0].reason.removeprefix("not read: ")
+        what = ("its only page could not be read: " if in_file == 1 else
+                f"none of its {in_file} pages could be read (page {lost[0].page}: ") + why
+        return "failed", what + ("" if in_file == 1 else ")"), in_file, 0
     if lost or damaged:
         reasons = ([f"{count(len(lost), 'page')} unreadable: {lost[0].reason}"] if lost else []) + \
             ([damaged] if damaged else [])
@@ -281,7 +289,7 @@ def _exception_reason(path: Path, exc: BaseException) -> str:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= 2 * MAX_QUOTE_CHARS else text[: 2 * MAX_QUOTE_CHARS - 1] + "…"
+    return shorten(text, 2 * MAX_QUOTE_CHARS)
 
 
 def _reason_text(path: Path, exc: BaseException) -> str:
@@ -293,7 +301,7 @@ def _reason_text(path: Path, exc: BaseException) -> str:
     text = str(exc)
     for prefix in (f"{path}: ", f"{path.name}: "):  # the message usually names the file already
         text = text.removeprefix(prefix)
-    text = text[:MAX_QUOTE_CHARS]
+    text = shorten(text, MAX_QUOTE_CHARS)
     if type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber"):
         return f"the PDF could not be read: pdfminer says \"{text}\"" if text else \
             "the PDF could not be read (pdfminer gives no reason)"
@@ -657,7 +665,7 @@ def _skipped(path: Path, sha256: str, record: dict) -> FileResult:
 
 def _result(path: Path, sha256: str, outcome: Outcome, record: dict, out_dir: Path) -> FileResult:
     seconds = record["seconds"]["total"]
-    if outcome.summary is None:
+    if outcome.summary is None or outcome.status not in DONE_STATUSES:  # no outputs kept
         return FileResult(path, failure=outcome.reason, detail=outcome.detail, status=outcome.status,
                           sha256=sha256, seconds=seconds)
     summary = Summary(**{**outcome.summary.__dict__,

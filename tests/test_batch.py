@@ -513,6 +513,30 @@ def test_a_truncated_pdf_lists_the_pages_it_lost(tmp_path: Path, monkeypatch, co
     assert all(u["status"] == "unreadable" for u in document["source"]["unread_pages"])
 
 
+def test_a_file_with_no_page_read_fails_and_keeps_no_output(tmp_path: Path):
+    """Every page's content undecodable: an output would hold nothing but notes, so the file is
+    ``failed`` (the exit status says so even with partial allowed), its notes in the manifest."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(2):
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Contents = pdf.make_stream(b"")
+        # ASCII85 data with a byte outside its alphabet: the reader raises on the page's content.
+        page.obj.Contents.write(b"9jqo^BlbD-BleB1DJ+*+F(f,q\x01\x02~>", filter=pikepdf.Name.ASCII85Decode,
+                                type_check=False)
+    (tmp_path / "in").mkdir()
+    pdf.save(tmp_path / "in" / "nothing.pdf")
+    out = tmp_path / "out"
+    run_files([tmp_path / "in" / "nothing.pdf"], out, RunSettings(workers=1))
+    record = records(out)["nothing.pdf"]
+    assert record["status"] == "failed" and record["outputs"] == []
+    assert record["reason"].startswith("none of its 2 pages could be read (page 1: ")
+    assert (record["pages_in_file"], record["pages_read"]) == (2, 0)
+    assert any("page 1" in note for note in record["notes"])
+    assert not [p for p in out.rglob("*.json")]
+
+
 def test_a_blank_page_of_a_sound_pdf_is_read(tmp_path: Path):
     """Nothing on a page of an undamaged file is a blank page, not a lost one."""
     from renjana.pipeline import read_checked
