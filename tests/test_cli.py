@@ -259,3 +259,20 @@ def test_shorten_cuts_a_message_between_words():
     assert message[len(short[:-2])] in " ,;:"                  # ends where a word ended
     assert shorten("short", 60) == "short"
     assert shorten("x" * 100, 20) == "x" * 18 + " …"           # one long word: cut inside it
+
+
+def test_the_command_says_when_memory_is_too_small_to_start():
+    """Under an address-space limit too small for its libraries, ``renjana`` says so in plain
+    words (not a loader traceback) and exits 1."""
+    import resource
+    import subprocess
+    import sys
+
+    def small_limit():
+        resource.setrlimit(resource.RLIMIT_AS, (300 << 20, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+    done = subprocess.run([sys.executable, "-c", "from renjana.launch import main; main()", "--help"],
+                          capture_output=True, text=True, preexec_fn=small_limit, timeout=120)
+    assert done.returncode == 1
+    assert "not enough memory to load its libraries" in done.stderr and "300 MiB" in done.stderr
+    assert "Traceback" not in done.stderr
