@@ -436,7 +436,9 @@ def query(
     try:
         names, rows = run_query(out, sql)
     except (FileNotFoundError, duckdb.Error) as exc:
-        _print(_console(stderr=True), str(exc), keep_newlines=True)
+        hint = ("\n(a query reads the dataset's views and tables only, no other file)"
+                if isinstance(exc, duckdb.PermissionException) else "")
+        _print(_console(stderr=True), str(exc) + hint, keep_newlines=True)
         raise typer.Exit(EXIT_FAILED) from None
     if csv_out:
         _write_csv(names, rows if limit is None else rows[:limit])

@@ -317,12 +317,18 @@ def query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
 
     Raises FileNotFoundError when the database was not built (``renjana dataset OUT``) or holds
     no documents, :class:`QueryRefused` for anything but one read statement and duckdb.Error for
-    a bad statement."""
+    a bad statement or one that reads a file outside the dataset (``duckdb.PermissionException``)."""
     check_read_only(sql)
     database = Path(out_dir) / DATABASE
     if not database.exists():
         raise FileNotFoundError(f"{database}: no database yet; build it with `renjana dataset {out_dir}`")
     with duckdb.connect(str(database), read_only=True) as con:
+        # The statement reads the dataset and nothing else: DuckDB's file functions
+        # (read_csv('/etc/…'), glob, ATTACH) are refused outside the dataset's folder, so a
+        # query handed on by a script or a web form cannot read the machine's files.
+        dataset = str((Path(out_dir) / DATASET_DIR).resolve()).replace("'", "''")
+        con.execute(f"SET allowed_directories = ['{dataset}/']")
+        con.execute("SET enable_external_access = false")
         has_documents = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
                                     [DOCUMENTS_PART]).fetchone()[0]
         if not has_documents:

@@ -151,6 +151,20 @@ def test_refresh_follows_the_documents(tmp_path: Path):
     assert rows == [("old.pdf",)]
 
 
+def test_a_query_reads_the_dataset_and_no_other_file(tmp_path: Path):
+    import duckdb
+
+    out = tmp_path / "it's out"  # a quote in the folder's name, written into the setting
+    emit.write_all(document("a.pdf"), out)
+    refresh(out)
+    secret = tmp_path / "secret.csv"
+    secret.write_text("x\n1\n")
+    assert query(out, "SELECT source_file FROM documents") == (["source_file"], [("a.pdf",)])
+    for path in (secret, f"{tmp_path}/*", out / "manifest.jsonl"):
+        with pytest.raises(duckdb.PermissionException):
+            query(out, "SELECT * FROM read_text('{}')".format(str(path).replace("'", "''")))
+
+
 def test_refresh_removes_a_document_whose_name_holds_glob_characters(tmp_path: Path):
     emit.write_all(document("br[red]k.pdf"), tmp_path)
     next(tmp_path.glob("*/*/*/br[[]red]k.json")).unlink()
