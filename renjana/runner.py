@@ -142,7 +142,7 @@ class Summary:
     ``pages`` are the pages pdfminer read; ``pages_in_file`` what the file has (cross-checked
     with pdfium); ``pages_read`` those read as data (not needing OCR, not unreadable). ``status``
     is ``ok``, ``partial`` (pages unreadable or the file damaged), ``needs-ocr``, or ``failed``
-    when not one of its pages could be read (its outputs are then not kept).
+    when no page could be read whole and no table came out (its outputs are then not kept).
     """
 
     outputs: list[str]
@@ -242,13 +242,12 @@ def _file_status(result: DocumentResult) -> tuple[str, str, int, int]:
     lost = [u for u in not_read if u.status in ("unreadable", "text-unreadable")]
     ocr = [u for u in not_read if u.status == "needs-ocr"]
     damaged = getattr(result.source, "damaged", None)
-    if lost and not ocr and len(not_read) >= in_file:
-        # Not one page read (every page unreadable, none waiting for OCR): the output would hold
-        # nothing but notes, so the file fails, with its notes kept in the manifest record.
-        why = lost[0].reason.removeprefix("not read: ")
-        what = ("its only page could not be read: " if in_file == 1 else
-                f"none of its {in_file} pages could be read (page {lost[0].page}: ") + why
-        return "failed", what + ("" if in_file == 1 else ")"), in_file, 0
+    if lost and not ocr and len(not_read) >= in_file and not result.tables:
+        # No page read whole (none waiting for OCR) and not one table: the output would hold
+        # nothing but notes, so the file fails, its notes kept in the manifest record.
+        what = "its only page could not" if in_file == 1 else f"none of its {in_file} pages could"
+        return ("failed", f"no table could be read: {what} be read whole (page {lost[0].page}: "
+                f"{lost[0].reason})", in_file, 0)
     if lost or damaged:
         reasons = ([f"{count(len(lost), 'page')} unreadable: {lost[0].reason}"] if lost else []) + \
             ([damaged] if damaged else [])

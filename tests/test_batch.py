@@ -531,7 +531,7 @@ def test_a_file_with_no_page_read_fails_and_keeps_no_output(tmp_path: Path):
     run_files([tmp_path / "in" / "nothing.pdf"], out, RunSettings(workers=1))
     record = records(out)["nothing.pdf"]
     assert record["status"] == "failed" and record["outputs"] == []
-    assert record["reason"].startswith("none of its 2 pages could be read (page 1: ")
+    assert record["reason"].startswith("no table could be read: none of its 2 pages could be read whole (page 1: ")
     assert (record["pages_in_file"], record["pages_read"]) == (2, 0)
     assert any("page 1" in note for note in record["notes"])
     assert not [p for p in out.rglob("*.json")]
