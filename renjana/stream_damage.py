@@ -22,13 +22,26 @@ the decoded image is looked at for the marks only such damage leaves (:mod:`renj
 the paper's grey level stepping in a staircase at a block boundary, the table's rules all broken
 and shifted by whole blocks); damage that leaves neither (a few blocks garbled) is not found.
 
+An object qpdf (pikepdf) had to repair while reading it (its warnings name it: "(object 7 0,
+offset …): expected dictionary key …") is damage too, outside any stream: a garbled key in a page
+dictionary loses the page's ``/Contents``, one in a font dictionary its ``/Widths`` or
+``/Encoding``; our reader (playa) parses the same bytes on its own and may make less of them. The
+objects a page uses (its dictionary, content streams, resources, fonts and their parts, forms,
+images, the page tree nodes above it) are remembered during the same walk; each page using an
+object qpdf warned about gets a note naming it (:func:`_object_damage`). A page that names no
+content stream in a file qpdf found damaged (a reference to an object qpdf could not find is
+dropped) is taken as lost. Damage in an object no page uses (an ``/Info`` dictionary, a stream's
+``/Length``) changes nothing read and is not reported.
+
 Cost: one inflate of each Flate stream and one decode of each JPEG image, each object once; on a
-scanned page, a few passes of numpy over the decoded JPEG.
+scanned page, a few passes of numpy over the decoded JPEG. The objects a page uses are kept as a
+small map per page; they are matched to qpdf's warnings only when there are any.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +71,8 @@ class StreamDamageSettings:
     inflate_piece: int = 1 << 22
     # A JPEG larger than this (width × height pixels) is not decoded for the check (its memory).
     max_jpeg_pixels: int = 60_000_000
+    # Page tree nodes above a page followed for the objects it uses (a loop is cut by this too).
+    max_tree_depth: int = 32
 
 
 DEFAULT_STREAM_DAMAGE_SETTINGS = StreamDamageSettings()
@@ -74,6 +89,12 @@ class _Seen:
     # Images looked at on a scanned page (their verdict, with what was seen): an image drawn on a
     # scanned page and on another is judged twice, once each way.
     looked: dict[tuple[int, int], str | None] = field(default_factory=dict)
+    # Font or form → the objects it uses (object → what it is to the page, in words), found once.
+    parts: dict[tuple[int, int], dict[tuple[int, int], str]] = field(default_factory=dict)
+
+
+# The objects one page uses: (number, generation) → what the object is to the page, in words.
+_Reach = dict[tuple[int, int], str]
 
 
 def page_damage(path: Path, offset: int = 0,
@@ -96,29 +117,117 @@ def page_damage(path: Path, offset: int = 0,
         return {}
     seen = _Seen()
     found: dict[int, list[PageDamage]] = {}
+    reaches: dict[int, _Reach] = {}
     with handle, pdf:
         for number, page in enumerate(pdf.pages, start=1):
+            reach = reaches[number] = {}
             try:
-                lines = _page(page.obj, seen, settings, number in scanned)
+                lines = _page(page.obj, seen, settings, number in scanned, reach)
             except Exception:  # noqa: BLE001 - a page dictionary too broken to walk: no verdict
                 continue
             if lines:
                 found[number] = lines
+        warnings = pdf.get_warnings()  # qpdf's, while opening the file and during the walk
+        if warnings:
+            for number, lines in _object_damage(pdf, warnings, reaches, settings).items():
+                found[number] = found.get(number, []) + [item for item in lines
+                                                         if all(item.what != old.what for old in found.get(number, []))]
     return found
 
 
-def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False) -> list[PageDamage]:
+def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
+          reach: _Reach | None = None) -> list[PageDamage]:
+    """The page's damaged streams and fonts; ``reach`` gets the objects the page uses."""
     import pikepdf
 
+    reach = {} if reach is None else reach
+    _note(reach, page, "the page dictionary")
     lines: list[PageDamage] = []
     contents = page.get("/Contents")
+    _note(reach, contents, "the page's list of content streams")
     parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     for part in parts:
         if isinstance(part, pikepdf.Stream):
+            _note(reach, part, "the page's content stream")
             _add(lines, _checked(part, "content stream", "the page's drawing stops or goes wrong there",
                                  seen, settings))
-    _resources(page.get("/Resources"), lines, seen, settings, depth=0, look=look)
+    _resources(page.get("/Resources"), lines, seen, settings, depth=0, look=look, reach=reach)
+    node = page.get("/Parent")
+    for _ in range(settings.max_tree_depth):  # inherited resources and page size come from there
+        if not isinstance(node, pikepdf.Dictionary) or _key(node) in reach:
+            break
+        _note(reach, node, "the page tree node above the page")
+        node = node.get("/Parent")
     return lines
+
+
+def _note(reach: _Reach, obj, what: str) -> None:
+    """Remember that the page uses ``obj`` (an indirect object; a direct one is part of its holder)."""
+    key = _key(obj) if obj is not None and hasattr(obj, "is_indirect") else None
+    if key is not None:
+        reach.setdefault(key, what)
+
+
+# qpdf names the object it had to repair: "(object 7 0, offset 103025): …", "object 53 0 not
+# found in file after regenerating cross reference table", "…, object 7 0 at offset 1055: …".
+_QPDF_OBJECT = re.compile(r"\bobject (\d+) (\d+)\b")
+# What qpdf says before its words (the file's name, the object and offset), dropped when quoted.
+_QPDF_WHERE = re.compile(r"^.*?(\(object \d+ \d+, offset \d+\)|\(offset \d+\))?: ")
+# What damage to each kind of object may do to the page (by the start of its words in the walk).
+_EFFECTS = (
+    ("the page dictionary", "what the page shows may be missing"),
+    ("the page's", "the page's content may be missing or cut short"),
+    ("the page tree node", "the page's inherited resources or size may be wrong"),
+    ("a resource dictionary", "fonts or images the page uses may be missing"),
+    ("a font list", "its fonts may be missing: the text may be wrong"),
+    ("a list of images", "its images or forms may be missing"),
+    ("font ", "the text in that font may be wrong"),
+    ("image ", "the image may be drawn wrong"),
+    ("form ", "what the form draws may be missing or wrong"),
+)
+
+
+def _object_damage(pdf, warnings: list[str], reaches: dict[int, _Reach],
+                   settings: StreamDamageSettings) -> dict[int, list[PageDamage]]:
+    """Page number → the objects it uses that qpdf warned about (``warnings``: its messages while
+    opening and walking the file), each with qpdf's first word on it and what it may do to the
+    page; and a page that names no content stream in a file qpdf found damaged (a reference to
+    an object qpdf could not find is dropped from the dictionary)."""
+    import pikepdf
+
+    said: dict[tuple[int, int], str] = {}
+    for message in warnings:
+        if found := _QPDF_OBJECT.search(message):
+            said.setdefault((int(found[1]), int(found[2])), _QPDF_WHERE.sub("", message, count=1).strip())
+    first = _QPDF_WHERE.sub("", warnings[0], count=1).strip()
+    damage: dict[int, list[PageDamage]] = {}
+    for number, reach in reaches.items():
+        lines: list[PageDamage] = []
+        try:
+            page = pdf.pages[number - 1].obj
+            contents = page.get("/Contents")
+            parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            no_content = not any(isinstance(part, pikepdf.Stream) for part in parts)
+            invented = any(str(entry).startswith("/QPDFFake") for entry in page.keys())
+        except Exception:  # noqa: BLE001 - a page dictionary pikepdf cannot hand over
+            no_content, invented = True, False
+        for key, what in reach.items():
+            if key not in said:
+                continue
+            quoted = said[key][:settings.message_chars]
+            effect = next(effect for start, effect in _EFFECTS if what.startswith(start)) if any(
+                what.startswith(start) for start, _ in _EFFECTS) else "the page may be read wrong"
+            if what == "the page dictionary" and (no_content or invented):
+                effect = ("it names no content stream: what the page shows is lost" if no_content
+                          else "qpdf had to invent keys for values whose names are garbled: what the page "
+                               "shows may be missing")
+            _add(lines, f"{what} (object {key[0]}) is damaged (qpdf: {quoted}): {effect}")
+        if no_content and not lines:
+            _add(lines, f"the page names no content stream in a file qpdf found damaged (qpdf: "
+                        f"{first[:settings.message_chars]}): what the page shows was probably lost")
+        if lines:
+            damage[number] = lines
+    return damage
 
 
 def _add(lines: list[PageDamage], line: str | None, loses_content: bool = True) -> None:
@@ -127,25 +236,32 @@ def _add(lines: list[PageDamage], line: str | None, loses_content: bool = True) 
 
 
 def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: StreamDamageSettings, depth: int,
-               look: bool = False) -> None:
-    """``look``: the page is a scan: its JPEG images are looked at too (:func:`_checked`)."""
+               look: bool = False, reach: _Reach | None = None) -> None:
+    """``look``: the page is a scan: its JPEG images are looked at too (:func:`_checked`).
+    ``reach`` gets the objects used (the resources, fonts and their parts, images, forms)."""
     import pikepdf
 
+    reach = {} if reach is None else reach
     if not isinstance(resources, pikepdf.Dictionary) or depth > settings.max_form_depth:
         return
+    _note(reach, resources, "a resource dictionary")
     fonts = resources.get("/Font")
     if isinstance(fonts, pikepdf.Dictionary):
+        _note(reach, fonts, "a font list")
         for name, font in fonts.items():
             if isinstance(font, pikepdf.Dictionary):
                 _add(lines, *_font(name, font, seen, settings))
+                _font_parts(name, font, seen, reach)
     xobjects = resources.get("/XObject")
     if not isinstance(xobjects, pikepdf.Dictionary):
         return
+    _note(reach, xobjects, "a list of images and forms")
     for name, xobject in xobjects.items():
         if not isinstance(xobject, pikepdf.Stream):
             continue
         subtype = xobject.get("/Subtype")
         if subtype == "/Image":
+            _note(reach, xobject, f"image {name}")
             _add(lines, _checked(xobject, f"image {name}", "the image is drawn wrong or in part", seen, settings,
                                  image=True, look=look))
         elif subtype == "/Form":
@@ -153,14 +269,50 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
             if key is not None and key in seen.forms:  # every page that draws it gets its damage
                 for item in seen.forms[key]:
                     _add(lines, item.what, item.loses_content)
+                for part, what in seen.parts.get(key, {}).items():
+                    reach.setdefault(part, what)
                 continue
             inside: list[PageDamage] = []
+            used: _Reach = {}
             if key is not None:
                 seen.forms[key] = inside
+                seen.parts[key] = used
+            _note(used, xobject, f"form {name}")
             _add(inside, _checked(xobject, f"form {name}", "what it draws stops or goes wrong there", seen, settings))
-            _resources(xobject.get("/Resources"), inside, seen, settings, depth + 1, look)
+            _resources(xobject.get("/Resources"), inside, seen, settings, depth + 1, look, used)
             for item in inside:
                 _add(lines, item.what, item.loses_content)
+            for part, what in used.items():
+                reach.setdefault(part, what)
+
+
+def _font_parts(name: str, font, seen: _Seen, reach: _Reach) -> None:
+    """Add to ``reach`` the font and the objects it is made of (its descendant fonts, descriptors,
+    widths, encoding, ToUnicode map, program: every indirect value one level down), found once."""
+    import pikepdf
+
+    key = _key(font)
+    if key is not None and key in seen.parts:
+        for part, what in seen.parts[key].items():
+            reach.setdefault(part, what)
+        return
+    used: _Reach = {}
+    _note(used, font, f"font {name}")
+    descendants = font.get("/DescendantFonts")
+    holders = [font] + (list(descendants) if isinstance(descendants, pikepdf.Array) else [])
+    for holder in holders:
+        if not isinstance(holder, pikepdf.Dictionary):
+            continue
+        _note(used, holder, f"font {name}'s descendant font")
+        for entry, value in holder.items():
+            _note(used, value, f"font {name}'s {entry}")
+            if entry == "/FontDescriptor" and isinstance(value, pikepdf.Dictionary):
+                for part_entry, part in value.items():
+                    _note(used, part, f"font {name}'s {part_entry}")
+    if key is not None:
+        seen.parts[key] = used
+    for part, what in used.items():
+        reach.setdefault(part, what)
 
 
 def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple[str | None, bool]:
