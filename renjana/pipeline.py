@@ -14,7 +14,11 @@ Before and around extract, the file is checked so nothing is lost silently
   (:mod:`renjana.stream_damage`: zlib's checksum, libjpeg-turbo's warnings, an image's size, a
   composite font's /Encoding; on a scanned page, the marks corrupted JPEG data leaves in the
   decoded image, :mod:`renjana.jpeg_damage`): a page drawing damaged data gets a note naming the
-  object and the file is ``partial``.
+  object and the file is ``partial``;
+* an object qpdf had to repair while reading it (a garbled page or font dictionary, outside any
+  stream) is named on every page that uses it, with what it may do there, and the file is
+  ``partial``; a page dictionary qpdf could not read at all makes the file damaged, so an empty
+  page is taken as lost.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from renjana.memory import release_free_memory
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import FirstPass, normalize_document
 from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
-from renjana.stream_damage import PageDamage, page_damage
+from renjana.stream_damage import PageDamage, damage_report
 from renjana.validate import validate_document
 from renjana.wording import count
 
@@ -174,12 +178,16 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
         damaged = next(n for n in doc.notes if n.startswith("damaged: ")).removeprefix("damaged: ")
     # Scanned pages (read or to be read by OCR): their JPEGs are also looked at for visible damage.
     scanned = frozenset(u.page for u in doc.unread_pages if u.status in ("ocr", "needs-ocr"))
-    streams = page_damage(path, sniffed.offset, scanned=scanned)
+    report = damage_report(path, sniffed.offset, scanned=scanned)
+    streams = report.pages
     if streams:
         _damaged_streams(doc, streams)
         counted = {u.page for u in doc.unread_pages if u.status != "ocr"}
         if not damaged and not set(streams) <= counted:  # a page read in full (or by OCR) drew damaged data
             damaged = _streams_reason({n: items for n, items in streams.items() if n not in counted})
+    for what in report.file:  # a page qpdf could not place: an empty page below is taken as it
+        doc.notes.append(f"damaged: {what}")
+        damaged = damaged or what
     if damaged:
         _empty_pages_lost(doc, damaged)
     return doc, first_pass, damaged

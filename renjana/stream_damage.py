@@ -46,7 +46,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["PageDamage", "StreamDamageSettings", "page_damage"]
+__all__ = ["DamageReport", "PageDamage", "StreamDamageSettings", "damage_report", "page_damage"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,17 @@ class PageDamage:
 
     what: str
     loses_content: bool
+
+
+@dataclass(frozen=True)
+class DamageReport:
+    """What :func:`damage_report` found: ``pages`` page number (from 1) → the damaged objects it
+    uses; ``file`` damage that loses content on a page no number can be given to (qpdf dropped an
+    unreadable page dictionary from the page tree: its page is missing from qpdf's count, so the
+    numbers of the pages after it are qpdf's, not the file's), in plain words."""
+
+    pages: dict[int, list[PageDamage]]
+    file: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,16 +104,25 @@ class _Seen:
     parts: dict[tuple[int, int], dict[tuple[int, int], str]] = field(default_factory=dict)
 
 
-# The objects one page uses: (number, generation) → what the object is to the page, in words.
-_Reach = dict[tuple[int, int], str]
+# The objects one page uses: (number, generation) → what the object is to the page, in words; a
+# resource whose object cannot be read (qpdf makes it null) is kept as (_UNREADABLE, its name).
+_Reach = dict[tuple, str]
+_UNREADABLE = "unreadable"
 
 
 def page_damage(path: Path, offset: int = 0,
                 settings: StreamDamageSettings = DEFAULT_STREAM_DAMAGE_SETTINGS,
                 scanned: frozenset[int] = frozenset()) -> dict[int, list[PageDamage]]:
-    """Page number (from 1) → the damaged objects it draws (:class:`PageDamage`, each object once
-    a page). Empty when nothing is found or qpdf (pikepdf) cannot open the file (the pipeline's
-    other checks report that).
+    """Page number (from 1) → the damaged objects it draws: :func:`damage_report`'s pages."""
+    return damage_report(path, offset, settings, scanned).pages
+
+
+def damage_report(path: Path, offset: int = 0,
+                  settings: StreamDamageSettings = DEFAULT_STREAM_DAMAGE_SETTINGS,
+                  scanned: frozenset[int] = frozenset()) -> DamageReport:
+    """Page number (from 1) → the damaged objects it uses (:class:`PageDamage`, each object once
+    a page), and damage no page number can be given to. Empty when nothing is found or qpdf
+    (pikepdf) cannot open the file (the pipeline's other checks report that).
 
     ``offset``: bytes before ``%PDF`` (HTTP headers) skipped. ``scanned``: the pages that are
     scans (read or to be read by OCR): their JPEG images that decode without a warning are also
@@ -114,8 +134,9 @@ def page_damage(path: Path, offset: int = 0,
         handle = io.BytesIO(path.read_bytes()[offset:]) if offset else path.open("rb")
         pdf = pikepdf.open(handle)
     except Exception:  # noqa: BLE001 - not openable: a password, or damaged beyond this check
-        return {}
+        return DamageReport({})
     seen = _Seen()
+    unplaced: tuple[str, ...] = ()
     found: dict[int, list[PageDamage]] = {}
     reaches: dict[int, _Reach] = {}
     with handle, pdf:
@@ -132,7 +153,35 @@ def page_damage(path: Path, offset: int = 0,
             for number, lines in _object_damage(pdf, warnings, reaches, settings).items():
                 found[number] = found.get(number, []) + [item for item in lines
                                                          if all(item.what != old.what for old in found.get(number, []))]
-    return found
+            unplaced = _dropped_pages(warnings, settings)
+    return DamageReport(found, unplaced)
+
+
+# qpdf's words when it stops reading an object (which is then null).
+_GAVE_UP = "giving up on reading object"
+# qpdf's words when a page dictionary it cannot read is dropped from the page tree.
+_DROPPED_PAGE = "Pages tree includes non-dictionary object"
+
+
+def _dropped_pages(warnings: list[str], settings: StreamDamageSettings) -> tuple[str, ...]:
+    """A note for each page dictionary qpdf could not read and dropped from the page tree."""
+    said = _said(warnings)
+    lines = []
+    for message in warnings:
+        if _DROPPED_PAGE in message and (found := _QPDF_OBJECT.search(message)):
+            key = (int(found[1]), int(found[2]))
+            lines.append(f"a page dictionary (object {key[0]}) cannot be read (qpdf: "
+                         f"{said.get(key, message)[:settings.message_chars]}): that page's content is lost")
+    return tuple(dict.fromkeys(lines))
+
+
+def _said(warnings: list[str]) -> dict[tuple[int, int], str]:
+    """Object → qpdf's first warning about it, without the file name and the place."""
+    said: dict[tuple[int, int], str] = {}
+    for message in warnings:
+        if found := _QPDF_OBJECT.search(message):
+            said.setdefault((int(found[1]), int(found[2])), _QPDF_WHERE.sub("", message, count=1).strip())
+    return said
 
 
 def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
@@ -144,7 +193,8 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
     _note(reach, page, "the page dictionary")
     lines: list[PageDamage] = []
     contents = page.get("/Contents")
-    _note(reach, contents, "the page's list of content streams")
+    if isinstance(contents, pikepdf.Array):
+        _note(reach, contents, "the page's list of content streams")
     parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     for part in parts:
         if isinstance(part, pikepdf.Stream):
@@ -159,6 +209,14 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
         _note(reach, node, "the page tree node above the page")
         node = node.get("/Parent")
     return lines
+
+
+def _part(reach: _Reach, value, what: str) -> None:
+    """A font's part: an object, or null where its object could not be read (qpdf gave up on it)."""
+    if value is None:
+        reach.setdefault((_UNREADABLE, what), what)
+    else:
+        _note(reach, value, what)
 
 
 def _note(reach: _Reach, obj, what: str) -> None:
@@ -182,6 +240,7 @@ _EFFECTS = (
     ("a font list", "its fonts may be missing: the text may be wrong"),
     ("a list of images", "its images or forms may be missing"),
     ("font ", "the text in that font may be wrong"),
+    ("image or form ", "what it draws may be missing"),
     ("image ", "the image may be drawn wrong"),
     ("form ", "what the form draws may be missing or wrong"),
 )
@@ -195,11 +254,13 @@ def _object_damage(pdf, warnings: list[str], reaches: dict[int, _Reach],
     an object qpdf could not find is dropped from the dictionary)."""
     import pikepdf
 
-    said: dict[tuple[int, int], str] = {}
-    for message in warnings:
-        if found := _QPDF_OBJECT.search(message):
-            said.setdefault((int(found[1]), int(found[2])), _QPDF_WHERE.sub("", message, count=1).strip())
-    first = _QPDF_WHERE.sub("", warnings[0], count=1).strip()
+    said = _said(warnings)
+    # A null where a font's part should be is an object qpdf gave up on: quoted when there is one.
+    gave_up = [m for m in warnings if _GAVE_UP in m and _QPDF_OBJECT.search(m)]
+    first = (_QPDF_WHERE.sub("", gave_up[0], count=1).strip() if len(gave_up) == 1
+             else _QPDF_WHERE.sub("", warnings[0], count=1).strip())
+    if len(gave_up) == 1:
+        first = f"object {_QPDF_OBJECT.search(gave_up[0])[1]}: {first}"
     damage: dict[int, list[PageDamage]] = {}
     for number, reach in reaches.items():
         lines: list[PageDamage] = []
@@ -212,16 +273,24 @@ def _object_damage(pdf, warnings: list[str], reaches: dict[int, _Reach],
         except Exception:  # noqa: BLE001 - a page dictionary pikepdf cannot hand over
             no_content, invented = True, False
         for key, what in reach.items():
+            effect = next((effect for start, effect in _EFFECTS if what.startswith(start)),
+                          "the page may be read wrong")
+            # A font program's damage changes how glyphs are drawn, not which characters are read.
+            program = "/FontFile" in what
+            if program:
+                effect = "its glyphs may be drawn or measured wrong"
+            if key[0] == _UNREADABLE:
+                _add(lines, f"{what} cannot be read: its object is damaged or missing (qpdf: "
+                            f"{first[:settings.message_chars]}): {effect}", not program)
+                continue
             if key not in said:
                 continue
-            quoted = said[key][:settings.message_chars]
-            effect = next(effect for start, effect in _EFFECTS if what.startswith(start)) if any(
-                what.startswith(start) for start, _ in _EFFECTS) else "the page may be read wrong"
             if what == "the page dictionary" and (no_content or invented):
                 effect = ("it names no content stream: what the page shows is lost" if no_content
                           else "qpdf had to invent keys for values whose names are garbled: what the page "
                                "shows may be missing")
-            _add(lines, f"{what} (object {key[0]}) is damaged (qpdf: {quoted}): {effect}")
+            _add(lines, f"{what} (object {key[0]}) is damaged (qpdf: {said[key][:settings.message_chars]}): {effect}",
+                 not program)
         if no_content and not lines:
             _add(lines, f"the page names no content stream in a file qpdf found damaged (qpdf: "
                         f"{first[:settings.message_chars]}): what the page shows was probably lost")
@@ -252,12 +321,15 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
             if isinstance(font, pikepdf.Dictionary):
                 _add(lines, *_font(name, font, seen, settings))
                 _font_parts(name, font, seen, reach)
+            else:  # a font that is not a dictionary: its object did not parse (or is missing)
+                reach.setdefault((_UNREADABLE, f"font {name}"), f"font {name}")
     xobjects = resources.get("/XObject")
     if not isinstance(xobjects, pikepdf.Dictionary):
         return
     _note(reach, xobjects, "a list of images and forms")
     for name, xobject in xobjects.items():
         if not isinstance(xobject, pikepdf.Stream):
+            reach.setdefault((_UNREADABLE, f"image or form {name}"), f"image or form {name}")
             continue
         subtype = xobject.get("/Subtype")
         if subtype == "/Image":
@@ -305,10 +377,10 @@ def _font_parts(name: str, font, seen: _Seen, reach: _Reach) -> None:
             continue
         _note(used, holder, f"font {name}'s descendant font")
         for entry, value in holder.items():
-            _note(used, value, f"font {name}'s {entry}")
+            _part(used, value, f"font {name}'s {entry}")
             if entry == "/FontDescriptor" and isinstance(value, pikepdf.Dictionary):
                 for part_entry, part in value.items():
-                    _note(used, part, f"font {name}'s {part_entry}")
+                    _part(used, part, f"font {name}'s {part_entry}")
     if key is not None:
         seen.parts[key] = used
     for part, what in used.items():

@@ -1,0 +1,128 @@
+"""Damage outside streams that qpdf repairs while reading (renjana/stream_damage.py,
+``_object_damage``): a few bytes garbled in a page or font dictionary lose a page's content or
+turn its text wrong while every library opens the file. Each page using a damaged object gets a
+note naming it and the file is ``partial``; damage no page uses leaves the file ``ok``.
+
+The files are written here: three pages of text, pages 1 and 2 in font /F1, page 3 in /F2; a
+damaged copy changes a few bytes in place (same length, so the cross-reference table holds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfgen as g
+from renjana.pipeline import process_file
+from renjana.runner import _file_status
+from renjana.stream_damage import page_damage
+
+
+def _stream(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def _text(font: bytes, line: bytes) -> bytes:
+    return b"BT /%s 12 Tf 50 700 Td (%s) Tj ET" % (font, line)
+
+
+def _page(contents: int, font: bytes, font_object: int) -> bytes:
+    return (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /%s %d 0 R >> >> "
+            b"/Contents %d 0 R >>" % (font, font_object, contents))
+
+
+def _objects() -> list[bytes]:
+    """Objects 1 catalog, 2 pages, 3-5 pages, 6-8 contents, 9 font /F1, 10 font /F2, 11 /Info."""
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>",
+        _page(6, b"F1", 9), _page(7, b"F1", 9), _page(8, b"F2", 10),
+        _stream(_text(b"F1", b"Program 1.234.567")),
+        _stream(_text(b"F1", b"Kegiatan 2.345.678")),
+        _stream(_text(b"F2", b"Sub kegiatan 3.456.789")),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>",
+        b"<< /Title (Renja 2024) /Producer (test) >>",
+    ]
+
+
+def _pdf(path: Path, old: bytes = b"", new: bytes = b"") -> Path:
+    """The three-page file, with the one occurrence of ``old`` replaced by ``new`` (same length)."""
+    sound = g.write_raw_pdf(path, _objects()).read_bytes()
+    sound = sound.replace(b"trailer\n<< /Size 12", b"trailer\n<< /Info 11 0 R /Size 12")
+    if old:
+        assert len(old) == len(new) and sound.count(old) == 1
+        sound = sound.replace(old, new)
+    path.write_bytes(sound)
+    return path
+
+
+def test_sound_file_has_no_object_damage(tmp_path: Path):
+    path = _pdf(tmp_path / "sound.pdf")
+    assert page_damage(path) == {}
+    result = process_file(path)
+    assert _file_status(result)[0] == "ok" and not any("damaged" in note for note in result.notes)
+
+
+def test_garbled_contents_key_loses_the_page_and_says_so(tmp_path: Path):
+    # The key /Contents of page 2 garbled: qpdf keeps its value under a key it invents, every
+    # engine sees page 2 without content, and no library raises.
+    path = _pdf(tmp_path / "lost.pdf", b"/Contents 7 0 R", b"/CI<\x9d\\nts 7 0 R")
+    found = page_damage(path)
+    assert list(found) == [2]
+    assert "the page dictionary (object 4) is damaged" in found[2][0].what and "is lost" in found[2][0].what
+    result = process_file(path)
+    status, reason, in_file, read = _file_status(result)
+    assert status == "partial" and (in_file, read) == (3, 2)
+    assert any(n.startswith("page 2: damaged: the page dictionary (object 4)") for n in result.notes)
+    assert [u.page for u in result.source.unread_pages] == [2]
+
+
+def test_damaged_font_is_noted_on_the_pages_that_use_it(tmp_path: Path):
+    # A few bytes garbled in font /F1's dictionary: qpdf repairs it by inventing keys; the pages
+    # using /F1 (1 and 2) are noted, page 3 (font /F2) is not.
+    path = _pdf(tmp_path / "font.pdf", b"/BaseFont /Helvetica /Encoding", b"/BaseFont /Helvetica \x9d<\xcacoding")
+    found = page_damage(path)
+    assert sorted(found) == [1, 2]
+    assert all("font /F1 (object 9) is damaged" in found[n][0].what and "text in that font may be wrong"
+               in found[n][0].what for n in found)
+    result = process_file(path)
+    assert _file_status(result)[0] == "partial"
+    assert any(n.startswith("pages 1-2: damaged: font /F1 (object 9)") for n in result.notes)
+    assert 3 not in {u.page for u in result.source.unread_pages}
+
+
+def test_missing_content_object_loses_its_page(tmp_path: Path):
+    # The header of page 3's content stream ("8 0 obj") garbled: qpdf rebuilds the cross-reference
+    # table, cannot find object 8 and drops the page's /Contents; the page is taken as lost.
+    path = _pdf(tmp_path / "header.pdf", b"\n8 0 obj", b"\n8 \x9d\xcaobj")
+    found = page_damage(path)
+    assert list(found) == [3] and "names no content stream" in found[3][0].what
+    assert _file_status(process_file(path))[0] == "partial"
+
+
+def test_damage_no_page_uses_leaves_the_file_ok(tmp_path: Path):
+    # The /Info dictionary garbled: qpdf repairs it, no page's content depends on it.
+    path = _pdf(tmp_path / "info.pdf", b"/Title (Renja 2024)", b"/Title <Re\x9dja 2024)")
+    assert page_damage(path) == {}
+    result = process_file(path)
+    assert _file_status(result)[0] == "ok" and not any("damaged" in note for note in result.notes)
+
+
+def test_font_whose_object_cannot_be_read_is_noted(tmp_path: Path):
+    # A parenthesis garbled into font /F2's dictionary opens a string that runs to the end of the
+    # file: qpdf reads the object as null, page 3's font list names a font that is not there.
+    path = _pdf(tmp_path / "null.pdf", b"/BaseFont /Times-Roman", b"/BaseFont (Times-Roman")
+    found = page_damage(path)
+    assert list(found) == [3] and found[3][0].what.startswith("font /F2 cannot be read")
+    assert _file_status(process_file(path))[0] == "partial"
+
+
+def test_page_dictionary_qpdf_cannot_read_makes_the_file_damaged(tmp_path: Path):
+    # Page 2's dictionary loses its closing ">>": qpdf reads on, gives up and drops the page from
+    # its page tree (it counts two pages); the file is damaged and the page, empty for every
+    # engine, is taken as lost.
+    path = _pdf(tmp_path / "dropped.pdf", b"/Contents 7 0 R >>", b"/Contents 7 0 R\x7f\\|")
+    result = process_file(path)
+    status, reason, in_file, read = _file_status(result)
+    assert status == "partial" and (in_file, read) == (3, 2)
+    assert any(n.startswith("damaged: a page dictionary (object 4) cannot be read") for n in result.notes)
+    assert [u.page for u in result.source.unread_pages] == [2]
