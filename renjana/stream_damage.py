@@ -108,6 +108,8 @@ class _Seen:
 # resource whose object cannot be read (qpdf makes it null) is kept as (_UNREADABLE, its name).
 _Reach = dict[tuple, str]
 _UNREADABLE = "unreadable"
+# The keys qpdf invents for values whose key was garbled ("/QPDFFake1", …).
+_INVENTED = "/QPDFFake"
 
 
 def page_damage(path: Path, offset: int = 0,
@@ -211,8 +213,11 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
     return lines
 
 
-def _part(reach: _Reach, value, what: str) -> None:
-    """A font's part: an object, or null where its object could not be read (qpdf gave up on it)."""
+def _part(reach: _Reach, entry: str, value, what: str) -> None:
+    """A font's part: an object, or null where its object could not be read (qpdf gave up on it).
+    A key qpdf invented holds debris of the garbled dictionary, not a part: its null is not one."""
+    if value is None and str(entry).startswith(_INVENTED):
+        return
     if value is None:
         reach.setdefault((_UNREADABLE, what), what)
     else:
@@ -269,7 +274,7 @@ def _object_damage(pdf, warnings: list[str], reaches: dict[int, _Reach],
             contents = page.get("/Contents")
             parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
             no_content = not any(isinstance(part, pikepdf.Stream) for part in parts)
-            invented = any(str(entry).startswith("/QPDFFake") for entry in page.keys())
+            invented = any(str(entry).startswith(_INVENTED) for entry in page.keys())
         except Exception:  # noqa: BLE001 - a page dictionary pikepdf cannot hand over
             no_content, invented = True, False
         for key, what in reach.items():
@@ -377,10 +382,10 @@ def _font_parts(name: str, font, seen: _Seen, reach: _Reach) -> None:
             continue
         _note(used, holder, f"font {name}'s descendant font")
         for entry, value in holder.items():
-            _part(used, value, f"font {name}'s {entry}")
+            _part(used, entry, value, f"font {name}'s {entry}")
             if entry == "/FontDescriptor" and isinstance(value, pikepdf.Dictionary):
                 for part_entry, part in value.items():
-                    _part(used, part, f"font {name}'s {part_entry}")
+                    _part(used, part_entry, part, f"font {name}'s {part_entry}")
     if key is not None:
         seen.parts[key] = used
     for part, what in used.items():
