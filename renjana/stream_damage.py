@@ -316,10 +316,18 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
     import pikepdf
 
     reach = {} if reach is None else reach
-    if not isinstance(resources, pikepdf.Dictionary) or depth > settings.max_form_depth:
+    if depth > settings.max_form_depth:
+        return
+    if not isinstance(resources, pikepdf.Dictionary):
+        if resources is not None:  # its object parsed as something else (a number, a string)
+            reach.setdefault((_UNREADABLE, "a resource dictionary"), "a resource dictionary")
         return
     _note(reach, resources, "a resource dictionary")
     fonts = resources.get("/Font")
+    if fonts is not None and not isinstance(fonts, pikepdf.Dictionary):
+        # A garbled font list's object parses as a number or a string: pikepdf hands over the
+        # value, not the object, so qpdf's warning about it cannot be matched by number.
+        reach.setdefault((_UNREADABLE, "a font list"), "a font list")
     if isinstance(fonts, pikepdf.Dictionary):
         _note(reach, fonts, "a font list")
         for name, font in fonts.items():
@@ -330,6 +338,8 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
                 reach.setdefault((_UNREADABLE, f"font {name}"), f"font {name}")
     xobjects = resources.get("/XObject")
     if not isinstance(xobjects, pikepdf.Dictionary):
+        if xobjects is not None:  # as a garbled font list above
+            reach.setdefault((_UNREADABLE, "a list of images and forms"), "a list of images and forms")
         return
     _note(reach, xobjects, "a list of images and forms")
     for name, xobject in xobjects.items():

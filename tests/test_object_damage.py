@@ -126,3 +126,19 @@ def test_page_dictionary_qpdf_cannot_read_makes_the_file_damaged(tmp_path: Path)
     assert status == "partial" and (in_file, read) == (3, 2)
     assert any(n.startswith("damaged: a page dictionary (object 4) cannot be read") for n in result.notes)
     assert [u.page for u in result.source.unread_pages] == [2]
+
+
+def test_font_list_object_that_parses_as_a_number_is_noted(tmp_path: Path):
+    # Page 3's font list is an object of its own; its "<<" garbled into "7<" makes the object the
+    # number 7 ("expected endobj"): pikepdf hands over the number, not the object, so the page's
+    # font list is taken as unreadable by its type, and the page noted.
+    objects = _objects()
+    objects[4] = objects[4].replace(b"/Resources << /Font << /F2 10 0 R >> >>", b"/Resources << /Font 12 0 R >>")
+    objects.append(b"<< /F2 10 0 R >>")
+    path = g.write_raw_pdf(tmp_path / "list.pdf", objects)
+    data = path.read_bytes()
+    assert data.count(b"12 0 obj\n<< /F2") == 1
+    path.write_bytes(data.replace(b"12 0 obj\n<< /F2", b"12 0 obj\n7< /F2"))
+    found = page_damage(path)
+    assert list(found) == [3] and found[3][0].what.startswith("a font list cannot be read")
+    assert _file_status(process_file(path))[0] == "partial"

@@ -5,7 +5,9 @@
 Kinds (one per copy, chosen by the seeded generator): ``truncate`` (the file cut at a random
 point), ``flip`` (1-8 random bytes changed), ``zero`` (a block of 16-4096 bytes zeroed),
 ``drop`` (a block removed: every later offset is wrong), ``dup`` (a block repeated), ``xref``
-(digits of the cross-reference table changed), ``stream`` (bytes flipped inside a stream's data).
+(digits of the cross-reference table changed), ``stream`` (bytes flipped inside a stream's data),
+``object`` (1-4 bytes changed in an object's own syntax, outside stream data: a page or font
+dictionary garbled, a key renamed, a reference broken).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-KINDS = ("truncate", "flip", "zero", "drop", "dup", "xref", "stream")
+KINDS = ("truncate", "flip", "zero", "drop", "dup", "xref", "stream", "object")
 
 
 def damage(data: bytes, rng: random.Random, kind: str) -> bytes:
@@ -49,6 +51,20 @@ def damage(data: bytes, rng: random.Random, kind: str) -> bytes:
     if kind == "stream":
         spans = [(m.end(), data.find(b"endstream", m.end())) for m in re.finditer(rb"stream\r?\n", data)]
         spans = [(a, b) for a, b in spans if b > a + 8]
+        if not spans:
+            return damage(data, rng, "flip")
+        a, b = rng.choice(spans)
+        for _ in range(rng.randint(1, 4)):
+            buf[rng.randrange(a, b)] = rng.randrange(256)
+        return bytes(buf)
+    if kind == "object":
+        # Object syntax: from "N 0 obj" to "stream" or "endobj", whichever comes first.
+        spans = []
+        for m in re.finditer(rb"\d+ \d+ obj\b", data):
+            ends = [e for e in (data.find(b"stream", m.end()), data.find(b"endobj", m.end())) if e > 0]
+            if ends:
+                spans.append((m.end(), min(ends)))
+        spans = [(a, b) for a, b in spans if b > a + 4]
         if not spans:
             return damage(data, rng, "flip")
         a, b = rng.choice(spans)
