@@ -33,6 +33,12 @@ content stream in a file qpdf found damaged (a reference to an object qpdf could
 dropped) is taken as lost. Damage in an object no page uses (an ``/Info`` dictionary, a stream's
 ``/Length``) changes nothing read and is not reported.
 
+A key renamed by a changed byte (``/Contents`` → ``/CoAtents``) is valid syntax: no library
+warns, and every reader sees the page without what the key held. A page dictionary without
+``/Contents`` (or ``/Resources``, not inherited) that holds content streams (or a resource
+dictionary) under a key the standard does not define, or a resource dictionary without ``/Font``
+that holds a list of fonts under such a key, is noted as that garbled key.
+
 Cost: one inflate of each Flate stream and one decode of each JPEG image, each object once; on a
 scanned page, a few passes of numpy over the decoded JPEG. The objects a page uses are kept as a
 small map per page; they are matched to qpdf's warnings only when there are any.
@@ -110,6 +116,18 @@ _Reach = dict[tuple, str]
 _UNREADABLE = "unreadable"
 # The keys qpdf invents for values whose key was garbled ("/QPDFFake1", …).
 _INVENTED = "/QPDFFake"
+
+# The keys a page dictionary and a resource dictionary may hold (ISO 32000-1, tables 30 and 33;
+# ISO 32000-2 adds /AF, /OutputIntents, /DPart). A key outside these that holds what a missing
+# standard key would (content streams where /Contents is missing) is that key, garbled: a key
+# renamed by a changed byte is valid syntax, so no library warns, and every reader sees nothing.
+_PAGE_KEYS = frozenset({
+    "/Type", "/Parent", "/LastModified", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
+    "/ArtBox", "/BoxColorInfo", "/Contents", "/Rotate", "/Group", "/Thumb", "/B", "/Dur", "/Trans",
+    "/Annots", "/AA", "/Metadata", "/PieceInfo", "/StructParents", "/ID", "/PZ", "/SeparationInfo",
+    "/Tabs", "/TemplateInstantiated", "/PresSteps", "/UserUnit", "/VP", "/AF", "/OutputIntents", "/DPart"})
+_RESOURCE_KEYS = frozenset({"/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font",
+                            "/ProcSet", "/Properties"})
 
 
 def page_damage(path: Path, offset: int = 0,
@@ -203,7 +221,15 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
             _note(reach, part, "the page's content stream")
             _add(lines, _checked(part, "content stream", "the page's drawing stops or goes wrong there",
                                  seen, settings))
+    if contents is None and (stray := _stray_key(page, _PAGE_KEYS, _is_content)):
+        _add(lines, f"the page dictionary holds content streams under {stray}, not /Contents (a garbled key): "
+                    "what the page shows is lost")
     _resources(page.get("/Resources"), lines, seen, settings, depth=0, look=look, reach=reach)
+    # qpdf puts an empty /Resources where it finds none: empty counts as missing.
+    if not _is_resources(page.get("/Resources")) and not _inherited(page, "/Resources", settings) and (
+            stray := _stray_key(page, _PAGE_KEYS, _is_resources)):
+        _add(lines, f"the page dictionary holds its resources under {stray}, not /Resources (a garbled key): "
+                    "its fonts and images are missing: the text may be lost")
     node = page.get("/Parent")
     for _ in range(settings.max_tree_depth):  # inherited resources and page size come from there
         if not isinstance(node, pikepdf.Dictionary) or _key(node) in reach:
@@ -211,6 +237,57 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
         _note(reach, node, "the page tree node above the page")
         node = node.get("/Parent")
     return lines
+
+
+def _stray_key(holder, standard: frozenset[str], looks_right) -> str | None:
+    """The first key of ``holder`` that is not one of ``standard`` and whose value
+    ``looks_right`` (what a missing standard key would hold), else None."""
+    for key in holder.keys():
+        if key not in standard and not key.startswith(_INVENTED):
+            try:
+                if looks_right(holder.get(key)):
+                    return key
+            except Exception:  # noqa: BLE001 - a value pikepdf cannot hand over
+                continue
+    return None
+
+
+def _is_content(value) -> bool:
+    """A content stream or a list of them (what /Contents holds)."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Array):
+        return len(value) > 0 and all(isinstance(item, pikepdf.Stream) for item in value)
+    return isinstance(value, pikepdf.Stream) and "/Subtype" not in value and "/Type" not in value
+
+
+def _is_resources(value) -> bool:
+    """A dictionary holding a font or image list or a procedure set (what /Resources holds)."""
+    import pikepdf
+
+    return isinstance(value, pikepdf.Dictionary) and any(key in value for key in ("/Font", "/XObject", "/ProcSet"))
+
+
+def _is_font_list(value) -> bool:
+    """A dictionary of font dictionaries (what a resource dictionary's /Font holds)."""
+    import pikepdf
+
+    return isinstance(value, pikepdf.Dictionary) and len(value) > 0 and all(
+        isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font" for font in value.values())
+
+
+def _inherited(page, key: str, settings: StreamDamageSettings) -> bool:
+    """Whether a page tree node above the page holds ``key`` (/Resources is inheritable)."""
+    import pikepdf
+
+    node = page.get("/Parent")
+    for _ in range(settings.max_tree_depth):
+        if not isinstance(node, pikepdf.Dictionary):
+            return False
+        if key in node:
+            return True
+        node = node.get("/Parent")
+    return False
 
 
 def _part(reach: _Reach, entry: str, value, what: str) -> None:
@@ -324,6 +401,9 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
         return
     _note(reach, resources, "a resource dictionary")
     fonts = resources.get("/Font")
+    if fonts is None and (stray := _stray_key(resources, _RESOURCE_KEYS, _is_font_list)):
+        _add(lines, f"a resource dictionary holds its fonts under {stray}, not /Font (a garbled key): "
+                    "text in those fonts is lost")
     if fonts is not None and not isinstance(fonts, pikepdf.Dictionary):
         # A garbled font list's object parses as a number or a string: pikepdf hands over the
         # value, not the object, so qpdf's warning about it cannot be matched by number.

@@ -142,3 +142,32 @@ def test_font_list_object_that_parses_as_a_number_is_noted(tmp_path: Path):
     found = page_damage(path)
     assert list(found) == [3] and found[3][0].what.startswith("a font list cannot be read")
     assert _file_status(process_file(path))[0] == "partial"
+
+
+def test_renamed_contents_key_is_noted_though_no_library_warns(tmp_path: Path):
+    # One byte changes /Contents into /CoAtents: valid syntax, qpdf warns of nothing, every
+    # reader sees page 2 empty. Its content stream under a key the standard does not define says
+    # what happened.
+    path = _pdf(tmp_path / "renamed.pdf", b"/Contents 7 0 R", b"/CoAtents 7 0 R")
+    found = page_damage(path)
+    assert list(found) == [2] and "content streams under /CoAtents, not /Contents" in found[2][0].what
+    status, _reason, in_file, read = _file_status(process_file(path))
+    assert status == "partial" and (in_file, read) == (3, 2)
+
+
+def test_renamed_resources_and_font_keys_are_noted(tmp_path: Path):
+    resources = _pdf(tmp_path / "resources.pdf", b"/Resources << /Font << /F2", b"/Resourxes << /Font << /F2")
+    found = page_damage(resources)
+    # qpdf warns of the missing /Resources too (its own note); the garbled key is named besides.
+    assert list(found) == [3] and any("resources under /Resourxes, not /Resources" in d.what for d in found[3])
+    fonts = _pdf(tmp_path / "fonts.pdf", b"/Resources << /Font << /F2", b"/Resources << /Fonx << /F2")
+    found = page_damage(fonts)
+    assert list(found) == [3] and "fonts under /Fonx, not /Font" in found[3][0].what
+    assert _file_status(process_file(fonts))[0] == "partial"
+
+
+def test_a_blank_page_without_contents_is_not_damage(tmp_path: Path):
+    objects = _objects()
+    objects[3] = objects[3].replace(b"/Contents 7 0 R", b"/Rotate 0 /PieceInfo << >>")
+    path = g.write_raw_pdf(tmp_path / "blank.pdf", objects)
+    assert page_damage(path) == {}
