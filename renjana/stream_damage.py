@@ -492,7 +492,13 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
         return verdict, verdict is not None and _UNDECODABLE in verdict
     where = f"font {name}" + (f" (object {key[0]})" if key else "")
     verdict = None
-    if font.get("/Subtype") == "/Type0" and "/Encoding" not in font:
+    subtype = font.get("/Subtype")
+    if subtype not in _FONT_TYPES:
+        # A readers' font class is chosen by /Subtype: an unknown one (a changed byte in
+        # "/TrueType") is read as a bare font that ignores the /ToUnicode map.
+        verdict = (f"{where}: its /Subtype {subtype} is not a font type (the dictionary is damaged): "
+                   f"{_UNDECODABLE}")
+    elif subtype == "/Type0" and "/Encoding" not in font:
         verdict = f"{where}: a composite font without its /Encoding (the dictionary is damaged): {_UNDECODABLE}"
     else:
         descendants = font.get("/DescendantFonts")
@@ -510,6 +516,9 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
         seen.verdicts[key] = verdict
     return verdict, verdict is not None and _UNDECODABLE in verdict
 
+
+# The font types a font dictionary's /Subtype names (ISO 32000-1, 9.5 to 9.7).
+_FONT_TYPES = frozenset({"/Type0", "/Type1", "/MMType1", "/Type3", "/TrueType", "/CIDFontType0", "/CIDFontType2"})
 
 # What a composite font without an /Encoding does to its text (also how its verdict is told apart).
 _UNDECODABLE = "its text cannot be decoded"

@@ -171,3 +171,12 @@ def test_a_blank_page_without_contents_is_not_damage(tmp_path: Path):
     objects[3] = objects[3].replace(b"/Contents 7 0 R", b"/Rotate 0 /PieceInfo << >>")
     path = g.write_raw_pdf(tmp_path / "blank.pdf", objects)
     assert page_damage(path) == {}
+
+
+def test_font_whose_subtype_is_no_font_type_is_noted(tmp_path: Path):
+    # "/Type1" garbled into "/Tyqe1": valid syntax, no warning; readers take a bare font whose
+    # text comes out as codes. Page 3 (font /F2) is noted, pages 1-2 are not.
+    path = _pdf(tmp_path / "subtype.pdf", b"/Subtype /Type1 /BaseFont /Times", b"/Subtype /Tyqe1 /BaseFont /Times")
+    found = page_damage(path)
+    assert list(found) == [3] and "its /Subtype /Tyqe1 is not a font type" in found[3][0].what
+    assert _file_status(process_file(path))[0] == "partial"
