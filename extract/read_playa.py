@@ -246,8 +246,9 @@ class _Font:
     def seen(self, cid: int, text: str) -> None:
         """Count the code ``cid``, read as ``text``, among the font's codes."""
         self.codes.add(cid)
-        if no_reading(text):
+        if no_reading(text) and cid not in self.unread_codes:
             self.unread_codes.add(cid)
+            self._fonts.to_judge.add(self)
 
     def judge(self) -> bool:
         """Judge the font by the codes it drew so far; True when it is found to have no reading
@@ -298,6 +299,7 @@ class _Fonts:
         # font object for a damaged font dictionary each time a page is read, and that object is
         # the same font as before.
         self.unreadable: set[str] = set()
+        self.to_judge: set[_Font] = set()  # fonts that drew a new code without a reading
 
     def get(self, font) -> _Font:
         info = self._fonts.get(id(font))
@@ -344,7 +346,7 @@ def _read_page_once(number: int, page, settings: ExtractSettings, fonts: _Fonts)
     image_share = 0.0
     unmapped_fonts = False
     unmapped_glyphs = 0
-    unread: set[_Font] = set()  # fonts that drew glyphs without a reading on the page
+    unread: set[_Font] = set()  # the page's fonts found to have no reading
     for obj in page.flatten():
         if isinstance(obj, TextObject):
             font = obj.gstate.font
@@ -356,8 +358,8 @@ def _read_page_once(number: int, page, settings: ExtractSettings, fonts: _Fonts)
                 bad = _glyphs_generic(obj, info, frame, device, glyphs)
             else:
                 bad = _glyphs(obj, info, frame, device, glyphs)
-            if bad or info.unreadable:
-                unmapped_glyphs += bad
+            unmapped_glyphs += bad
+            if info.unreadable:
                 unread.add(info)
         elif isinstance(obj, PathObject):
             _paths(obj, frame, lines, rects, curves)
@@ -366,7 +368,8 @@ def _read_page_once(number: int, page, settings: ExtractSettings, fonts: _Fonts)
             x0, y0, x1, y1 = obj.bbox
             if width * height > 0:
                 image_share = max(image_share, abs(x1 - x0) * abs(y1 - y0) / (width * height))
-    judged = [info.judge() for info in unread]  # every font judged (a list, not any())
+    judged = [info.judge() for info in fonts.to_judge]  # every font judged (a list, not any())
+    fonts.to_judge.clear()
     if any(judged):
         return PageContent(number=number, width=width, height=height), True
     graphics = page_graphics(lines, rects, curves, width, height, settings)

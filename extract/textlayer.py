@@ -76,9 +76,12 @@ def no_reading(text: str) -> bool:
 
 
 def unmapped_text(text: str) -> bool:
-    """A glyph's text that is no Unicode reading: :func:`no_reading`, or a private-use
-    character (a symbol font's bullet, or a font's own codes)."""
-    return no_reading(text) or any(0xE000 <= ord(c) <= 0xF8FF for c in text)
+    """A glyph's text that is no Unicode reading, as the page's share counts it: :func:`no_reading`
+    or a private-use character (a symbol font's bullet, or a font's own codes); not an empty
+    text, which playa gives for a symbol font's glyph whose name it does not know (a
+    ZapfDingbats check mark): a font that reads as nothing at all is judged as a font instead
+    (:func:`font_unreadable`), where one repeated symbol is no alarm."""
+    return bool(text) and (no_reading(text) or any(0xE000 <= ord(c) <= 0xF8FF for c in text))
 
 
 def font_unreadable(codes: int, unread_codes: int, settings: "TextLayerSettings | None" = None) -> bool:
