@@ -29,7 +29,8 @@ document. A font that :func:`.textlayer.font_unreadable` judges to have no usabl
 font whose /ToUnicode is lost or whose dictionary is damaged, so its codes come out as control
 characters) is from then on read like a font without a Unicode map: its glyphs read
 ``(cid:N)`` and carry ``font_key`` and ``code`` (so the glyph maps can read them from their
-shapes), and the page naming it in ``unreadable_fonts`` is read again that way.
+shapes; not when the font's /Widths were not read, which leaves its glyph boxes guessed), and
+the page naming it in ``unreadable_fonts`` is read again that way.
 """
 
 from __future__ import annotations
@@ -256,9 +257,14 @@ class _Font:
         if self.unreadable or not font_unreadable(len(self.codes), len(self.unread_codes)):
             return False
         self.unreadable = True
-        if self.key is None:
-            self.key = _font_key(self.font)
-        self._fonts.unreadable.add(self.key)
+        key = _font_key(self.font)
+        if self.key is None and self.font.widths:
+            # Its glyphs can be read from their shapes (glyph maps: ``font_key`` and ``code``)
+            # only where their boxes are where they are drawn: a font whose /Widths were not
+            # read (a damaged dictionary) gives every glyph a guessed advance, so its page is
+            # read as a scan instead.
+            self.key = key
+        self._fonts.unreadable.add(key)
         return True
 
     def glyphs(self, data: bytes) -> tuple[tuple[tuple[int, str, float], ...], int]:
@@ -306,7 +312,9 @@ class _Fonts:
         if info is None or info.font is not font:
             info = self._fonts[id(font)] = _Font(font, self)
             if self.unreadable and _font_key(font) in self.unreadable:
-                info.key, info.unreadable = _font_key(font), True
+                info.unreadable = True
+                if font.widths:
+                    info.key = _font_key(font)
         return info
 
     def kept(self, glyphs: int) -> None:
@@ -353,7 +361,7 @@ def _read_page_once(number: int, page, settings: ExtractSettings, fonts: _Fonts)
             if font is None:  # playa reads no glyph without a font
                 continue
             info = fonts.get(font)
-            if font.vertical or info.key is not None or not _FAST_GLYPHS:
+            if font.vertical or info.key is not None or info.unreadable or not _FAST_GLYPHS:
                 unmapped_fonts = unmapped_fonts or info.key is not None
                 bad = _glyphs_generic(obj, info, frame, device, glyphs)
             else:
