@@ -105,3 +105,16 @@ def test_a_font_is_judged_by_its_distinct_codes():
     assert not font_unreadable(2, 2)  # too few codes to tell a font from a symbol
     assert font_unreadable(60, 31)  # a subset font's first 31 codes: control characters
     assert not font_unreadable(60, 10)
+
+
+def test_glyph_maps_leave_a_page_with_unreadable_glyphs_they_cannot_read_to_ocr():
+    """A page whose unmapped Type3 glyphs the maps could read, but which also prints glyphs
+    without a reading and without a code (a damaged font's): the whole page goes to OCR."""
+    from renjana.extract.ocr.glyphmap import GlyphMaps
+    from renjana.extract.reader import PageContent
+
+    glyph = {"x0": 10.0, "x1": 15.0, "top": 10.0, "bottom": 20.0, "size": 10.0, "fontname": "F", "upright": True}
+    mapped = dict(glyph, text="(cid:1)", font_key="T3#1", code=1)
+    page = PageContent(number=1, width=100.0, height=100.0, glyphs=[mapped, dict(glyph, text="(cid:7)", x0=20.0)])
+    maps = GlyphMaps(engines=[])
+    assert maps.read_page("unused.pdf", page) is None  # decided before the page is rendered
