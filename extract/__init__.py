@@ -144,7 +144,8 @@ def extract_document(path: str | Path, settings: ExtractSettings | None = None,
                 doc.unread_pages.append(UnreadPage(page=number, status="unreadable",
                                                    reason=f"partly read: its content is damaged ({page.damaged})"))
                 doc.notes.append(f"page {number}: partly read: its content did not decode whole ({page.damaged})")
-            problem = page.glyphs and suspect(page) and page_problem(str(path), number, page.glyphs)
+            problem = page.glyphs and suspect(page) and page_problem(str(path), number, page.glyphs,
+                                                                   unread_fonts=page.unreadable_fonts)
             if problem == UNREADABLE_REASON and ocr and not ocr_missing():
                 # Fonts without a Unicode map: their glyphs read from their shapes, the page's
                 # rules and mapped text then read like any born-digital page.

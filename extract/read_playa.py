@@ -22,6 +22,15 @@ object, each value with playa's operations in its order, so the floats are the s
 a font's short strings are decoded once per document; the unmapped glyphs of a page are counted
 as its strings are decoded (:attr:`.reader.PageContent.unmapped_glyphs`). Vertical text and the
 fonts that may lack a Unicode map go through playa's glyph objects.
+
+Fonts without a reading: each font keeps the distinct codes it drew and those that read as no
+text (:func:`.textlayer.no_reading`: control characters, nothing, ``(cid:N)``), over the
+document. A font that :func:`.textlayer.font_unreadable` judges to have no usable map (a simple
+font whose /ToUnicode is lost or whose dictionary is damaged, so its codes come out as control
+characters) is from then on read like a font without a Unicode map: its glyphs read
+``(cid:N)`` and carry ``font_key`` and ``code`` (so the glyph maps can read them from their
+shapes; not when the font's /Widths were not read, which leaves its glyph boxes guessed), and
+the page naming it in ``unreadable_fonts`` is read again that way.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from . import playa_copies
 from .graphics import page_graphics
 from .reader import MAX_DAMAGE_CHARS, PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
-from .textlayer import unmapped_text
+from .textlayer import font_unreadable, no_reading, unmapped_text
 from renjana.wording import printable, shorten
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -214,9 +223,12 @@ class _Font:
     (ems), the PostScript name, for a font that may lack a Unicode map its key (see
     :func:`_font_key`, else None), and its strings decoded into glyphs ``(cid, text, advance in
     ems)`` with ``(cid:N)`` for an unmapped glyph, each string with how many of its glyphs read
-    as no Unicode text (short strings kept, see :data:`CACHED_STRING_BYTES`)."""
+    as no Unicode text (short strings kept, see :data:`CACHED_STRING_BYTES`); the distinct
+    codes it drew and those that read as no text (:func:`.textlayer.no_reading`), and whether
+    it was judged to have no reading (``unreadable``: its glyphs then read ``(cid:N)``)."""
 
-    __slots__ = ("font", "descent", "fontname", "key", "decoded", "_known", "_fonts")
+    __slots__ = ("font", "descent", "fontname", "key", "decoded", "_known", "_fonts", "codes", "unread_codes",
+                 "unreadable")
 
     def __init__(self, font, fonts: "_Fonts") -> None:
         self.font = font  # kept so that the id keying the cache stays this font's
@@ -228,6 +240,32 @@ class _Font:
         # glyphs at most, so the glyphs of long strings (not kept whole) are each built once.
         self._known: dict[tuple[int, str | None], tuple[tuple[int, str, float], int]] = {}
         self._fonts = fonts
+        self.codes: set[int] = set()
+        self.unread_codes: set[int] = set()
+        self.unreadable = False
+
+    def seen(self, cid: int, text: str) -> None:
+        """Count the code ``cid``, read as ``text``, among the font's codes."""
+        self.codes.add(cid)
+        if no_reading(text) and cid not in self.unread_codes:
+            self.unread_codes.add(cid)
+            self._fonts.to_judge.add(self)
+
+    def judge(self) -> bool:
+        """Judge the font by the codes it drew so far; True when it is found to have no reading
+        now (it is then read as a font without a Unicode map, see the module's docstring)."""
+        if self.unreadable or not font_unreadable(len(self.codes), len(self.unread_codes)):
+            return False
+        self.unreadable = True
+        key = _font_key(self.font)
+        if self.key is None and self.font.widths:
+            # Its glyphs can be read from their shapes (glyph maps: ``font_key`` and ``code``)
+            # only where their boxes are where they are drawn: a font whose /Widths were not
+            # read (a damaged dictionary) gives every glyph a guessed advance, so its page is
+            # read as a scan instead.
+            self.key = key
+        self._fonts.unreadable.add(key)
+        return True
 
     def glyphs(self, data: bytes) -> tuple[tuple[tuple[int, str, float], ...], int]:
         """The glyphs of the string ``data`` and how many of them are unmapped."""
@@ -252,6 +290,7 @@ class _Font:
         """One glyph ``(cid, text, advance in ems)`` (``(cid:N)`` when it has no text) and 1 if
         it reads as no Unicode text, else 0."""
         shown = f"(cid:{cid})" if text is None else text
+        self.seen(cid, shown)
         return (cid, shown, self.font.hdisp(cid)), int(unmapped_text(shown))
 
 
@@ -262,11 +301,20 @@ class _Fonts:
     def __init__(self) -> None:
         self._fonts: dict[int, _Font] = {}
         self._glyphs = 0
+        # The keys (:func:`_font_key`) of the fonts found to have no reading: playa makes a new
+        # font object for a damaged font dictionary each time a page is read, and that object is
+        # the same font as before.
+        self.unreadable: set[str] = set()
+        self.to_judge: set[_Font] = set()  # fonts that drew a new code without a reading
 
     def get(self, font) -> _Font:
         info = self._fonts.get(id(font))
         if info is None or info.font is not font:
             info = self._fonts[id(font)] = _Font(font, self)
+            if self.unreadable and _font_key(font) in self.unreadable:
+                info.unreadable = True
+                if font.widths:
+                    info.key = _font_key(font)
         return info
 
     def kept(self, glyphs: int) -> None:
@@ -280,8 +328,24 @@ class _Fonts:
 
 
 def _read_page(number: int, page, settings: ExtractSettings, fonts: _Fonts | None = None) -> PageContent:
-    device, frame, width, height = _frames(page)
+    """The page read; read again when a font of it is found to have no reading on it (see the
+    module's docstring), so that all its glyphs on the page are read as such."""
     fonts = _Fonts() if fonts is None else fonts
+    for _ in range(MAX_REREADS):
+        content, judged = _read_page_once(number, page, settings, fonts)
+        if not judged:
+            return content
+    return _read_page_once(number, page, settings, fonts)[0]  # fonts judged on each read: no end
+
+
+# A page is read again at most this many times for fonts found to have no reading on it (each
+# read judges every such font drawn on it, so one more read is all a page needs).
+MAX_REREADS = 3
+
+
+def _read_page_once(number: int, page, settings: ExtractSettings, fonts: _Fonts) -> tuple[PageContent, bool]:
+    """The page, and whether a font drawn on it was found to have no reading after it was read."""
+    device, frame, width, height = _frames(page)
     glyphs: list[dict] = []
     lines: list[dict] = []
     rects: list[dict] = []
@@ -290,17 +354,21 @@ def _read_page(number: int, page, settings: ExtractSettings, fonts: _Fonts | Non
     image_share = 0.0
     unmapped_fonts = False
     unmapped_glyphs = 0
+    unread: set[_Font] = set()  # the page's fonts found to have no reading
     for obj in page.flatten():
         if isinstance(obj, TextObject):
             font = obj.gstate.font
             if font is None:  # playa reads no glyph without a font
                 continue
             info = fonts.get(font)
-            if font.vertical or info.key is not None or not _FAST_GLYPHS:
+            if font.vertical or info.key is not None or info.unreadable or not _FAST_GLYPHS:
                 unmapped_fonts = unmapped_fonts or info.key is not None
-                unmapped_glyphs += _glyphs_generic(obj, info, frame, device, glyphs)
+                bad = _glyphs_generic(obj, info, frame, device, glyphs)
             else:
-                unmapped_glyphs += _glyphs(obj, info, frame, device, glyphs)
+                bad = _glyphs(obj, info, frame, device, glyphs)
+            unmapped_glyphs += bad
+            if info.unreadable:
+                unread.add(info)
         elif isinstance(obj, PathObject):
             _paths(obj, frame, lines, rects, curves)
         elif isinstance(obj, ImageObject):
@@ -308,10 +376,15 @@ def _read_page(number: int, page, settings: ExtractSettings, fonts: _Fonts | Non
             x0, y0, x1, y1 = obj.bbox
             if width * height > 0:
                 image_share = max(image_share, abs(x1 - x0) * abs(y1 - y0) / (width * height))
+    judged = [info.judge() for info in fonts.to_judge]  # every font judged (a list, not any())
+    fonts.to_judge.clear()
+    if any(judged):
+        return PageContent(number=number, width=width, height=height), True
     graphics = page_graphics(lines, rects, curves, width, height, settings)
     return PageContent(number=number, width=width, height=height, glyphs=glyphs, graphics=graphics,
                        has_images=has_images, image_share=image_share, unmapped_fonts=unmapped_fonts,
-                       unmapped_glyphs=unmapped_glyphs)
+                       unmapped_glyphs=unmapped_glyphs,
+                       unreadable_fonts=sorted({info.fontname for info in unread if info.unreadable})), False
 
 
 def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) -> int:
@@ -464,10 +537,14 @@ def _level_line(x: float, kf: float, yd: float, f: float, dlo: float, dhi: float
 def _glyphs_generic(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) -> int:
     """The glyphs of any text object (vertical writing, a font that may lack a Unicode map: its
     glyphs carry ``font_key`` and ``code``) through playa's glyph objects; returns how many of
-    them read as no Unicode text."""
+    them read as no Unicode text. A font without a reading (``info.unreadable``) gives
+    ``(cid:N)``."""
     unmapped = 0
+    unreadable = info.unreadable
     for glyph in obj:
-        item = _glyph_dict(glyph, glyph.text, info.font.hdisp(glyph.cid), info, frame, device)
+        item = _glyph_dict(glyph, None if unreadable else glyph.text, info.font.hdisp(glyph.cid), info, frame, device)
+        if not unreadable:
+            info.seen(glyph.cid, item["text"])
         if info.key is not None:
             item["font_key"], item["code"] = info.key, glyph.cid
         out.append(item)

@@ -15,7 +15,11 @@ The structure code (regions, rows, columns, cells) never touches a PDF library's
   without /ToUnicode): with ``image_share``, what sends a page to :mod:`.textlayer`'s full check;
   such a font's glyphs carry ``font_key`` and ``code`` (see :class:`Glyph`);
 - ``unmapped_glyphs``: how many glyphs read as no Unicode text (:func:`.textlayer.unmapped_text`),
-  when the reader counts them as it reads (None: :mod:`.textlayer` counts them itself).
+  when the reader counts them as it reads (None: :mod:`.textlayer` counts them itself);
+- ``unreadable_fonts``: the page's fonts the reader found to have no reading (many of their
+  codes read as no text, :func:`.textlayer.font_unreadable`, judged over the document so far);
+  their glyphs read ``(cid:N)`` and carry ``font_key`` and ``code``. Empty when the reader does
+  not judge its fonts (:mod:`.textlayer` then judges the page's glyphs alone).
 
 Readers (``READERS``): ``pdfplumber`` (pdfminer underneath; the reference) and ``playa``
 (playa-pdf, compiled, from pdfminer's lineage: the same glyphs and paths, read about three
@@ -84,6 +88,7 @@ class PageContent:
     image_share: float = 0.0
     unmapped_fonts: bool = False
     unmapped_glyphs: int | None = None
+    unreadable_fonts: list[str] = field(default_factory=list)
     # What the PDF library said when the page's content did not decode whole (a truncated or
     # corrupted compressed stream): the page was read only as far as its data goes. None: whole.
     damaged: str | None = None

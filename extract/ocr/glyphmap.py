@@ -173,11 +173,13 @@ class GlyphMaps:
     def read_page(self, path: str, page) -> MappedPage | None:
         """``page`` (a reader's :class:`~renjana.extract.reader.PageContent`) of the PDF at
         ``path`` with the glyphs of its fonts without a Unicode map (those carrying
-        ``font_key``) read from their shapes; None when there are none or the map cannot be
-        made for the page (see the module's docstring)."""
+        ``font_key``) read from their shapes; None when there are none, when the page also
+        holds glyphs without a reading that carry no ``font_key`` (a font whose glyph boxes are
+        guesses: only the page's image can be read), or the map cannot be made for the page
+        (see the module's docstring)."""
         targets = [i for i, g in enumerate(page.glyphs) if "font_key" in g]
-        if not targets:
-            return None
+        if not targets or any(g["text"].startswith("(cid:") for g in page.glyphs if "font_key" not in g):
+            return None  # nothing to map, or glyphs without a reading the maps cannot read
         s = self.settings
         glyphs = page.glyphs
         size = min((glyphs[i]["size"] for i in targets if glyphs[i]["size"] > 0), default=0.0)
