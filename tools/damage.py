@@ -50,13 +50,7 @@ def damage(data: bytes, rng: random.Random, kind: str) -> bytes:
         return bytes(buf)
     if kind == "stream":
         spans = [(m.end(), data.find(b"endstream", m.end())) for m in re.finditer(rb"stream\r?\n", data)]
-        spans = [(a, b) for a, b in spans if b > a + 8]
-        if not spans:
-            return damage(data, rng, "flip")
-        a, b = rng.choice(spans)
-        for _ in range(rng.randint(1, 4)):
-            buf[rng.randrange(a, b)] = rng.randrange(256)
-        return bytes(buf)
+        return _flip_inside(data, [(a, b) for a, b in spans if b > a + 8], rng)
     if kind == "object":
         # Object syntax: from "N 0 obj" to "stream" or "endobj", whichever comes first.
         spans = []
@@ -64,14 +58,19 @@ def damage(data: bytes, rng: random.Random, kind: str) -> bytes:
             ends = [e for e in (data.find(b"stream", m.end()), data.find(b"endobj", m.end())) if e > 0]
             if ends:
                 spans.append((m.end(), min(ends)))
-        spans = [(a, b) for a, b in spans if b > a + 4]
-        if not spans:
-            return damage(data, rng, "flip")
-        a, b = rng.choice(spans)
-        for _ in range(rng.randint(1, 4)):
-            buf[rng.randrange(a, b)] = rng.randrange(256)
-        return bytes(buf)
+        return _flip_inside(data, [(a, b) for a, b in spans if b > a + 4], rng)
     raise ValueError(f"unknown kind {kind}")
+
+
+def _flip_inside(data: bytes, spans: list[tuple[int, int]], rng: random.Random) -> bytes:
+    """1-4 bytes of one of ``spans`` (start, end offsets) changed; a plain ``flip`` without spans."""
+    if not spans:
+        return damage(data, rng, "flip")
+    buf = bytearray(data)
+    a, b = rng.choice(spans)
+    for _ in range(rng.randint(1, 4)):
+        buf[rng.randrange(a, b)] = rng.randrange(256)
+    return bytes(buf)
 
 
 def damaged_copies(sources: list[Path], n: int, seed: int, out: Path) -> list[tuple[Path, Path, str]]:
