@@ -33,7 +33,7 @@ from renjana.extract import _page_ranges, extract_document, sha256_of
 from renjana.memory import release_free_memory
 from renjana.models import DocumentResult, ExtractedDocument, UnreadPage
 from renjana.normalize import FirstPass, normalize_document
-from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff
+from renjana.preflight import InputError, content_damage, count_pages, repair_copy, safe_name, sniff, text_chars
 from renjana.stream_damage import PageDamage, damage_report
 from renjana.validate import validate_document
 from renjana.wording import count
@@ -43,6 +43,9 @@ __all__ = ["process_file", "read_checked", "read_streamed", "InputError"]
 REPAIRED_NAME = "repaired.pdf"
 # A library's message quoted in a reason is cut here (pdfminer quotes whole damaged objects).
 MAX_QUOTE_CHARS = 160
+# Characters of text pdfium must read on a page our reader found empty for the page to count
+# as lost (a stray space or a page number's digits drawn in white are not a page of text).
+MIN_SILENT_CHARS = 20
 
 
 # pdfminer's log messages that prove data was lost while reading (a compressed stream whose
@@ -87,6 +90,14 @@ def _extract(path: Path) -> tuple[ExtractedDocument | None, FirstPass | None, Ba
     return doc, first_pass, None
 
 
+def _silent_pages(path: Path, doc: ExtractedDocument) -> dict[int, int]:
+    """Pages the reader found empty (no glyph, rule or image) on which pdfium reads at least
+    :data:`MIN_SILENT_CHARS` characters of text → those characters: a page whose objects the
+    reader could not find (a damaged cross-reference table it rebuilt otherwise than pdfium)."""
+    chars = text_chars(path, list(doc.empty_pages))
+    return {n: c for n, c in chars.items() if c >= MIN_SILENT_CHARS}
+
+
 def _damaged_reason(exc: BaseException | None, truncated: bool) -> str:
     if truncated:
         return "the file is truncated (its end is missing): the download or copy stopped early"
@@ -119,20 +130,24 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
     doc, first_pass, error = (None, None, None) if sniffed.offset else _extract(path)
     notes: list[str] = []
     repaired_used = page_tree_loop = False
+    # Pages our reader found empty on which pdfium reads text: objects it could not find.
+    silent = _silent_pages(path, doc) if doc is not None and not sniffed.offset else {}
     with tempfile.TemporaryDirectory(prefix="renjana-repair-") as tmp:
-        if doc is None or expected is None or doc.pages < expected or sniffed.truncated:
+        if doc is None or expected is None or doc.pages < expected or sniffed.truncated or silent:
             repaired = Path(tmp) / REPAIRED_NAME
             repair = repair_copy(path, repaired, sniffed.offset)
             page_tree_loop = repair.page_tree_loop
             if repair.pages is not None:
                 expected = max(expected or 0, repair.pages)
-                if doc is None or doc.pages < repair.pages:
+                if doc is None or doc.pages < repair.pages or silent:
                     fixed, fixed_pass, fixed_error = _extract(repaired)
-                    if fixed is not None and (doc is None or fixed.pages > doc.pages):
+                    if fixed is not None and (doc is None or fixed.pages > doc.pages or (
+                            silent and fixed.pages == doc.pages and len(_silent_pages(path, fixed)) < len(silent))):
                         doc, first_pass, error, repaired_used = fixed, fixed_pass, fixed_error, True
                         what = ("HTTP headers before the PDF were dropped" if sniffed.offset
                                 else "its cross-reference table or structure was damaged")
                         notes.append(f"read from a copy repaired by qpdf: {what}")
+                        silent = _silent_pages(path, doc)
         if doc is None and (expected is None or sniffed.truncated):
             raise InputError(_damaged_reason(error, sniffed.truncated))
         if doc is None:
@@ -141,6 +156,14 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
                 raise InputError(f"the file is damaged ({damage}); reading it failed: "
                                  f"{type(error).__name__}: {str(error)[:MAX_QUOTE_CHARS]}") from error
             raise error  # a sound file (pdfium and qpdf read it): pdfminer's or our own failure
+    for number, chars in sorted(silent.items()):
+        doc.unread_pages.append(UnreadPage(page=number, status="unreadable",
+                                           reason=f"nothing could be read on the page, while pdfium reads {chars} "
+                                                  "characters of text on it: the file is damaged"))
+    if silent:
+        doc.unread_pages.sort(key=lambda u: u.page)
+        doc.notes.append(f"{_page_ranges(sorted(silent))}: damaged: nothing could be read, while pdfium reads text "
+                         "there (objects the reader could not find): that text is lost")
     if doc.pages == 0 and sniffed.truncated:  # nothing of a cut-off file could be read
         raise InputError(_damaged_reason(error, truncated=True))
     update = {"file": safe_name(path.name), "path": safe_name(str(path)), "notes": notes + doc.notes}

@@ -26,7 +26,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Damage", "InputError", "Repair", "Sniffed", "content_damage", "sniff", "count_pages", "repair_copy", "safe_name"]
+__all__ = ["Damage", "InputError", "Repair", "Sniffed", "content_damage", "sniff", "count_pages", "repair_copy",
+           "safe_name", "text_chars"]
 
 # Bytes read from the head of a file to tell its kind, and from its tail to find ``%%EOF``.
 HEAD_BYTES = 4096
@@ -143,6 +144,34 @@ def count_pages(path: Path) -> int | None:
         return len(document)
     finally:
         document.close()
+
+
+def text_chars(path: Path, pages: list[int]) -> dict[int, int]:
+    """Characters of text pdfium reads on each of ``pages`` (numbers from 1): a second engine's
+    word on pages the main reader found empty. Pages pdfium cannot open, or a file it cannot
+    open, are left out."""
+    import pypdfium2 as pdfium
+
+    if not pages:
+        return {}
+    try:
+        document = pdfium.PdfDocument(str(path) if _encodable(path) else path.read_bytes())
+    except Exception:  # noqa: BLE001 - pdfium's verdict on the file is taken by count_pages
+        return {}
+    found: dict[int, int] = {}
+    try:
+        for number in pages:
+            try:
+                page = document[number - 1]
+                textpage = page.get_textpage()
+                found[number] = textpage.count_chars()
+                textpage.close()
+                page.close()
+            except Exception:  # noqa: BLE001 - a page pdfium cannot open: no word on it
+                continue
+    finally:
+        document.close()
+    return found
 
 
 @dataclass(frozen=True)

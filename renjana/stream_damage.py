@@ -549,6 +549,12 @@ def _checked(stream, what: str, effect: str, seen: _Seen, settings: StreamDamage
     return verdict
 
 
+# The standard filters (ISO 32000-1, 7.4, table 6) and the short names inline images use.
+_PDF_FILTERS = frozenset({
+    "/ASCIIHexDecode", "/ASCII85Decode", "/LZWDecode", "/FlateDecode", "/RunLengthDecode", "/CCITTFaxDecode",
+    "/JBIG2Decode", "/DCTDecode", "/JPXDecode", "/Crypt", "/AHx", "/A85", "/LZW", "/Fl", "/RL", "/CCF", "/DCT"})
+
+
 def _filters(stream) -> list[str]:
     import pikepdf
 
@@ -563,6 +569,9 @@ def _stream_problem(stream, image: bool, settings: StreamDamageSettings, look: b
     here (Flate, DCT, none) is judged: another filter's data is left to the libraries. ``look``:
     a JPEG that decodes whole is looked at for visible damage too."""
     filters = _filters(stream)
+    unknown = [f for f in filters if f not in _PDF_FILTERS]
+    if unknown:  # a filter name garbled by a changed byte: no reader can decode the data
+        return f"names {unknown[0]} as its filter, which is no PDF filter: it cannot be decoded"
     raw = stream.read_raw_bytes()
     if filters == ["/FlateDecode"]:
         size, problem = _inflate(raw, settings)

@@ -537,6 +537,23 @@ def test_a_file_with_no_page_read_fails_and_keeps_no_output(tmp_path: Path):
     assert not [p for p in out.rglob("*.json")]
 
 
+def test_a_page_our_reader_finds_empty_while_pdfium_reads_text_is_read_from_a_repaired_copy(
+        tmp_path: Path, drawn: Path):
+    """A block repeated in place (as a bad copy leaves it): every later offset is off; our reader
+    rebuilds the cross-reference table otherwise than pdfium and finds the page empty, pdfium
+    reads its text. The qpdf-repaired copy is read instead, whole, with a note."""
+    from renjana.pipeline import process_file
+
+    data = drawn.read_bytes()
+    start, size = 700, 200  # inside the first objects, before the page's content stream
+    damaged = tmp_path / "dup.pdf"
+    damaged.write_bytes(data[:start + size] + data[start:start + size] + data[start + size:])
+    sound, result = process_file(drawn), process_file(damaged)
+    assert any(n.startswith("read from a copy repaired by qpdf") for n in result.notes)
+    cells = lambda doc: [c for t in doc.tables for r in t.rows for c in r.cells]  # noqa: E731
+    assert cells(result) == cells(sound) and cells(sound)
+
+
 def test_a_blank_page_of_a_sound_pdf_is_read(tmp_path: Path):
     """Nothing on a page of an undamaged file is a blank page, not a lost one."""
     from renjana.pipeline import read_checked

@@ -180,3 +180,17 @@ def test_font_whose_subtype_is_no_font_type_is_noted(tmp_path: Path):
     found = page_damage(path)
     assert list(found) == [3] and "its /Subtype /Tyqe1 is not a font type" in found[3][0].what
     assert _file_status(process_file(path))[0] == "partial"
+
+
+def test_stream_whose_filter_name_is_garbled_is_noted(tmp_path: Path):
+    # "/FlateDecode" garbled into "/FlateDecodX": no reader can decode page 3's content; the
+    # libraries skip it without a word (the page reads empty).
+    import zlib
+
+    objects = _objects()
+    data = zlib.compress(_text(b"F2", b"Sub kegiatan 3.456.789"))
+    objects[7] = b"<< /Filter /FlateDecodX /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+    path = g.write_raw_pdf(tmp_path / "filter.pdf", objects)
+    found = page_damage(path)
+    assert list(found) == [3] and "names /FlateDecodX as its filter, which is no PDF filter" in found[3][0].what
+    assert _file_status(process_file(path))[0] == "partial"
