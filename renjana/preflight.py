@@ -5,7 +5,8 @@ Three jobs, each a library call wrapped in plain words:
 * :func:`sniff` looks at the first and last bytes: an empty file, a PNG/JPEG/GIF/TIFF image, an
   HTML page, a Word/Excel/ZIP file or plain text is refused with :class:`InputError` saying so; a
   PDF behind HTTP response headers (``curl -i`` output) is located; a PDF whose end-of-file
-  marker is missing is flagged as truncated.
+  marker is missing, or followed by PDF objects (an update cut off), is flagged as truncated;
+  junk after a complete file's marker (zeros, newlines a server added) is not.
 * :func:`count_pages` asks pdfium (pypdfium2) how many pages the file has, a second engine beside
   pdfminer: a file pdfminer reads with fewer pages is caught (see :mod:`renjana.pipeline`). A file
   that needs a password is refused here, naming the password.
@@ -123,7 +124,24 @@ def sniff(path: Path) -> Sniffed:
     if not start.startswith(b"%PDF-"):
         kind = _kind_of(head, path)
         raise InputError(f"not a PDF: the file is {kind}")
-    return Sniffed(offset=offset, truncated=b"%%EOF" not in tail)
+    return Sniffed(offset=offset, truncated=b"%%EOF" not in tail and _cut_short(path))
+
+
+# What follows the last end marker of a file cut off inside its body (or inside an update
+# appended to it): object syntax. Bytes a server or a copy added after a complete file (zeros,
+# newlines, junk) hold none of it.
+_STRUCTURE = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bendstream\b|\bstartxref\b|\btrailer\b")
+
+
+def _cut_short(path: Path) -> bool:
+    """Whether a file without ``%%EOF`` in its last :data:`TAIL_BYTES` stopped early: no end
+    marker at all, or PDF objects after its last one. Searched through a memory map (the whole
+    file is not read into memory)."""
+    import mmap
+
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        end = data.rfind(b"%%EOF")
+        return end < 0 or _STRUCTURE.search(data, end + 5) is not None
 
 
 def count_pages(path: Path) -> int | None:

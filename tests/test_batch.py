@@ -125,6 +125,18 @@ def test_pdf_behind_http_headers_and_truncated_pdf(tmp_path: Path, drawn: Path):
     assert sniff(tmp_path / "t.pdf").truncated
 
 
+def test_junk_after_the_end_marker_is_not_truncation(tmp_path: Path, drawn: Path):
+    """Bytes a server or a copy added after a complete file (zeros, newlines, junk, past the
+    tail sniff reads) leave it whole; an update cut off after the first end marker does not."""
+    body = drawn.read_bytes()
+    for name, tail in (("zeros", bytes(8192)), ("newlines", b"\n" * 4096), ("junk", bytes(range(256)) * 16)):
+        (tmp_path / f"{name}.pdf").write_bytes(body + tail)
+        assert not sniff(tmp_path / f"{name}.pdf").truncated, name
+    update = b"\n9 0 obj\n<< /Producer (update) >>\nendobj\n" + b" " * 4096 + b"\nxref\n0 1\n"
+    (tmp_path / "update.pdf").write_bytes(body + update)
+    assert sniff(tmp_path / "update.pdf").truncated
+
+
 # --------------------------------------------------------------------------- outputs
 def test_quick_content_check_agrees_with_the_full_check(tmp_path: Path, drawn: Path):
     """content_damage skips pikepdf's check_pdf_syntax for a file qpdf's own check finds clean:
