@@ -174,7 +174,23 @@ def damage_report(path: Path, offset: int = 0,
                 found[number] = found.get(number, []) + [item for item in lines
                                                          if all(item.what != old.what for old in found.get(number, []))]
             unplaced = _dropped_pages(warnings, settings)
+        unplaced += _miscounted(pdf)
     return DamageReport(found, unplaced)
+
+
+def _miscounted(pdf) -> tuple[str, ...]:
+    """The page tree's root counting more pages (``/Count``) than its ``/Kids`` hold: a page
+    reference lost from the tree (a changed byte in a /Kids array), the page unseen by every
+    reader. A count below the pages found is a writer's slip, not a loss: not reported."""
+    try:
+        declared = pdf.Root.get("/Pages").get("/Count")
+        found = len(pdf.pages)
+    except Exception:  # noqa: BLE001 - a page tree too broken to count: other checks say so
+        return ()
+    if isinstance(declared, int) and declared > found:
+        return (f"the page tree counts {declared} pages but holds {found}: "
+                f"{declared - found} page(s) lost from it",)
+    return ()
 
 
 # qpdf's words when it stops reading an object (which is then null).

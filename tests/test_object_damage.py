@@ -194,3 +194,15 @@ def test_stream_whose_filter_name_is_garbled_is_noted(tmp_path: Path):
     found = page_damage(path)
     assert list(found) == [3] and "names /FlateDecodX as its filter, which is no PDF filter" in found[3][0].what
     assert _file_status(process_file(path))[0] == "partial"
+
+
+def test_page_tree_counting_more_pages_than_it_holds_is_noted(tmp_path: Path):
+    # Page 3's reference blanked out of /Kids (the count left at 3): every reader sees 2 pages.
+    from renjana.stream_damage import damage_report
+
+    path = _pdf(tmp_path / "kids.pdf", b"4 0 R 5 0 R]", b"4 0 R      ]")
+    assert damage_report(path).file == ("the page tree counts 3 pages but holds 2: 1 page(s) lost from it",)
+    result = process_file(path)
+    assert _file_status(result)[0] == "partial"
+    assert any("the page tree counts 3 pages but holds 2" in n for n in result.notes)
+    assert damage_report(_pdf(tmp_path / "sound.pdf")).file == ()
