@@ -67,12 +67,14 @@ EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
     """PDFs named or found under the inputs (recursively, ``*.pdf`` in any case, sorted), without
     repeats; and the inputs that do not exist. A path named twice (a file and its folder, ``a.pdf``
-    and ``./a.pdf``) is one input; a symbolic link is an input of its own, like a copy: the user
-    sees every name they gave in the manifest (folders reached through a link are not entered)."""
+    and ``./a.pdf``) is one input; a symbolic link is an input of its own, like a copy, and one
+    whose target is gone is kept too (its record then says it is not found): the user sees every
+    name they gave in the manifest. Folders reached through a link are entered, each real folder
+    once (a link back up the tree ends there)."""
     found, seen, missing = [], set(), []
     for item in inputs:
         if item.is_dir():
-            pdfs = sorted(p for p in item.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+            pdfs = _pdfs_under(item)
         elif item.is_file():
             pdfs = [item]
         else:
@@ -84,6 +86,21 @@ def find_pdfs(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
                 seen.add(key)
                 found.append(pdf)
     return found, missing
+
+
+def _pdfs_under(folder: Path) -> list[Path]:
+    """Every ``*.pdf`` name (any case) under ``folder`` that is not a folder, links included,
+    sorted; each real folder walked once."""
+    walked, pdfs = set(), []
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in walked:
+            dirs[:] = []
+            continue
+        walked.add(real)
+        dirs.sort()  # the same walk, so the same names, on every run
+        pdfs.extend(Path(root) / name for name in files if name.lower().endswith(".pdf"))
+    return sorted(pdfs)
 
 
 def _summary_table(report: RunReport, title: str = "renjana run") -> Table:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``n`` and the noun in the number ``n`` asks for: ``count(1, "row")`` → ``1 row``,
@@ -18,8 +20,10 @@ def article(word: str) -> str:
 
 def unreadable_input(exc: OSError) -> str:
     """Why an input could not be opened, in plain words: ``not found (no such file or folder)``
-    for a path that does not exist, else ``cannot read the file: <the system's reason>``."""
+    for a path that does not exist (a link whose target is gone says so), else ``cannot read the file: <the system's reason>``."""
     if isinstance(exc, FileNotFoundError):
+        if exc.filename is not None and os.path.islink(exc.filename):
+            return f"a link whose target is gone ({os.readlink(exc.filename)}: no such file)"
         return "not found (no such file or folder)"
     return f"cannot read the file: {exc.strerror or exc}"
 

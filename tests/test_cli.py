@@ -40,14 +40,22 @@ def test_find_pdfs_recursive_case_insensitive_sorted(tmp_path: Path):
 
 
 def test_find_pdfs_keeps_a_link_as_its_own_input(tmp_path: Path):
-    """A link beside its target is a name the user gave: it gets its own manifest line; the same
-    path named twice is one input; a folder reached through a link is not entered (no loops)."""
+    """A link beside its target is a name the user gave: it gets its own manifest line, and so
+    does a link whose target is gone; the same path named twice is one input; a folder reached
+    through a link is entered, once (a link back up the tree is not followed round)."""
     (tmp_path / "a.pdf").write_bytes(b"")
     (tmp_path / "b.pdf").symlink_to("a.pdf")
+    (tmp_path / "gone.pdf").symlink_to("nowhere.pdf")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "up").symlink_to("..")
-    found, _ = find_pdfs([tmp_path, tmp_path / "sub" / ".." / "a.pdf"])
-    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.pdf", "b.pdf"]
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "c.pdf").write_bytes(b"")
+    (tmp_path / "sub" / "linked").symlink_to(tmp_path / "elsewhere")
+    found, _ = find_pdfs([tmp_path / "sub", tmp_path / "sub" / ".." / "a.pdf"])
+    # Folders in name order: sub/linked ("elsewhere") first; sub/up is the top folder again,
+    # walked once through that link, without its "elsewhere" and "sub" walked already.
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "sub/linked/c.pdf", "sub/up/a.pdf", "sub/up/b.pdf", "sub/up/gone.pdf", "sub/../a.pdf"]
 
 
 def test_schema_writes_json_schemas(tmp_path: Path):
@@ -96,6 +104,16 @@ def test_counts_and_articles_read_as_english():
     assert article("INSERT") == "an INSERT" and article("SELECT") == "a SELECT"
     assert unreadable_input(FileNotFoundError(2, "No such file or directory")) == "not found (no such file or folder)"
     assert unreadable_input(PermissionError(13, "Permission denied")) == "cannot read the file: Permission denied"
+
+
+def test_a_link_whose_target_is_gone_says_so(tmp_path: Path):
+    from renjana.wording import unreadable_input
+
+    (tmp_path / "gone.pdf").symlink_to("nowhere.pdf")
+    try:
+        (tmp_path / "gone.pdf").open("rb")
+    except FileNotFoundError as exc:
+        assert unreadable_input(exc) == "a link whose target is gone (nowhere.pdf: no such file)"
 
 
 def test_a_missing_input_is_reported_once_on_each_stream(tmp_path: Path):
