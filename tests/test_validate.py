@@ -385,3 +385,22 @@ def test_failed_relation_on_a_doubtful_ocr_cell_is_a_possible_misread(confidence
     assert "possible misread" in message and "'3.223.000,00'" in message and repair in message
     for alternative in alternatives or []:
         assert f"'{alternative}'" in message
+
+
+def test_an_error_on_a_damaged_page_is_a_warning_saying_why():
+    """``error`` means every cell was read with confidence: on a page the reader lists as damaged
+    (partly read, fonts or content damaged) an error becomes a warning naming the damage; errors
+    on the file's sound pages stand."""
+    from types import SimpleNamespace
+
+    from renjana.models import Finding, UnreadPage
+    from renjana.validate import _unproved_on_damaged_pages
+
+    doc = SimpleNamespace(source=SimpleNamespace(unread_pages=[
+        UnreadPage(page=2, status="unreadable", reason="partly read: its content is damaged"),
+        UnreadPage(page=3, status="ocr", reason="no text layer: read by OCR")]))
+    findings = [Finding(rule="capaian", severity="error", table="t1", row=r, message="wrong", page=page)
+                for r, page in enumerate((1, 2, 3))]
+    out = _unproved_on_damaged_pages(findings, doc)
+    assert [f.severity for f in out] == ["error", "warning", "error"]
+    assert out[1].message == "wrong (not proved: page 2 is damaged: partly read: its content is damaged)"

@@ -90,4 +90,25 @@ def validate_document(doc: NormalizedDocument) -> list[Finding]:
             chosen = [v for v in views if r.applies_to(v)]
             if chosen:
                 findings.extend(_run(r, chosen, chosen[0].table.id))
-    return _order(_merge_same_cell(findings), doc)
+    return _order(_merge_same_cell(_unproved_on_damaged_pages(findings, doc)), doc)
+
+
+# What the reader says of a page whose cells cannot be trusted (see renjana.models.UnreadPage).
+_DAMAGED_STATUSES = ("unreadable", "text-unreadable")
+
+
+def _unproved_on_damaged_pages(findings: list[Finding], doc: NormalizedDocument) -> list[Finding]:
+    """Errors found on a damaged page (``source.unread_pages``: partly read, its content or
+    fonts damaged) become warnings saying why: ``error`` means every cell was read with
+    confidence, and there a wrong sum may be the damage, not the document. Errors on the other
+    pages of a damaged file stand (an auditor still gets the document's own mistakes)."""
+    damaged = {u.page: u.reason for u in doc.source.unread_pages if u.status in _DAMAGED_STATUSES}
+    if not damaged:
+        return findings
+    out = []
+    for f in findings:
+        if f.severity == "error" and f.page in damaged:
+            why = f"not proved: page {f.page} is damaged: {damaged[f.page]}"
+            f = f.model_copy(update={"severity": "warning", "message": f"{f.message} ({why})"})
+        out.append(f)
+    return out
