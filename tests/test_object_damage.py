@@ -206,3 +206,15 @@ def test_page_tree_counting_more_pages_than_it_holds_is_noted(tmp_path: Path):
     assert _file_status(result)[0] == "partial"
     assert any("the page tree counts 3 pages but holds 2" in n for n in result.notes)
     assert damage_report(_pdf(tmp_path / "sound.pdf")).file == ()
+
+
+def test_garbled_operator_in_a_small_content_stream_is_noted(tmp_path: Path):
+    # "Td" garbled into "T\xc5" on page 3: valid syntax, every library skips the operator; an
+    # unknown operator inside BX … EX (compatibility section) is allowed and not noted.
+    path = _pdf(tmp_path / "op.pdf", b"50 700 Td (Sub", b"50 700 T\xc5 (Sub")
+    found = page_damage(path)
+    assert list(found) == [3] and "1 operator(s) the PDF standard does not define" in found[3][0].what
+    assert _file_status(process_file(path))[0] == "partial"
+    objects = _objects()
+    objects[7] = _stream(b"BX 1 0 0 1 0 0 xyz EX " + _text(b"F2", b"Sub kegiatan 3.456.789"))
+    assert page_damage(g.write_raw_pdf(tmp_path / "bx.pdf", objects)) == {}
