@@ -36,8 +36,10 @@ the page naming it in ``unreadable_fonts`` is read again that way.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import mmap
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 from math import isfinite
 from operator import itemgetter
@@ -52,7 +54,7 @@ from . import playa_copies
 from .graphics import page_graphics
 from .reader import MAX_DAMAGE_CHARS, PageContent, ReaderError, damage_of, decode_errors
 from .settings import ExtractSettings
-from .textlayer import font_unreadable, no_reading, unmapped_text
+from .textlayer import broken_text, font_unreadable, no_reading, unmapped_text
 from renjana.wording import printable, shorten
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -89,12 +91,12 @@ class PlayaReader:
             cached = _cached_objects(self._pdf)
             before = len(cached)
             page = self._pdf.pages[index]
-            with decode_errors() as errors:
+            with decode_errors() as errors, _undefined_fonts() as undefined:
                 try:
                     content = _read_page(index + 1, page, self._settings, fonts)
                 except Exception as exc:  # noqa: BLE001 - a filter that raises (ASCII85, …): this page only
                     content = _undecodable_page(index + 1, page, exc)
-            content.damaged = content.damaged or damage_of(errors, _stream_sizes(page))
+            content.damaged = content.damaged or damage_of(errors, _stream_sizes(page)) or _lost_text(undefined)
             _forget_streams(cached, len(cached) - before)
             yield content
 
@@ -218,6 +220,49 @@ CACHED_STRING_BYTES = 16
 CACHED_GLYPHS_MAX = 50_000
 
 
+class _UndefinedFonts(logging.Handler):
+    """Collects the font names playa's ``Tf`` finds missing from the page's resources (it logs
+    "Undefined Font id: /'F3'" and draws the text in a bare font without widths or map)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.names: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(_UNDEFINED_FONT):
+            name = "/" + message.removeprefix(_UNDEFINED_FONT).strip().lstrip("/").strip("'\"")
+            if name not in self.names:
+                self.names.append(name)
+
+
+# playa's words when a ``Tf`` names a font the page's resources do not hold.
+_UNDEFINED_FONT = "Undefined Font id:"
+
+
+@contextmanager
+def _undefined_fonts() -> Iterator[_UndefinedFonts]:
+    """The fonts a page's text is drawn in that its resources do not define (see
+    :class:`_UndefinedFonts`), collected while the page is read inside the ``with`` block."""
+    handler = _UndefinedFonts()
+    logger = logging.getLogger("playa")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _lost_text(undefined: _UndefinedFonts) -> str | None:
+    """A page's ``damaged`` when its text is drawn in fonts its resources do not define (a /Font
+    key deleted or renamed): that text has no font to be read with."""
+    if not undefined.names:
+        return None
+    names = ", ".join(undefined.names[:3])
+    return shorten(printable(f"text drawn in a font the page does not define ({names}): that text is lost"),
+                   MAX_DAMAGE_CHARS)
+
+
 class _Font:
     """What the reader needs of one playa font, computed once per document: pdfminer's descent
     (ems), the PostScript name, for a font that may lack a Unicode map its key (see
@@ -228,7 +273,7 @@ class _Font:
     it was judged to have no reading (``unreadable``: its glyphs then read ``(cid:N)``)."""
 
     __slots__ = ("font", "descent", "fontname", "key", "decoded", "_known", "_fonts", "codes", "unread_codes",
-                 "unreadable")
+                 "broken_codes", "unreadable")
 
     def __init__(self, font, fonts: "_Fonts") -> None:
         self.font = font  # kept so that the id keying the cache stays this font's
@@ -242,6 +287,7 @@ class _Font:
         self._fonts = fonts
         self.codes: set[int] = set()
         self.unread_codes: set[int] = set()
+        self.broken_codes = 0  # distinct codes reading as a control character or U+FFFD
         self.unreadable = False
 
     def seen(self, cid: int, text: str) -> None:
@@ -249,12 +295,14 @@ class _Font:
         self.codes.add(cid)
         if no_reading(text) and cid not in self.unread_codes:
             self.unread_codes.add(cid)
+            self.broken_codes += broken_text(text)
             self._fonts.to_judge.add(self)
 
     def judge(self) -> bool:
         """Judge the font by the codes it drew so far; True when it is found to have no reading
         now (it is then read as a font without a Unicode map, see the module's docstring)."""
-        if self.unreadable or not font_unreadable(len(self.codes), len(self.unread_codes)):
+        if self.unreadable or not font_unreadable(len(self.codes), len(self.unread_codes),
+                                                    broken_codes=self.broken_codes):
             return False
         self.unreadable = True
         key = _font_key(self.font)
@@ -355,10 +403,12 @@ def _read_page_once(number: int, page, settings: ExtractSettings, fonts: _Fonts)
     unmapped_fonts = False
     unmapped_glyphs = 0
     unread: set[_Font] = set()  # the page's fonts found to have no reading
+    fontless = 0  # text objects showing a string before any font is set (``Tf``)
     for obj in page.flatten():
         if isinstance(obj, TextObject):
             font = obj.gstate.font
-            if font is None:  # playa reads no glyph without a font
+            if font is None:  # playa reads no glyph without a font: the text is lost, said below
+                fontless += any(isinstance(arg, bytes) and arg for arg in obj.args)
                 continue
             info = fonts.get(font)
             if font.vertical or info.key is not None or info.unreadable or not _FAST_GLYPHS:
@@ -384,7 +434,9 @@ def _read_page_once(number: int, page, settings: ExtractSettings, fonts: _Fonts)
     return PageContent(number=number, width=width, height=height, glyphs=glyphs, graphics=graphics,
                        has_images=has_images, image_share=image_share, unmapped_fonts=unmapped_fonts,
                        unmapped_glyphs=unmapped_glyphs,
-                       unreadable_fonts=sorted({info.fontname for info in unread if info.unreadable})), False
+                       unreadable_fonts=sorted({info.fontname for info in unread if info.unreadable}),
+                       damaged=(f"{fontless} text object{'s' if fontless > 1 else ''} drawn before any font is "
+                                "set: that text is lost") if fontless else None), False
 
 
 def _glyphs(obj, info: _Font, frame: Matrix, device: Matrix, out: list[dict]) -> int:

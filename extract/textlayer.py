@@ -41,9 +41,9 @@ class TextLayerSettings:
     max_unmapped_share: float = 0.05
     # ... and at least this many characters: a page with three unmapped bullets is not garbage.
     min_unmapped_chars: int = 20
-    # A font is unreadable when at least this many of the codes it drew read as no text (control
-    # characters, nothing, (cid:NN), U+FFFD; not private use, which symbol fonts map their bullets
-    # to) ... A garbled font shows them on its first line; a sound font shows one or two at most
+    # A font is unreadable when at least this many of the codes it drew read as no text (nothing,
+    # (cid:NN); not private use, which symbol fonts map their bullets to; a single control
+    # character or U+FFFD is enough alone, see font_unreadable) ... A garbled font shows them on its first line; a sound font shows one or two at most
     # (a TeX symbol font's glyph without a known name); several distinct codes are no stray symbol.
     font_min_codes: int = 3
     # ... and they are more than this share of its distinct codes: a subset font whose codes
@@ -75,6 +75,14 @@ def no_reading(text: str) -> bool:
         c == "\ufffd" or (c not in _PRINTED_CONTROLS and unicodedata.category(c) == "Cc") for c in text)
 
 
+def broken_text(text: str) -> bool:
+    """A glyph's text that no printed document holds: U+FFFD or a control character other than
+    a tab or line end. One such code is enough to judge its font's map broken
+    (:func:`font_unreadable`), unlike nothing or private use, which symbol fonts give."""
+    return any(c == "\ufffd" or (c not in _PRINTED_CONTROLS and unicodedata.category(c) == "Cc")
+               for c in text)
+
+
 def unmapped_text(text: str) -> bool:
     """A glyph's text that is no Unicode reading, as the page's share counts it: :func:`no_reading`
     or a private-use character (a symbol font's bullet, or a font's own codes); not an empty
@@ -84,10 +92,16 @@ def unmapped_text(text: str) -> bool:
     return bool(text) and (no_reading(text) or any(0xE000 <= ord(c) <= 0xF8FF for c in text))
 
 
-def font_unreadable(codes: int, unread_codes: int, settings: "TextLayerSettings | None" = None) -> bool:
+def font_unreadable(codes: int, unread_codes: int, settings: "TextLayerSettings | None" = None,
+                    broken_codes: int = 0) -> bool:
     """Does a font that drew ``codes`` distinct codes, ``unread_codes`` of them reading as no
-    text (:func:`no_reading`), have no usable Unicode map? (see :class:`TextLayerSettings`)"""
+    text (:func:`no_reading`), ``broken_codes`` of those as a control character or U+FFFD
+    (:func:`broken_text`), have no usable Unicode map? (see :class:`TextLayerSettings`) One
+    broken code is enough: a printed document holds no control character, so a map giving one
+    is damaged, and its other codes cannot be trusted either."""
     settings = DEFAULT_TEXTLAYER_SETTINGS if settings is None else settings
+    if broken_codes > 0:
+        return True
     return unread_codes >= settings.font_min_codes and unread_codes > settings.font_code_share * codes
 
 
@@ -98,7 +112,8 @@ def unreadable_fonts(chars: list[dict], settings: "TextLayerSettings | None" = N
     for ch in chars:
         texts[ch.get("font_key") or ch.get("fontname") or ""].add(ch.get("text", ""))
     return sorted(font for font, seen in texts.items()
-                  if font_unreadable(len(seen), sum(map(no_reading, seen)), settings))
+                  if font_unreadable(len(seen), sum(map(no_reading, seen)), settings,
+                                     sum(map(broken_text, seen))))
 
 
 def _unmapped_pdfplumber(chars: list[dict]) -> int:

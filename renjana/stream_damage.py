@@ -557,6 +557,9 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
                    f"{_UNDECODABLE}")
     elif subtype == "/Type0" and "/Encoding" not in font:
         verdict = f"{where}: a composite font without its /Encoding (the dictionary is damaged): {_UNDECODABLE}"
+    elif _lost_widths(font, subtype):
+        verdict = (f"{where}: its /Widths are missing (the dictionary is damaged): its glyphs' positions are "
+                   "guessed, words may be merged or split")
     else:
         descendants = font.get("/DescendantFonts")
         holders = [font] + (list(descendants) if isinstance(descendants, pikepdf.Array) else [])
@@ -573,6 +576,28 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
         seen.verdicts[key] = verdict
     return verdict, verdict is not None and _UNDECODABLE in verdict
 
+
+def _lost_widths(font, subtype) -> bool:
+    """A simple font (Type1, MMType1, TrueType) with a /FontDescriptor but no /Widths array: ISO
+    32000-1 (9.6.2) requires the widths of every such font but the standard 14, which carry no
+    descriptor, so the key was lost (deleted or garbled). Readers then guess each glyph's advance."""
+    import pikepdf
+
+    if subtype not in _SIMPLE_FONT_TYPES or not isinstance(font.get("/FontDescriptor"), pikepdf.Dictionary):
+        return False
+    if str(font.get("/BaseFont", "")).lstrip("/") in _STANDARD_14:
+        return False  # a producer may give a standard font a descriptor: its widths are known
+    return not isinstance(font.get("/Widths"), pikepdf.Array)
+
+
+# The standard 14 fonts (ISO 32000-1, 9.6.2.2), whose widths every reader knows.
+_STANDARD_14 = frozenset({
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Helvetica", "Helvetica-Bold",
+    "Helvetica-Oblique", "Helvetica-BoldOblique", "Courier", "Courier-Bold", "Courier-Oblique",
+    "Courier-BoldOblique", "Symbol", "ZapfDingbats"})
+
+# The simple font types whose dictionary must hold /Widths when it has a /FontDescriptor.
+_SIMPLE_FONT_TYPES = frozenset({"/Type1", "/MMType1", "/TrueType"})
 
 # The font types a font dictionary's /Subtype names (ISO 32000-1, 9.5 to 9.7).
 _FONT_TYPES = frozenset({"/Type0", "/Type1", "/MMType1", "/Type3", "/TrueType", "/CIDFontType0", "/CIDFontType2"})

@@ -118,3 +118,33 @@ def test_glyph_maps_leave_a_page_with_unreadable_glyphs_they_cannot_read_to_ocr(
     page = PageContent(number=1, width=100.0, height=100.0, glyphs=[mapped, dict(glyph, text="(cid:7)", x0=20.0)])
     maps = GlyphMaps(engines=[])
     assert maps.read_page("unused.pdf", page) is None  # decided before the page is rendered
+
+
+def _cmap(pairs: bytes) -> bytes:
+    """A /ToUnicode CMap stream object mapping single-byte codes (``<2E> <0001>`` lines)."""
+    data = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            b"/CMapName /Test def /CMapType 2 def\n1 begincodespacerange <00> <FF> endcodespacerange\n"
+            b"%d beginbfchar\n" % pairs.count(b"\n") + pairs + b"endbfchar\nendcmap\n"
+            b"CMapName currentdict /CMap defineresource pop end end\n")
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"endstream"
+
+
+@pytest.mark.parametrize("target", [b"0001", b"FFFD", b"0011"], ids=["C0", "replacement", "DC1"])
+def test_one_code_read_as_a_control_character_makes_the_font_unreadable(tmp_path, target):
+    """A /ToUnicode that maps one code (the dot) to a control character or U+FFFD: below the
+    font thresholds (three codes, a quarter), but a printed document holds no control character,
+    so the font's map is broken and none of its glyphs is read as data ('406\\x01594')."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 8 0 R >>"
+    path = _page(tmp_path, font, b"Rp 406.594.465,00 Jumlah Anggaran Belanja",
+                 extra_objects=[_cmap(b"<2E> <" + target + b">\n")])
+    with open_reader(path, None, DEFAULT_SETTINGS) as reader:
+        page = next(reader.pages())
+    assert page.unreadable_fonts
+    assert not any(no_reading(gl["text"]) and not gl["text"].startswith("(cid:") for gl in page.glyphs)
+    doc = extract_document(path, ocr=False)
+    assert [(u.page, u.status) for u in doc.unread_pages] == [(1, "text-unreadable")]
+
+
+def test_one_broken_code_is_enough_but_empty_text_keeps_its_thresholds():
+    assert font_unreadable(60, 1, broken_codes=1)
+    assert not font_unreadable(60, 2)  # two codes reading as nothing: a symbol font's glyphs

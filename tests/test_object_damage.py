@@ -218,3 +218,43 @@ def test_garbled_operator_in_a_small_content_stream_is_noted(tmp_path: Path):
     objects = _objects()
     objects[7] = _stream(b"BX 1 0 0 1 0 0 xyz EX " + _text(b"F2", b"Sub kegiatan 3.456.789"))
     assert page_damage(g.write_raw_pdf(tmp_path / "bx.pdf", objects)) == {}
+# A TrueType font that is not one of the standard 14: its dictionary must hold /Widths.
+_DESCRIBED = (b"<< /Type /Font /Subtype /TrueType /BaseFont /ArialMT /FirstChar 32 /LastChar 126 "
+              b"/Widths [" + b" ".join([b"556"] * 95) + b"] /Encoding /WinAnsiEncoding /FontDescriptor "
+              b"<< /Type /FontDescriptor /FontName /ArialMT /Flags 32 /FontBBox [-665 -325 2000 1040] "
+              b"/ItalicAngle 0 /Ascent 905 /Descent -212 /CapHeight 716 /StemV 80 >> >>")
+
+
+def _described(path: Path, font: bytes = _DESCRIBED) -> Path:
+    """The three-page file with font /F2 (page 3) a described TrueType font ``font``."""
+    objects = _objects()
+    objects[9] = font
+    return g.write_raw_pdf(path, objects)
+
+
+def test_simple_font_without_its_widths_is_noted(tmp_path: Path):
+    # "/Widths" garbled into "/Widthz": valid syntax, no warning; readers guess each glyph's advance.
+    sound = _described(tmp_path / "sound.pdf")
+    assert page_damage(sound) == {}
+    path = _described(tmp_path / "widths.pdf", _DESCRIBED.replace(b"/Widths", b"/Widthz"))
+    found = page_damage(path)
+    assert list(found) == [3] and "its /Widths are missing" in found[3][0].what
+    result = process_file(path)
+    assert _file_status(result)[0] == "partial" and any("/Widths are missing" in n for n in result.notes)
+
+
+def test_standard_font_with_a_descriptor_needs_no_widths(tmp_path: Path):
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FontDescriptor "
+            b"<< /Type /FontDescriptor /FontName /Helvetica /Flags 32 /FontBBox [-166 -225 1000 931] "
+            b"/ItalicAngle 0 /Ascent 718 /Descent -207 /CapHeight 718 /StemV 88 >> >>")
+    assert page_damage(_described(tmp_path / "std.pdf", font)) == {}
+
+
+def test_text_in_a_font_the_page_does_not_define_is_lost_and_said(tmp_path: Path):
+    # Page 3's resources name its font /F9 ("/F2" renamed): its text has no font to be read with.
+    path = _pdf(tmp_path / "fontkey.pdf", b"/F2 10 0 R", b"/F9 10 0 R")
+    result = process_file(path)
+    assert _file_status(result)[0] == "partial"
+    assert any("text drawn in a font the page does not define (/F2): that text is lost" in n for n in result.notes)
+    sound = process_file(_pdf(tmp_path / "sound.pdf"))
+    assert not any("does not define" in n for n in sound.notes)
