@@ -218,6 +218,8 @@ def test_garbled_operator_in_a_small_content_stream_is_noted(tmp_path: Path):
     objects = _objects()
     objects[7] = _stream(b"BX 1 0 0 1 0 0 xyz EX " + _text(b"F2", b"Sub kegiatan 3.456.789"))
     assert page_damage(g.write_raw_pdf(tmp_path / "bx.pdf", objects)) == {}
+
+
 # A TrueType font that is not one of the standard 14: its dictionary must hold /Widths.
 _DESCRIBED = (b"<< /Type /Font /Subtype /TrueType /BaseFont /ArialMT /FirstChar 32 /LastChar 126 "
               b"/Widths [" + b" ".join([b"556"] * 95) + b"] /Encoding /WinAnsiEncoding /FontDescriptor "
