@@ -37,7 +37,10 @@ A key renamed by a changed byte (``/Contents`` → ``/CoAtents``) is valid synta
 warns, and every reader sees the page without what the key held. A page dictionary without
 ``/Contents`` (or ``/Resources``, not inherited) that holds content streams (or a resource
 dictionary) under a key the standard does not define, or a resource dictionary without ``/Font``
-that holds a list of fonts under such a key, is noted as that garbled key.
+that holds a list of fonts under such a key, is noted as that garbled key; so are a font whose
+/Subtype names no font type or whose /Widths are gone, a stream whose /Filter names no PDF
+filter, and a small page content holding operators the standard does not define (the standard's
+vocabularies are in :mod:`renjana.pdf_standard`).
 
 Cost: one inflate of each Flate stream and one decode of each JPEG image, each object once; on a
 scanned page, a few passes of numpy over the decoded JPEG. The objects a page uses are kept as a
@@ -51,6 +54,9 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from renjana.pdf_standard import (FONT_TYPES, INVENTED_KEY, PAGE_KEYS, PDF_FILTERS, RESOURCE_KEYS, inherited,
+                                  is_content, is_font_list, is_resources, lost_widths, stray_key, unknown_operators)
 
 __all__ = ["DamageReport", "PageDamage", "StreamDamageSettings", "damage_report", "page_damage"]
 
@@ -119,20 +125,7 @@ class _Seen:
 # resource whose object cannot be read (qpdf makes it null) is kept as (_UNREADABLE, its name).
 _Reach = dict[tuple, str]
 _UNREADABLE = "unreadable"
-# The keys qpdf invents for values whose key was garbled ("/QPDFFake1", …).
-_INVENTED = "/QPDFFake"
 
-# The keys a page dictionary and a resource dictionary may hold (ISO 32000-1, tables 30 and 33;
-# ISO 32000-2 adds /AF, /OutputIntents, /DPart). A key outside these that holds what a missing
-# standard key would (content streams where /Contents is missing) is that key, garbled: a key
-# renamed by a changed byte is valid syntax, so no library warns, and every reader sees nothing.
-_PAGE_KEYS = frozenset({
-    "/Type", "/Parent", "/LastModified", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
-    "/ArtBox", "/BoxColorInfo", "/Contents", "/Rotate", "/Group", "/Thumb", "/B", "/Dur", "/Trans",
-    "/Annots", "/AA", "/Metadata", "/PieceInfo", "/StructParents", "/ID", "/PZ", "/SeparationInfo",
-    "/Tabs", "/TemplateInstantiated", "/PresSteps", "/UserUnit", "/VP", "/AF", "/OutputIntents", "/DPart"})
-_RESOURCE_KEYS = frozenset({"/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font",
-                            "/ProcSet", "/Properties"})
 
 
 def page_damage(path: Path, offset: int = 0,
@@ -244,14 +237,14 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
                                  seen, settings))
     streams = [part for part in parts if isinstance(part, pikepdf.Stream)]
     if streams and sum(int(part.get("/Length", 0)) for part in streams) <= settings.max_operator_check_bytes:
-        _add(lines, _unknown_operators(page, streams))
-    if contents is None and (stray := _stray_key(page, _PAGE_KEYS, _is_content)):
+        _add(lines, _garbled_operators(page, streams))
+    if contents is None and (stray := stray_key(page, PAGE_KEYS, is_content)):
         _add(lines, f"the page dictionary holds content streams under {stray}, not /Contents (a garbled key): "
                     "what the page shows is lost")
     _resources(page.get("/Resources"), lines, seen, settings, depth=0, look=look, reach=reach)
     # qpdf puts an empty /Resources where it finds none: empty counts as missing.
-    if not _is_resources(page.get("/Resources")) and not _inherited(page, "/Resources", settings) and (
-            stray := _stray_key(page, _PAGE_KEYS, _is_resources)):
+    if not is_resources(page.get("/Resources")) and not inherited(page, "/Resources", settings.max_tree_depth) and (
+            stray := stray_key(page, PAGE_KEYS, is_resources)):
         _add(lines, f"the page dictionary holds its resources under {stray}, not /Resources (a garbled key): "
                     "its fonts and images are missing: the text may be lost")
     node = page.get("/Parent")
@@ -263,31 +256,9 @@ def _page(page, seen: _Seen, settings: StreamDamageSettings, look: bool = False,
     return lines
 
 
-# The content stream operators (ISO 32000-1, annex A); any other inside BX … EX is allowed.
-_OPERATORS = frozenset(
-    b"b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k "
-    b"l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* "
-    b"y ' \"".split())
-
-
-def _unknown_operators(page, streams) -> str | None:
-    """The page's content holding operators the standard does not define (outside BX … EX): a
-    changed byte turns ``cm`` into ``c\xc5`` and what it placed is drawn nowhere; every library
-    skips an unknown operator without a word."""
-    import pikepdf
-
-    try:
-        instructions = pikepdf.parse_content_stream(page)
-    except Exception:  # noqa: BLE001 - content qpdf cannot tokenize: the other checks say so
-        return None
-    unknown, depth = [], 0
-    for instruction in instructions:
-        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-            continue
-        op = instruction.operator.unparse()
-        depth += (op == b"BX") - (op == b"EX")
-        if op not in _OPERATORS and depth <= 0:
-            unknown.append(op.decode("latin-1"))
+def _garbled_operators(page, streams) -> str | None:
+    """The page's unknown operators (:func:`~renjana.pdf_standard.unknown_operators`) in words."""
+    unknown = unknown_operators(page)
     if not unknown:
         return None
     where = ", ".join(f"object {_key(s)[0]}" for s in streams if _key(s)) or "direct"
@@ -296,61 +267,10 @@ def _unknown_operators(page, streams) -> str | None:
             f"({shown}): garbled, what they draw or place is lost")
 
 
-def _stray_key(holder, standard: frozenset[str], looks_right) -> str | None:
-    """The first key of ``holder`` that is not one of ``standard`` and whose value
-    ``looks_right`` (what a missing standard key would hold), else None."""
-    for key in holder.keys():
-        if key not in standard and not key.startswith(_INVENTED):
-            try:
-                if looks_right(holder.get(key)):
-                    return key
-            except Exception:  # noqa: BLE001 - a value pikepdf cannot hand over
-                continue
-    return None
-
-
-def _is_content(value) -> bool:
-    """A content stream or a list of them (what /Contents holds)."""
-    import pikepdf
-
-    if isinstance(value, pikepdf.Array):
-        return len(value) > 0 and all(isinstance(item, pikepdf.Stream) for item in value)
-    return isinstance(value, pikepdf.Stream) and "/Subtype" not in value and "/Type" not in value
-
-
-def _is_resources(value) -> bool:
-    """A dictionary holding a font or image list or a procedure set (what /Resources holds)."""
-    import pikepdf
-
-    return isinstance(value, pikepdf.Dictionary) and any(key in value for key in ("/Font", "/XObject", "/ProcSet"))
-
-
-def _is_font_list(value) -> bool:
-    """A dictionary of font dictionaries (what a resource dictionary's /Font holds)."""
-    import pikepdf
-
-    return isinstance(value, pikepdf.Dictionary) and len(value) > 0 and all(
-        isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font" for font in value.values())
-
-
-def _inherited(page, key: str, settings: StreamDamageSettings) -> bool:
-    """Whether a page tree node above the page holds ``key`` (/Resources is inheritable)."""
-    import pikepdf
-
-    node = page.get("/Parent")
-    for _ in range(settings.max_tree_depth):
-        if not isinstance(node, pikepdf.Dictionary):
-            return False
-        if key in node:
-            return True
-        node = node.get("/Parent")
-    return False
-
-
 def _part(reach: _Reach, entry: str, value, what: str) -> None:
     """A font's part: an object, or null where its object could not be read (qpdf gave up on it).
     A key qpdf invented holds debris of the garbled dictionary, not a part: its null is not one."""
-    if value is None and str(entry).startswith(_INVENTED):
+    if value is None and str(entry).startswith(INVENTED_KEY):
         return
     if value is None:
         reach.setdefault((_UNREADABLE, what), what)
@@ -408,7 +328,7 @@ def _object_damage(pdf, warnings: list[str], reaches: dict[int, _Reach],
             contents = page.get("/Contents")
             parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
             no_content = not any(isinstance(part, pikepdf.Stream) for part in parts)
-            invented = any(str(entry).startswith(_INVENTED) for entry in page.keys())
+            invented = any(str(entry).startswith(INVENTED_KEY) for entry in page.keys())
         except Exception:  # noqa: BLE001 - a page dictionary pikepdf cannot hand over
             no_content, invented = True, False
         for key, what in reach.items():
@@ -458,7 +378,7 @@ def _resources(resources, lines: list[PageDamage], seen: _Seen, settings: Stream
         return
     _note(reach, resources, "a resource dictionary")
     fonts = resources.get("/Font")
-    if fonts is None and (stray := _stray_key(resources, _RESOURCE_KEYS, _is_font_list)):
+    if fonts is None and (stray := stray_key(resources, RESOURCE_KEYS, is_font_list)):
         _add(lines, f"a resource dictionary holds its fonts under {stray}, not /Font (a garbled key): "
                     "text in those fonts is lost")
     if fonts is not None and not isinstance(fonts, pikepdf.Dictionary):
@@ -550,14 +470,14 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
     where = f"font {name}" + (f" (object {key[0]})" if key else "")
     verdict = None
     subtype = font.get("/Subtype")
-    if subtype not in _FONT_TYPES:
+    if subtype not in FONT_TYPES:
         # A readers' font class is chosen by /Subtype: an unknown one (a changed byte in
         # "/TrueType") is read as a bare font that ignores the /ToUnicode map.
         verdict = (f"{where}: its /Subtype {subtype} is not a font type (the dictionary is damaged): "
                    f"{_UNDECODABLE}")
     elif subtype == "/Type0" and "/Encoding" not in font:
         verdict = f"{where}: a composite font without its /Encoding (the dictionary is damaged): {_UNDECODABLE}"
-    elif _lost_widths(font, subtype):
+    elif lost_widths(font, subtype):
         verdict = (f"{where}: its /Widths are missing (the dictionary is damaged): its glyphs' positions are "
                    "guessed, words may be merged or split")
     else:
@@ -576,31 +496,6 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
         seen.verdicts[key] = verdict
     return verdict, verdict is not None and _UNDECODABLE in verdict
 
-
-def _lost_widths(font, subtype) -> bool:
-    """A simple font (Type1, MMType1, TrueType) with a /FontDescriptor but no /Widths array: ISO
-    32000-1 (9.6.2) requires the widths of every such font but the standard 14, which carry no
-    descriptor, so the key was lost (deleted or garbled). Readers then guess each glyph's advance."""
-    import pikepdf
-
-    if subtype not in _SIMPLE_FONT_TYPES or not isinstance(font.get("/FontDescriptor"), pikepdf.Dictionary):
-        return False
-    if str(font.get("/BaseFont", "")).lstrip("/") in _STANDARD_14:
-        return False  # a producer may give a standard font a descriptor: its widths are known
-    return not isinstance(font.get("/Widths"), pikepdf.Array)
-
-
-# The standard 14 fonts (ISO 32000-1, 9.6.2.2), whose widths every reader knows.
-_STANDARD_14 = frozenset({
-    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Helvetica", "Helvetica-Bold",
-    "Helvetica-Oblique", "Helvetica-BoldOblique", "Courier", "Courier-Bold", "Courier-Oblique",
-    "Courier-BoldOblique", "Symbol", "ZapfDingbats"})
-
-# The simple font types whose dictionary must hold /Widths when it has a /FontDescriptor.
-_SIMPLE_FONT_TYPES = frozenset({"/Type1", "/MMType1", "/TrueType"})
-
-# The font types a font dictionary's /Subtype names (ISO 32000-1, 9.5 to 9.7).
-_FONT_TYPES = frozenset({"/Type0", "/Type1", "/MMType1", "/Type3", "/TrueType", "/CIDFontType0", "/CIDFontType2"})
 
 # What a composite font without an /Encoding does to its text (also how its verdict is told apart).
 _UNDECODABLE = "its text cannot be decoded"
@@ -631,12 +526,6 @@ def _checked(stream, what: str, effect: str, seen: _Seen, settings: StreamDamage
     return verdict
 
 
-# The standard filters (ISO 32000-1, 7.4, table 6) and the short names inline images use.
-_PDF_FILTERS = frozenset({
-    "/ASCIIHexDecode", "/ASCII85Decode", "/LZWDecode", "/FlateDecode", "/RunLengthDecode", "/CCITTFaxDecode",
-    "/JBIG2Decode", "/DCTDecode", "/JPXDecode", "/Crypt", "/AHx", "/A85", "/LZW", "/Fl", "/RL", "/CCF", "/DCT"})
-
-
 def _filters(stream) -> list[str]:
     import pikepdf
 
@@ -651,7 +540,7 @@ def _stream_problem(stream, image: bool, settings: StreamDamageSettings, look: b
     here (Flate, DCT, none) is judged: another filter's data is left to the libraries. ``look``:
     a JPEG that decodes whole is looked at for visible damage too."""
     filters = _filters(stream)
-    unknown = [f for f in filters if f not in _PDF_FILTERS]
+    unknown = [f for f in filters if f not in PDF_FILTERS]
     if unknown:  # a filter name garbled by a changed byte: no reader can decode the data
         return f"names {unknown[0]} as its filter, which is no PDF filter: it cannot be decoded"
     raw = stream.read_raw_bytes()
