@@ -11,8 +11,9 @@ file or words a note.
 
 from __future__ import annotations
 
-__all__ = ["FONT_TYPES", "INVENTED_KEY", "OPERATORS", "PAGE_KEYS", "PDF_FILTERS", "RESOURCE_KEYS", "inherited",
-           "is_content", "is_font_list", "is_resources", "lost_widths", "stray_key", "unknown_operators"]
+__all__ = ["FONT_TYPES", "INVENTED_KEY", "OPERATORS", "PAGE_KEYS", "PDF_FILTERS", "RESOURCE_KEYS", "has_descendant",
+           "inherited", "is_content", "is_font_list", "is_resources", "lost_widths", "miscounted_widths", "stray_key",
+           "unknown_operators"]
 
 # The keys qpdf invents for values whose key was garbled ("/QPDFFake1", …).
 INVENTED_KEY = "/QPDFFake"
@@ -122,6 +123,30 @@ def lost_widths(font, subtype) -> bool:
     if str(font.get("/BaseFont", "")).lstrip("/") in STANDARD_14:
         return False  # a producer may give a standard font a descriptor: its widths are known
     return not isinstance(font.get("/Widths"), pikepdf.Array)
+
+
+def miscounted_widths(font, subtype) -> bool:
+    """A simple font whose /Widths array does not hold one width per code from /FirstChar to
+    /LastChar (ISO 32000-1, 9.6.2, table 111): a changed byte in one of the three, and every
+    width read from there on belongs to another glyph."""
+    import pikepdf
+
+    widths, first, last = font.get("/Widths"), font.get("/FirstChar"), font.get("/LastChar")
+    if subtype not in SIMPLE_FONT_TYPES or not isinstance(widths, pikepdf.Array):
+        return False
+    if not isinstance(first, int) or not isinstance(last, int):
+        return True
+    return len(widths) != last - first + 1
+
+
+def has_descendant(font) -> bool:
+    """Whether a composite (Type0) font names its one descendant CIDFont dictionary (ISO
+    32000-1, 9.7.6: /DescendantFonts, a one-element array): without it no code can be read."""
+    import pikepdf
+
+    descendants = font.get("/DescendantFonts")
+    return (isinstance(descendants, pikepdf.Array) and len(descendants) == 1
+            and isinstance(descendants[0], pikepdf.Dictionary))
 
 
 # The standard 14 fonts (ISO 32000-1, 9.6.2.2), whose widths every reader knows.

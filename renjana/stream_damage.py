@@ -55,8 +55,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renjana.pdf_standard import (FONT_TYPES, INVENTED_KEY, PAGE_KEYS, PDF_FILTERS, RESOURCE_KEYS, inherited,
-                                  is_content, is_font_list, is_resources, lost_widths, stray_key, unknown_operators)
+from renjana.pdf_standard import (FONT_TYPES, INVENTED_KEY, PAGE_KEYS, PDF_FILTERS, RESOURCE_KEYS, has_descendant,
+                                  inherited, is_content, is_font_list, is_resources, lost_widths, miscounted_widths,
+                                  stray_key, unknown_operators)
 
 __all__ = ["DamageReport", "PageDamage", "StreamDamageSettings", "damage_report", "page_damage"]
 
@@ -477,9 +478,15 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
                    f"{_UNDECODABLE}")
     elif subtype == "/Type0" and "/Encoding" not in font:
         verdict = f"{where}: a composite font without its /Encoding (the dictionary is damaged): {_UNDECODABLE}"
+    elif subtype == "/Type0" and not has_descendant(font):
+        verdict = (f"{where}: a composite font without its descendant font (the dictionary is damaged): "
+                   f"{_UNDECODABLE}")
     elif lost_widths(font, subtype):
         verdict = (f"{where}: its /Widths are missing (the dictionary is damaged): its glyphs' positions are "
                    "guessed, words may be merged or split")
+    elif miscounted_widths(font, subtype):
+        verdict = (f"{where}: its /Widths do not match its /FirstChar … /LastChar (the dictionary is damaged): "
+                   "its glyphs' positions are wrong, words may be merged or split")
     else:
         descendants = font.get("/DescendantFonts")
         holders = [font] + (list(descendants) if isinstance(descendants, pikepdf.Array) else [])

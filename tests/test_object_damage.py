@@ -260,3 +260,25 @@ def test_text_in_a_font_the_page_does_not_define_is_lost_and_said(tmp_path: Path
     assert any("text drawn in a font the page does not define (/F2): that text is lost" in n for n in result.notes)
     sound = process_file(_pdf(tmp_path / "sound.pdf"))
     assert not any("does not define" in n for n in sound.notes)
+
+
+def test_widths_not_matching_first_and_last_char_are_noted(tmp_path: Path):
+    # /LastChar 34 garbled into 36: the three widths no longer cover its codes, every width
+    # from there on belongs to another glyph (cells merge or split); the sound font is clean.
+    objects = _objects()
+    objects[9] = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding "
+                  b"/FirstChar 32 /LastChar 34 /Widths [250 333 408] >>")
+    sound = g.write_raw_pdf(tmp_path / "sound.pdf", objects)
+    assert page_damage(sound) == {}
+    damaged = tmp_path / "widths.pdf"
+    damaged.write_bytes(sound.read_bytes().replace(b"/LastChar 34", b"/LastChar 36"))
+    found = page_damage(damaged)
+    assert list(found) == [3] and "its /Widths do not match its /FirstChar" in found[3][0].what
+    assert _file_status(process_file(damaged))[0] == "partial"
+
+
+def test_composite_font_without_its_descendant_is_noted(tmp_path: Path):
+    objects = _objects()
+    objects[9] = b"<< /Type /Font /Subtype /Type0 /BaseFont /Times-Roman /Encoding /Identity-H >>"
+    found = page_damage(g.write_raw_pdf(tmp_path / "type0.pdf", objects))
+    assert list(found) == [3] and "a composite font without its descendant font" in found[3][0].what
