@@ -141,13 +141,14 @@ def read_streamed(path: str | Path) -> tuple[ExtractedDocument, FirstPass, str |
                 expected = max(expected or 0, repair.pages)
                 if doc is None or doc.pages < repair.pages or silent:
                     fixed, fixed_pass, fixed_error = _extract(repaired)
+                    fixed_silent = _silent_pages(path, fixed) if fixed is not None else {}
                     if fixed is not None and (doc is None or fixed.pages > doc.pages or (
-                            silent and fixed.pages == doc.pages and len(_silent_pages(path, fixed)) < len(silent))):
+                            silent and fixed.pages == doc.pages and len(fixed_silent) < len(silent))):
                         doc, first_pass, error, repaired_used = fixed, fixed_pass, fixed_error, True
                         what = ("HTTP headers before the PDF were dropped" if sniffed.offset
                                 else "its cross-reference table or structure was damaged")
                         notes.append(f"read from a copy repaired by qpdf: {what}")
-                        silent = _silent_pages(path, doc)
+                        silent = fixed_silent
         if doc is None and (expected is None or sniffed.truncated):
             raise InputError(_damaged_reason(error, sniffed.truncated))
         if doc is None:
