@@ -12,7 +12,7 @@ file or words a note.
 from __future__ import annotations
 
 __all__ = ["FONT_TYPES", "INVENTED_KEY", "OPERATORS", "PAGE_KEYS", "PDF_FILTERS", "RESOURCE_KEYS", "has_descendant",
-           "inherited", "is_content", "is_font_list", "is_resources", "lost_widths", "miscounted_widths", "stray_key",
+           "inherited", "is_content", "is_font_list", "is_resources", "lost_widths", "misplaced_part", "miscounted_widths", "stray_key",
            "unknown_operators"]
 
 # The keys qpdf invents for values whose key was garbled ("/QPDFFake1", …).
@@ -137,6 +137,20 @@ def miscounted_widths(font, subtype) -> bool:
     if not isinstance(first, int) or not isinstance(last, int):
         return True
     return len(widths) != last - first + 1
+
+
+def misplaced_part(font) -> str | None:
+    """The key of a font part that holds an object of another kind than the standard gives it
+    (ISO 32000-1, 9.6, 9.8, 9.10: /ToUnicode a stream, /FontDescriptor a dictionary): a changed
+    digit in its reference points it at a neighbouring object. None when every part is of its kind."""
+    import pikepdf
+
+    if "/ToUnicode" in font and not isinstance(font.get("/ToUnicode"), (pikepdf.Stream, pikepdf.Name)):
+        return "/ToUnicode"
+    descriptor = font.get("/FontDescriptor")
+    if descriptor is not None and (isinstance(descriptor, pikepdf.Stream) or not isinstance(descriptor, pikepdf.Dictionary)):
+        return "/FontDescriptor"
+    return None
 
 
 def has_descendant(font) -> bool:

@@ -56,7 +56,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from renjana.pdf_standard import (FONT_TYPES, INVENTED_KEY, PAGE_KEYS, PDF_FILTERS, RESOURCE_KEYS, has_descendant,
-                                  inherited, is_content, is_font_list, is_resources, lost_widths, miscounted_widths,
+                                  inherited, is_content, is_font_list, is_resources, lost_widths, misplaced_part,
+                                  miscounted_widths,
                                   stray_key, unknown_operators)
 
 __all__ = ["DamageReport", "PageDamage", "StreamDamageSettings", "damage_report", "page_damage"]
@@ -484,6 +485,9 @@ def _font(name: str, font, seen: _Seen, settings: StreamDamageSettings) -> tuple
     elif lost_widths(font, subtype):
         verdict = (f"{where}: its /Widths are missing (the dictionary is damaged): its glyphs' positions are "
                    "guessed, words may be merged or split")
+    elif (part := misplaced_part(font)) is not None:
+        verdict = (f"{where}: its {part} points at an object of another kind (the dictionary is damaged): "
+                   "its text may be read or placed wrong")
     elif miscounted_widths(font, subtype):
         verdict = (f"{where}: its /Widths do not match its /FirstChar … /LastChar (the dictionary is damaged): "
                    "its glyphs' positions are wrong, words may be merged or split")

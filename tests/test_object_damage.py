@@ -282,3 +282,12 @@ def test_composite_font_without_its_descendant_is_noted(tmp_path: Path):
     objects[9] = b"<< /Type /Font /Subtype /Type0 /BaseFont /Times-Roman /Encoding /Identity-H >>"
     found = page_damage(g.write_raw_pdf(tmp_path / "type0.pdf", objects))
     assert list(found) == [3] and "a composite font without its descendant font" in found[3][0].what
+
+
+def test_font_part_pointing_at_an_object_of_another_kind_is_noted(tmp_path: Path):
+    # Font /F2's /ToUnicode reference points at the /Info dictionary (a changed digit): a map
+    # must be a stream. The same font with no such key is clean.
+    objects = _objects()
+    objects[9] = objects[9].replace(b" >>", b" /ToUnicode 11 0 R >>")
+    found = page_damage(g.write_raw_pdf(tmp_path / "tounicode.pdf", objects))
+    assert list(found) == [3] and "its /ToUnicode points at an object of another kind" in found[3][0].what
